@@ -1,0 +1,31 @@
+"""What day it is for the team.
+
+A code that ends today must read `expiring` on every page and in every alert, so "today"
+is worked out once, in the team's time zone, and passed down to the diagnosis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TZ_ENV = "SPARKWATCH_TZ"
+
+
+def team_timezone(name: str | None = None) -> dt.tzinfo | None:
+    """The named zone, else $SPARKWATCH_TZ, else None (the machine's own local time)."""
+    name = name or os.environ.get(TZ_ENV) or None
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"Unknown time zone '{name}': use a name like Europe/Berlin.") from None
+
+
+def team_today(tz_name: str | None = None, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where the team works."""
+    tz = team_timezone(tz_name)
+    now = now or dt.datetime.now(dt.UTC)
+    return now.astimezone(tz).date()

@@ -1,0 +1,122 @@
+"""Messages to creators: short, friendly, and exact about the post and what to tap.
+
+Most fixes start with the creator, who is not an ad specialist and owes the brand nothing.
+A good message names the post, says what to do in the TikTok app step by step, and asks
+for a duration that will not run out mid-campaign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS, ISSUES
+
+DEFAULT_DURATION = 60
+"""Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
+
+NEW_CODE_STEPS = (
+    "Open the post in the TikTok app and tap the … (more) button.",
+    "Tap Ad settings and turn on ad authorization.",
+    "Choose the authorization duration: {duration} days.",
+    "Tap Generate, then Copy code, and send the code back to us.",
+)
+PUBLIC_STEPS = (
+    "Open the post in the TikTok app and tap the … (more) button.",
+    "Tap Privacy settings and set who can watch it to Everyone.",
+    "Please keep it public until the campaign is over.",
+)
+RECOPY_STEPS = (
+    "Open the post in the TikTok app, tap … → Ad settings.",
+    "Copy the existing code again and paste it to us as plain text (no screenshot).",
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What we ask a creator for one post: one sentence of why, and the steps."""
+
+    reason: str
+    steps: tuple[str, ...]
+
+
+# What each creator-facing issue asks of the creator. Issues not listed need no creator.
+CREATOR_ASKS: dict[str, Ask] = {
+    "code_expired": Ask("the authorization has ended, so the ad has stopped", NEW_CODE_STEPS),
+    "code_revoked": Ask(
+        "the code was withdrawn; if that was a mistake, a new code would let us continue", NEW_CODE_STEPS
+    ),
+    "expiring_soon": Ask("the authorization ends {when}", NEW_CODE_STEPS),
+    "expires_before_campaign_end": Ask("the authorization ends before the campaign does", NEW_CODE_STEPS),
+    "missing_code": Ask("we have not received a code for it yet", NEW_CODE_STEPS),
+    "invalid_code_format": Ask("the code we have seems to have been cut short while copying", RECOPY_STEPS),
+    "duplicate_code": Ask("we have the same code for two posts, and each post needs its own", NEW_CODE_STEPS),
+    "post_not_public": Ask("the post is not public, and promoted posts have to be", PUBLIC_STEPS),
+}
+assert set(CREATOR_ASKS) <= set(ISSUES)
+
+
+def recommended_duration(campaign_end: dt.date | None, today: dt.date) -> int:
+    """The smallest standard duration that covers the campaign end plus a safety margin."""
+    if campaign_end is None or pd.isna(campaign_end):
+        return DEFAULT_DURATION
+    needed = (pd.Timestamp(campaign_end).date() - today).days + CAMPAIGN_MARGIN_DAYS
+    return next((d for d in DURATION_OPTIONS if d >= needed), DURATION_OPTIONS[-1])
+
+
+def _when(days_left: object) -> str:
+    if days_left is None or pd.isna(days_left):
+        return "soon"
+    days = int(days_left)
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def post_section(issue_ids: list[str], post: str, days_left: object, duration: int) -> str | None:
+    """The part of a message about one post, or None when nothing on it needs the creator."""
+    asks = [CREATOR_ASKS[i] for i in issue_ids if i in CREATOR_ASKS]
+    if not asks:
+        return None
+    reasons = "; ".join(dict.fromkeys(a.reason.format(when=_when(days_left)) for a in asks))
+    if any(a.steps is NEW_CODE_STEPS for a in asks):
+        # A fresh code replaces a damaged one: no need to ask for both.
+        asks = [a for a in asks if a.steps is not RECOPY_STEPS]
+    steps = list(dict.fromkeys(step for a in asks for step in a.steps))
+    numbered = "\n".join(f"  {n}. {s.format(duration=duration)}" for n, s in enumerate(steps, 1))
+    return f"• {post or 'the post we agreed on'}: {reasons}.\n{numbered}"
+
+
+def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: str = "") -> str | None:
+    """One message to one creator covering all their posts that need them.
+
+    `rows` are diagnosed rows of this creator; returns None when none needs the creator.
+    """
+    sections = []
+    for row in rows.itertuples(index=False):
+        duration = recommended_duration(row.campaign_end, today)
+        section = post_section(list(row.issues), row.post, row.days_left, duration)
+        if section:
+            sections.append(section)
+    if not sections:
+        return None
+    name = creator if isinstance(creator, str) and creator else "there"
+    plural = "these posts" if len(sections) > 1 else "this post"
+    closing = "Thank you so much, we love working with you!"
+    signature = f"\n{sender}" if sender else ""
+    return (
+        f"Hi {name}! Quick favour about {plural} we are promoting with you:\n\n"
+        + "\n\n".join(sections)
+        + f"\n\n{closing}{signature}"
+    )
+
+
+def creator_messages(diagnosed: pd.DataFrame, today: dt.date, sender: str = "") -> pd.DataFrame:
+    """One row per creator who needs to act: creator, how many posts, and the message."""
+    needs = diagnosed["issues"].map(lambda ids: any(i in CREATOR_ASKS for i in ids))
+    wanted = diagnosed.loc[needs]
+    out = [
+        {"creator": creator, "posts": len(rows), "message": creator_message(creator, rows, today, sender)}
+        for creator, rows in wanted.groupby(wanted["creator"].fillna(""), sort=True)
+    ]
+    return pd.DataFrame(out, columns=["creator", "posts", "message"])

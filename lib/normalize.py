@@ -1,0 +1,322 @@
+"""From a raw table of strings to one typed frame, plus a list of what could not be read.
+
+Real tracking sheets are typed by hand: headers vary, dates come in four shapes, durations
+are written as words. This module turns all of that into one frame with fixed columns and
+types, so nothing downstream has to guess. Every cell it cannot understand becomes a
+problem that names the sheet row and the sheet's own column header, and the rest of that
+row still counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lib.errors import SourceError
+from lib.vocab import (
+    ACCESS_VALUES,
+    BOOLEAN_VALUES,
+    COLUMN_ALIASES,
+    DATE_COLUMNS,
+    IDENTITY_VALUES,
+    STATUS_VALUES,
+    VISIBILITY_VALUES,
+)
+
+RawTable = list[list[str]]
+"""A header row followed by data rows, every cell a string (as a sheet or CSV gives them)."""
+
+TEXT_COLUMNS = ("campaign", "brand", "owner", "ad_account", "notes")
+REGION_COLUMNS = ("creator_region", "ad_account_region")
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(COLUMN_ALIASES)
+
+PROBLEM_COLUMNS = ["row", "column", "value", "problem"]
+
+# Header spelling → canonical name, with case, spaces and punctuation already folded away.
+_ALIAS_TO_CANONICAL: dict[str, str] = {
+    alias: canonical for canonical, aliases in COLUMN_ALIASES.items() for alias in (canonical, *aliases)
+}
+
+# Dates: tried in order, each on what is still unparsed. ISO first: it is what Sheets sends.
+_DATE_FORMATS = (
+    "%m/%d/%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d-%b-%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+)
+_SHEETS_EPOCH = pd.Timestamp("1899-12-30")
+# Serial day numbers we accept: 1960-01-01 .. 2100-12-31.
+_SERIAL_MIN, _SERIAL_MAX = 21916, 73415
+_YEAR_MIN, _YEAR_MAX = 1990, 2100
+
+_DURATION_RE = (
+    r"^(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>d|days?|w|wks?|weeks?|m|mos?|mths?|months?|y|yrs?|years?)?\.?$"
+)
+_VIDEO_ID_RE = r"/video/(\d+)"
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The typed frame, the problems found on the way, and the sheet's own header names."""
+
+    frame: pd.DataFrame
+    problems: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)
+    """Canonical column name → the header text as written in the sheet."""
+
+
+def header_key(text: str) -> str:
+    """Fold a header to lower_snake_case: `"Duration (days)"` → `duration_days`."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
+
+
+def canonical_column(header: str) -> str | None:
+    """The product's name for a sheet header, or None when it is not one the product knows."""
+    return _ALIAS_TO_CANONICAL.get(header_key(header))
+
+
+def find_header_row(table: RawTable, search_rows: int = 20) -> int:
+    """Index of the header row: the first that names a creator column.
+
+    Teams often put a title or a note above the header; those rows are skipped.
+    """
+    for index, row in enumerate(table[:search_rows]):
+        if any(canonical_column(cell) == "creator" for cell in row):
+            return index
+    raise SourceError(
+        "The sheet has no creator column. Add a column headed 'Creator' (or 'TikTok handle') "
+        "that holds each creator's handle, in the header row.",
+        kind="no_creator_column",
+    )
+
+
+def normalize(table: RawTable) -> Normalized:
+    """Turn a raw table into the typed frame every other part of the product reads."""
+    if not table or not any(any(str(c).strip() for c in row) for row in table):
+        raise SourceError("The sheet is empty: there is no header row and no data.", kind="empty")
+    header_index = find_header_row(table)
+    header = [str(c) for c in table[header_index]]
+    body = table[header_index + 1 :]
+    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
+    header = header + [""] * (width - len(header))
+
+    names, headers = _column_names(header)
+    raw = pd.DataFrame(
+        [list(r) + [""] * (width - len(r)) for r in body] if body else np.empty((0, width)),
+        columns=names,
+        dtype="string",
+    )
+    raw["__row"] = np.arange(len(raw), dtype="int64") + header_index + 2
+    raw = raw.fillna("")
+    for name in names:
+        raw[name] = raw[name].str.strip()
+    blank = (raw[names] == "").all(axis=1)
+    raw = raw.loc[~blank].reset_index(drop=True)
+
+    frame, problems = _typed(raw, headers)
+    return Normalized(frame=frame, problems=problems, headers=headers)
+
+
+def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Unique frame column names for the sheet's headers, canonical where known.
+
+    When two headers mean the same thing, the first wins and the second is kept under its
+    own name, so no column is ever lost.
+    """
+    names: list[str] = []
+    headers: dict[str, str] = {}
+    for position, text in enumerate(header, start=1):
+        canonical = canonical_column(text)
+        if canonical and canonical not in headers:
+            name = canonical
+        else:
+            name = header_key(text) or f"column_{position}"
+            if name in _ALIAS_TO_CANONICAL.values():
+                name = f"{name}_{position}"
+        while name in names:
+            name = f"{name}_{position}"
+        names.append(name)
+        headers[name] = text.strip() or f"column {position}"
+    return names, headers
+
+
+def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = raw["__row"]
+    problems: list[pd.DataFrame] = []
+
+    def column(name: str) -> pd.Series:
+        if name in raw.columns:
+            return raw[name]
+        return pd.Series("", index=raw.index, dtype="string")
+
+    def report(name: str, bad: pd.Series, message: str, values: pd.Series | None = None) -> None:
+        if not bad.any():
+            return
+        shown = (values if values is not None else column(name))[bad]
+        problems.append(
+            pd.DataFrame(
+                {
+                    "row": rows[bad].to_numpy(),
+                    "column": headers.get(name, name),
+                    "value": shown.astype("string").to_numpy(),
+                    "problem": message,
+                }
+            )
+        )
+
+    out = pd.DataFrame({"row": rows})
+
+    # Who and what.
+    handle = column("creator").str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
+    out["creator"] = ("@" + handle).where(handle != "", pd.NA)
+    report(
+        "creator",
+        handle == "",
+        "No creator handle: write the creator's TikTok handle in this row.",
+    )
+    post_url = _blank_to_na(column("post_url"))
+    post_id = _blank_to_na(column("post_id"))
+    out["post_url"] = post_url
+    out["post_id"] = post_id
+    out["post"] = post_url.fillna(post_id)
+    out["post_key"] = post_id.fillna(post_url.str.extract(_VIDEO_ID_RE, expand=False)).fillna(
+        post_url.str.lower().str.split("?").str[0].str.rstrip("/")
+    )
+    if "post_url" in raw.columns or "post_id" in raw.columns:
+        post_column = "post_url" if "post_url" in raw.columns else "post_id"
+        report(
+            post_column,
+            out["post"].isna(),
+            "No post link or post id: add the link to the authorized TikTok post.",
+        )
+
+    # The code, its access method and what the team recorded.
+    code = _blank_to_na(column("code"))
+    out["code"] = code
+    out["access_method"] = _vocabulary(
+        column("access_method"),
+        ACCESS_VALUES,
+        "access_method",
+        report,
+        "Unknown access method: write 'code' or 'business center'.",
+    ).fillna("code")
+    out["status"] = _vocabulary(
+        column("status"),
+        STATUS_VALUES,
+        "status",
+        report,
+        "Unknown status: write active, pending, revoked or expired.",
+    )
+
+    # Dates and durations.
+    for name in DATE_COLUMNS:
+        out[name] = _dates(column(name), name, report)
+    out["duration_days"] = _durations(column("duration_days"), report)
+
+    # The checks' inputs.
+    for name in REGION_COLUMNS:
+        out[name] = _blank_to_na(column(name)).str.upper()
+    out["post_visibility"] = _vocabulary(
+        column("post_visibility"),
+        VISIBILITY_VALUES,
+        "post_visibility",
+        report,
+        "Unknown visibility: write public, private or friends.",
+    )
+    out["identity"] = _vocabulary(
+        column("identity"),
+        IDENTITY_VALUES,
+        "identity",
+        report,
+        "Unknown identity: write 'creator' (the creator's handle) or 'custom'.",
+    )
+    out["ad_delivery_permission"] = _booleans(column("ad_delivery_permission"), report)
+    for name in TEXT_COLUMNS:
+        out[name] = _blank_to_na(column(name))
+
+    # Columns the product does not know are kept, as the team wrote them.
+    for name in raw.columns:
+        if name != "__row" and name not in out.columns and name not in CANONICAL_COLUMNS:
+            out[name] = _blank_to_na(raw[name])
+
+    problem_frame = (
+        pd.concat(problems, ignore_index=True)
+        if problems
+        else pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
+    )
+    problem_frame = problem_frame.astype({"row": "int64"}).sort_values("row", kind="stable").reset_index(drop=True)
+    return out.reset_index(drop=True), problem_frame
+
+
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    return values.astype("string").replace("", pd.NA)
+
+
+def _vocabulary(values, mapping, name, report, message) -> pd.Series:
+    """Map free text onto a fixed vocabulary, case- and spacing-insensitively."""
+    folded = values.str.lower().str.replace(r"[_\-\s]+", " ", regex=True).str.strip()
+    mapped = folded.map(mapping).astype("string")
+    report(name, (folded != "") & mapped.isna(), message)
+    return mapped
+
+
+def _booleans(values: pd.Series, report) -> pd.Series:
+    folded = values.str.lower().str.strip()
+    mapped = folded.map(BOOLEAN_VALUES).astype("boolean")
+    report("ad_delivery_permission", (folded != "") & mapped.isna(), "Write yes or no.")
+    return mapped
+
+
+def _dates(values: pd.Series, name: str, report) -> pd.Series:
+    """Parse every date form teams type, one vectorised pass per form."""
+    text = values.where(values != "")
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
+
+    iso = text.str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T].*)?$", expand=False)
+    parsed = parsed.fillna(pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce"))
+    for fmt in _DATE_FORMATS:
+        todo = text.notna() & parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+
+    todo = text.notna() & parsed.isna()
+    if todo.any():
+        serial = pd.to_numeric(text[todo], errors="coerce")
+        serial = serial.where((serial >= _SERIAL_MIN) & (serial <= _SERIAL_MAX))
+        parsed[todo] = _SHEETS_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
+
+    parsed = parsed.dt.normalize()
+    unreadable = text.notna() & parsed.isna()
+    out_of_range = parsed.notna() & ~parsed.dt.year.between(_YEAR_MIN, _YEAR_MAX)
+    report(name, unreadable, "Not a date we can read: write it like 2026-11-22.")
+    report(name, out_of_range, f"The year is outside {_YEAR_MIN}–{_YEAR_MAX}: check the date.")
+    return parsed.where(~out_of_range)
+
+
+def _durations(values: pd.Series, report) -> pd.Series:
+    """'30', '30 days', '2 weeks', '12 months', '1 year' → whole days."""
+    parts = values.str.lower().str.strip().str.extract(_DURATION_RE)
+    n = pd.to_numeric(parts["n"], errors="coerce")
+    unit = parts["unit"].fillna("d").str[0]
+    months = unit == "m"
+    per_unit = unit.map({"d": 1, "w": 7, "y": 365}).astype("float64")
+    days = n * per_unit
+    whole_years = months & (n % 12 == 0)
+    days = days.where(~months, np.where(whole_years, n / 12 * 365, n * 30))
+    days = days.round()
+    bad_text = (values != "") & days.isna()
+    bad_size = days.notna() & ~days.between(1, 3650)
+    report("duration_days", bad_text, "Not a duration we can read: write a number of days, like 30.")
+    report("duration_days", bad_size, "The duration must be between 1 and 3650 days.")
+    return days.where(~bad_size).astype("Int64")
