@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from lib.diagnose import diagnose, health_counts, issue_counts, needs_action
+from lib.normalize import normalize
+from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
+
+TODAY = dt.date(2026, 11, 22)
+CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+HEADER = [
+    "Creator", "Post URL", "Code", "Access", "Authorized on", "Duration", "Expires", "Status", "Campaign end",
+    "Creator region", "Ad account region", "Visibility", "Identity", "Ad delivery",
+]  # fmt: skip
+
+
+def sheet(*rows: dict[str, str]) -> list[list[str]]:
+    """A raw table from partial rows; unspecified cells are those of a healthy row."""
+    base = {
+        "Creator": "amy",
+        "Post URL": "",
+        "Code": CODE,
+        "Access": "code",
+        "Expires": "2027-06-01",
+    }
+    table = [HEADER]
+    for n, row in enumerate(rows):
+        own = {"Post URL": f"https://www.tiktok.com/@amy/video/{1000 + n}", "Code": f"{CODE[:-6]}{n:04d}=="}
+        cells = {**base, **own, **row}
+        table.append([cells.get(h, "") for h in HEADER])
+    return table
+
+
+def judged(*rows: dict[str, str], warn_days: int = 7) -> pd.DataFrame:
+    return diagnose(normalize(sheet(*rows)).frame, TODAY, warn_days).sort_values("row").reset_index(drop=True)
+
+
+def one(row: dict[str, str], warn_days: int = 7) -> pd.Series:
+    return judged(row, warn_days=warn_days).iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "health", "issues"),
+    [
+        ({}, "ok", []),
+        ({"Status": "Revoked"}, "revoked", ["code_revoked"]),
+        ({"Expires": "2026-11-21"}, "expired", ["code_expired"]),
+        ({"Expires": "", "Status": "expired"}, "expired", ["code_expired"]),
+        ({"Creator region": "US", "Ad account region": "gb"}, "blocked", ["region_mismatch"]),
+        ({"Visibility": "private"}, "blocked", ["post_not_public"]),
+        ({"Identity": "custom"}, "blocked", ["custom_identity"]),
+        ({"Code": "#abc 123"}, "blocked", ["invalid_code_format"]),
+        ({"Access": "business center", "Code": "", "Expires": "", "Ad delivery": "no"}, "blocked", ["bc_not_shared"]),
+        ({"Code": ""}, "pending", ["missing_code"]),
+        ({"Expires": "2026-11-29"}, "expiring", ["expiring_soon"]),
+        ({"Expires": "2026-11-22"}, "expiring", ["expiring_soon"]),
+        ({"Expires": ""}, "unknown", []),
+        ({"Access": "business center", "Code": "", "Expires": "", "Ad delivery": "yes"}, "ok", []),
+        ({"Expires": "2026-12-20", "Campaign end": "2027-01-10"}, "ok", ["expires_before_campaign_end"]),
+        ({"Creator region": "US"}, "ok", []),
+    ],
+)
+def test_each_state_and_issue(row, health, issues):
+    result = one(row)
+    assert result["health"] == health
+    assert result["issues"] == issues
+
+
+def test_worst_state_wins():
+    # Revoked beats expired beats blocked beats pending beats expiring.
+    assert one({"Status": "revoked", "Expires": "2026-11-01", "Visibility": "private"})["health"] == "revoked"
+    assert one({"Expires": "2026-11-01", "Visibility": "private"})["health"] == "expired"
+    assert one({"Expires": "2026-11-25", "Visibility": "private"})["health"] == "blocked"
+    assert one({"Code": "", "Expires": "2026-11-25"})["health"] == "pending"
+    assert one({"Code": "", "Expires": ""})["health"] == "pending"
+
+
+def test_expiry_from_authorized_on_plus_duration_and_explicit_expiry_wins():
+    rows = judged(
+        {"Expires": "", "Authorized on": "2026-11-01", "Duration": "30 days"},
+        {"Expires": "2026-12-25", "Authorized on": "2026-11-01", "Duration": "7"},
+    )
+    assert rows["expires"].tolist() == [pd.Timestamp("2026-12-01"), pd.Timestamp("2026-12-25")]
+    assert rows["days_left"].tolist() == [9, 33]
+
+
+def test_days_left_is_whole_days_and_zero_means_today():
+    rows = judged({"Expires": "2026-11-22"}, {"Expires": "2026-11-23"}, {"Expires": "2026-11-20"})
+    assert rows["days_left"].tolist() == [0, 1, -2]
+    assert rows["health"].tolist() == ["expiring", "expiring", "expired"]
+
+
+def test_warning_window_is_a_parameter():
+    row = {"Expires": "2026-12-02"}  # 10 days left
+    assert one(row, warn_days=7)["health"] == "ok"
+    assert one(row, warn_days=10)["health"] == "expiring"
+    assert one(row, warn_days=14)["issues"] == ["expiring_soon"]
+
+
+def test_business_center_has_no_expiry_and_is_never_unknown():
+    row = one({"Access": "business center", "Code": "", "Expires": ""})
+    assert pd.isna(row["expires"]) and pd.isna(row["days_left"])
+    assert row["health"] == "ok"
+
+
+def test_duplicate_code_only_when_posts_differ():
+    rows = judged({"Code": CODE}, {"Code": CODE}, {})
+    assert rows["issues"].tolist() == [["duplicate_code"], ["duplicate_code"], []]
+    same_post = judged(
+        {"Code": CODE, "Post URL": "https://www.tiktok.com/@amy/video/5"},
+        {"Code": CODE, "Post URL": "https://tiktok.com/x/video/5"},
+    )
+    assert same_post["issues"].tolist() == [[], []]
+
+
+def test_rows_come_most_urgent_first():
+    rows = diagnose(
+        normalize(sheet({"Expires": "2027-01-01"}, {"Expires": "2026-11-25"}, {"Status": "revoked"})).frame, TODAY
+    )
+    assert rows["health"].tolist() == ["revoked", "expiring", "ok"]
+
+
+def test_counts_list_every_state_and_issue():
+    rows = judged({}, {"Status": "revoked"}, {"Code": ""}, {"Expires": "2026-11-24"})
+    counts = health_counts(rows)
+    assert list(counts) == list(HEALTH_ORDER)
+    assert counts == {"revoked": 1, "expired": 0, "blocked": 0, "pending": 1, "expiring": 1, "unknown": 0, "ok": 1}
+    issues = issue_counts(rows)
+    assert list(issues) == list(ISSUE_ORDER)
+    assert issues["code_revoked"] == 1 and issues["missing_code"] == 1 and issues["expiring_soon"] == 1
+    assert sum(issues.values()) == 3
+
+
+def test_needs_action_includes_ok_rows_with_an_issue():
+    rows = judged({}, {"Expires": "2026-12-20", "Campaign end": "2027-01-10"}, {"Status": "revoked"})
+    assert sorted(needs_action(rows)["row"].tolist()) == [3, 4]
+
+
+def test_empty_frame_diagnoses_to_empty():
+    rows = diagnose(normalize([HEADER]).frame, TODAY)
+    assert rows.empty
+    assert health_counts(rows)["ok"] == 0
+    assert set(issue_counts(rows).values()) == {0}
+
+
+def test_diagnose_does_not_change_its_input():
+    frame = normalize(sheet({})).frame
+    before = frame.copy()
+    diagnose(frame, TODAY)
+    pd.testing.assert_frame_equal(frame, before)

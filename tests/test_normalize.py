@@ -1,0 +1,263 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from lib.errors import SourceError
+from lib.normalize import header_key, normalize
+from lib.vocab import COLUMN_ALIASES
+
+CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+
+
+def one_row(header: list[str], row: list[str]):
+    return normalize([header, row])
+
+
+# --- headers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Duration (days)", "duration_days"),
+        ("  TikTok   Handle ", "tiktok_handle"),
+        ("Expiry-Date", "expiry_date"),
+        ("AD DELIVERY?", "ad_delivery"),
+    ],
+)
+def test_header_key_folds_case_spaces_and_punctuation(text, key):
+    assert header_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("canonical", "alias"),
+    [(canonical, alias) for canonical, aliases in COLUMN_ALIASES.items() for alias in (canonical, *aliases)],
+)
+def test_every_alias_maps_to_its_column(canonical, alias):
+    # Write the alias as a person would: words capitalised, spaces instead of underscores.
+    header = alias.replace("_", " ").title()
+    creator_header = "Creator" if canonical != "creator" else header
+    columns = [creator_header] if canonical == "creator" else [creator_header, header]
+    norm = normalize([columns, ["@someone"] + ([""] if canonical != "creator" else [])])
+    assert norm.headers[canonical] == header
+
+
+def test_issue_alias_list_is_covered():
+    required = {
+        "creator": {"handle", "tiktok_handle", "creator_handle", "username"},
+        "post_url": {"post", "video", "video_url", "post_link", "link"},
+        "post_id": {"video_id"},
+        "code": {"spark_code", "auth_code", "authorization_code", "ad_code", "boost_code", "video_code"},
+        "access_method": {"access", "method"},
+        "authorized_on": {"authorized", "authorization_date", "date_authorized", "generated_on", "applied_on"},
+        "duration_days": {"duration", "days", "auth_duration"},
+        "expires_on": {"expires", "expiry", "expiry_date", "expiration", "expiration_date"},
+        "campaign_end": {"campaign_end_date"},
+        "campaign_start": {"campaign_start_date"},
+        "ad_account_region": {"advertiser_region", "account_region"},
+        "post_visibility": {"visibility", "privacy"},
+        "ad_delivery_permission": {"ad_delivery", "bc_shared"},
+        "brand": {"client"},
+    }
+    for canonical, aliases in required.items():
+        assert aliases <= set(COLUMN_ALIASES[canonical]), canonical
+
+
+def test_unknown_columns_are_kept_and_duplicates_not_lost():
+    norm = normalize(
+        [
+            ["Creator", "Notes", "Notes", "Shoe size", "Post", "Video URL"],
+            ["amy", "first", "second", "42", "https://a/video/1", "https://b/video/2"],
+        ]
+    )
+    frame = norm.frame
+    assert frame.loc[0, "notes"] == "first"
+    assert frame.loc[0, "notes_3"] == "second"
+    assert frame.loc[0, "shoe_size"] == "42"
+    assert frame.loc[0, "post_url"] == "https://a/video/1"
+    assert frame.loc[0, "video_url"] == "https://b/video/2"
+    assert norm.headers["notes_3"] == "Notes"
+    assert norm.problems.empty
+
+
+def test_header_below_title_rows_keeps_true_sheet_row_numbers():
+    norm = normalize([["Spark tracker Q4"], ["", ""], ["Handle", "Code"], ["amy", CODE], ["", ""], ["bob", ""]])
+    assert norm.frame["row"].tolist() == [4, 6]
+    assert norm.frame["creator"].tolist() == ["@amy", "@bob"]
+
+
+def test_no_creator_column_and_empty_sheet_are_source_errors():
+    with pytest.raises(SourceError, match="creator column"):
+        normalize([["Post", "Code"], ["x", "y"]])
+    with pytest.raises(SourceError, match="empty"):
+        normalize([])
+    with pytest.raises(SourceError, match="empty"):
+        normalize([["", ""], [" ", ""]])
+
+
+def test_header_only_gives_an_empty_frame_with_every_column():
+    norm = normalize([["Creator", "Code"]])
+    assert norm.frame.empty
+    assert {"creator", "code", "expires_on", "health"} - set(norm.frame.columns) == {"health"}
+
+
+# --- cells -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-22",
+        "11/22/2026",
+        "22 Nov 2026",
+        "Nov 22, 2026",
+        "46348",
+        "46348.0",
+        "22 November 2026",
+        "November 22, 2026",
+        "2026-11-22 00:00:00",
+        "2026-11-22T09:30:00Z",
+        " 2026-11-22 ",
+    ],
+)
+def test_date_forms(text):
+    norm = one_row(["Creator", "Expires"], ["amy", text])
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-11-22")
+    assert norm.problems.empty
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("31/31/2026", "Not a date"), ("soon", "Not a date"), ("1850-01-01", "outside"), ("99999999", "Not a date")],
+)
+def test_bad_dates_become_problems(text, message):
+    norm = one_row(["Creator", "Expiry date"], ["amy", text])
+    assert pd.isna(norm.frame.loc[0, "expires_on"])
+    assert norm.problems.to_dict("records") == [
+        {"row": 2, "column": "Expiry date", "value": text, "problem": norm.problems.loc[0, "problem"]}
+    ]
+    assert message in norm.problems.loc[0, "problem"]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("30", 30),
+        ("30 days", 30),
+        ("30 Days", 30),
+        ("7d", 7),
+        ("2 weeks", 14),
+        ("1 year", 365),
+        ("12 months", 365),
+        ("2 months", 60),
+        ("60.0", 60),
+        ("365 days", 365),
+    ],
+)
+def test_duration_forms(text, days):
+    norm = one_row(["Creator", "Duration (days)"], ["amy", text])
+    assert norm.frame.loc[0, "duration_days"] == days
+    assert norm.problems.empty
+
+
+@pytest.mark.parametrize("text", ["thirty", "0", "-5", "forever"])
+def test_bad_durations_become_problems(text):
+    norm = one_row(["Creator", "Duration"], ["amy", text])
+    assert pd.isna(norm.frame.loc[0, "duration_days"])
+    assert norm.problems[["row", "column", "value"]].values.tolist() == [[2, "Duration", text]]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yes", True),
+        ("Y", True),
+        ("TRUE", True),
+        ("1", True),
+        ("✓", True),
+        ("no", False),
+        ("n", False),
+        ("False", False),
+        ("0", False),
+    ],
+)
+def test_booleans(text, value):
+    norm = one_row(["Creator", "Access", "BC shared"], ["amy", "business center", text])
+    assert norm.frame.loc[0, "ad_delivery_permission"] == value
+    assert norm.problems.empty
+
+
+def test_vocabulary_cells_are_case_and_space_insensitive():
+    norm = one_row(
+        ["Creator", "Status", "Privacy", "Identity", "Method"],
+        ["amy", "  REVOKED ", "Friends Only", "CUSTOM", "Business_Center"],
+    )
+    row = norm.frame.loc[0]
+    assert (row["status"], row["post_visibility"], row["identity"], row["access_method"]) == (
+        "revoked",
+        "friends",
+        "custom",
+        "business_center",
+    )
+
+
+def test_unknown_vocabulary_and_boolean_become_problems_naming_the_sheet_column():
+    norm = one_row(["Creator", "Status", "Visibility", "Ad delivery"], ["amy", "on hold", "secret", "maybe"])
+    assert norm.problems[["row", "column", "value"]].values.tolist() == [
+        [2, "Status", "on hold"],
+        [2, "Visibility", "secret"],
+        [2, "Ad delivery", "maybe"],
+    ]
+
+
+def test_handles_with_or_without_at_and_stray_spaces_are_one_creator():
+    norm = normalize([["TikTok handle"], ["@Amy.Cooks"], [" amy.cooks "], ["@ amy.cooks"], ["AMY.COOKS"]])
+    assert set(norm.frame["creator"]) == {"@amy.cooks"}
+
+
+def test_missing_creator_is_a_problem_but_the_row_still_counts():
+    norm = normalize(
+        [
+            ["Creator", "Post URL", "Expires"],
+            ["amy", "https://x/video/1", "2026-12-01"],
+            ["", "https://x/video/2", "2026-12-02"],
+            ["", "", ""],
+            ["bob", "", "2026-12-03"],
+        ]
+    )
+    assert norm.frame["row"].tolist() == [2, 3, 5]
+    assert norm.frame.loc[1, "expires_on"] == pd.Timestamp("2026-12-02")
+    assert norm.problems[["row", "column"]].values.tolist() == [[3, "Creator"], [5, "Post URL"]]
+
+
+def test_post_key_prefers_id_then_video_number_in_url():
+    norm = normalize(
+        [
+            ["Creator", "Post URL", "Video ID"],
+            ["a", "https://www.tiktok.com/@a/video/7301?lang=en", ""],
+            ["b", "", "999"],
+            ["c", "https://vm.tiktok.com/ZM123/", ""],
+        ]
+    )
+    assert norm.frame["post_key"].tolist() == ["7301", "999", "https://vm.tiktok.com/zm123"]
+    assert norm.frame["post"].tolist() == [
+        "https://www.tiktok.com/@a/video/7301?lang=en",
+        "999",
+        "https://vm.tiktok.com/ZM123/",
+    ]
+
+
+def test_short_rows_are_padded_and_long_rows_kept():
+    norm = normalize([["Creator", "Code"], ["amy"], ["bob", CODE, "extra"]])
+    assert norm.frame["code"].isna().tolist() == [True, False]
+    assert norm.frame.loc[1, "column_3"] == "extra"
+
+
+def test_types_are_fixed_whatever_the_sheet():
+    frame = normalize([["Creator"], ["amy"]]).frame
+    assert str(frame["expires_on"].dtype).startswith("datetime64")
+    assert str(frame["duration_days"].dtype) == "Int64"
+    assert str(frame["ad_delivery_permission"].dtype) == "boolean"
+    assert frame.loc[0, "access_method"] == "code"
+    assert isinstance(dt.date.today(), dt.date)
