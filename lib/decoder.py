@@ -1,0 +1,72 @@
+"""From the error text Ads Manager shows to what it means, the fix and who does it.
+
+People paste whatever they see: `4025`, `auth_code_expired`, `Auth code expired`, or the whole
+red banner around it. The known errors live in `lib.vocab.ADS_ERRORS`; this module only finds
+which of them the pasted text names. A name is more specific than a number (4002 stands for
+two errors), so name matches come first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lib.vocab import ADS_ERRORS, AdsError
+
+_MAX_TEXT = 2_000
+"""Pasted text beyond this is ignored: an error message is a line or two, not a document."""
+
+
+def _fold(text: str) -> str:
+    """Lower case, every run of non-alphanumerics turned into one `_`, padded with `_` at both ends."""
+    return "_" + re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") + "_"
+
+
+def _compact(text: str) -> str:
+    """Lower case letters and digits only: `AuthCodeExpired` and `auth code expired` meet here."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def _number_re(number: str) -> re.Pattern[str]:
+    """The error number as a whole number: `4025` matches in `Error 4025:` but not in `40250`."""
+    digits = number.lstrip("-")
+    return re.compile(rf"(?<![0-9]){re.escape(digits)}(?![0-9])")
+
+
+_BY_NAME: tuple[tuple[str, str, AdsError], ...] = tuple(
+    (_fold(name), _compact(name), error) for error in ADS_ERRORS for name in error.names
+)
+_BY_NUMBER: tuple[tuple[re.Pattern[str], AdsError], ...] = tuple(
+    (_number_re(error.number), error) for error in ADS_ERRORS if error.number
+)
+
+
+def decode_errors(text: str | None) -> tuple[AdsError, ...]:
+    """Every known error the text names: by name first, then by number; empty when none.
+
+    Several come back when the text is ambiguous, e.g. `4002` alone (the post is unavailable,
+    or it was deleted): the page can show both rather than guess.
+    """
+    if not text or not text.strip():
+        return ()
+    text = text[:_MAX_TEXT]
+    folded, compact = _fold(text), _compact(text)
+    found: dict[AdsError, None] = {}
+    for name, squeezed, error in _BY_NAME:
+        if name in folded or (len(squeezed) >= 12 and squeezed in compact):
+            found.setdefault(error)
+    if not found:
+        for pattern, error in _BY_NUMBER:
+            if pattern.search(text):
+                found.setdefault(error)
+    return tuple(found)
+
+
+def decode_error(text: str | None) -> AdsError | None:
+    """The one known error the text names (the most specific when several do); None when unknown."""
+    matches = decode_errors(text)
+    return matches[0] if matches else None
+
+
+def error_choices() -> list[tuple[str, AdsError]]:
+    """Label and entry for each known error, as a picker lists them: `4025 · auth_code_expired`."""
+    return [(" · ".join(part for part in (error.number, " / ".join(error.names)) if part), error) for error in ADS_ERRORS]

@@ -1,0 +1,81 @@
+"""The error decoder: whatever Ads Manager showed → the known error, or None."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.decoder import decode_error, decode_errors, error_choices
+from lib.vocab import ADS_ERRORS, ISSUES, ROLES
+
+
+def names(errors) -> list[str]:
+    return [name for error in errors for name in error.names]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "cause"),
+    [
+        ("4025", "auth_code_expired", "code_expired"),
+        ("auth_code_expired", "auth_code_expired", "code_expired"),
+        ("AUTH CODE EXPIRED", "auth_code_expired", "code_expired"),
+        ("  Auth-Code-Expired  ", "auth_code_expired", "code_expired"),
+        ("Failed to apply: error 4025. The authorization has expired.", "auth_code_expired", "code_expired"),
+        ("auth_code_not_found", "auth_code_not_found", "code_revoked"),
+        ("Error: Auth Code Not Found", "auth_code_not_found", "code_revoked"),
+        ("4013", "auth_code_format_error", "invalid_code_format"),
+        ("AuthCodeFormatError", "auth_code_format_error", "invalid_code_format"),
+        ("video_deleted", "video_deleted", None),
+        ("error 4002 (video_deleted)", "video_deleted", None),
+        ("video unavailable", "video_unavailable", None),
+        ("code: 4027", "story_video_not_supported", None),
+        ("story_video_not_supported", "story_video_not_supported", None),
+        ("4042", "carousel_duet_not_supported", None),
+        ("Carousel duet not supported", "carousel_duet_not_supported", None),
+        ("-500 call_rpc_fail", "call_rpc_fail", None),
+        ("call_db_fail", "call_db_fail", None),
+        ("930002", "mention_multiple_videos", None),
+        ("900012 illegal_item_status_error", "illegal_item_status_error", None),
+    ],
+)
+def test_known_errors_by_number_or_name(text, expected, cause):
+    error = decode_error(text)
+    assert error is not None
+    assert expected in error.names
+    assert error.cause == cause
+    assert error.meaning and error.fix
+    assert all(role in ROLES for role in error.roles)
+
+
+def test_4002_alone_is_ambiguous_and_offers_both():
+    assert names(decode_errors("4002")) == ["video_unavailable", "video_deleted"]
+    assert names(decode_errors("4002 video_deleted")) == ["video_deleted"]
+
+
+def test_a_name_wins_over_a_different_number_in_the_same_text():
+    assert names(decode_errors("4013 auth_code_expired")) == ["auth_code_expired"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "   ", "hello", "something went wrong", "40250", "14025", "auth_code", "2026-11-22"],
+)
+def test_unknown_text_is_none(text):
+    assert decode_error(text) is None
+    assert decode_errors(text) == ()
+
+
+def test_numbers_match_only_as_whole_numbers():
+    assert decode_error("E4025:") is not None  # letters around are fine
+    assert decode_error("40251") is None
+    assert decode_error("404025") is None
+
+
+def test_causes_point_at_real_issues_and_choices_cover_every_error():
+    assert {e.cause for e in ADS_ERRORS if e.cause} <= set(ISSUES)
+    labels = [label for label, _ in error_choices()]
+    assert len(labels) == len(ADS_ERRORS) == len(set(labels))
+    assert "4025 · auth_code_expired" in labels
+    assert "auth_code_not_found" in labels
+    assert "-500 · call_rpc_fail / call_db_fail" in labels
+    for label, error in error_choices():
+        assert error in decode_errors(label)
