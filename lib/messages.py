@@ -12,25 +12,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.codes import redact_codes
 from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS, ISSUES
 
 DEFAULT_DURATION = 60
 """Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
 
+OPEN_POST = "Open the post in the TikTok app and tap the … (more) button."
+OPEN_AGAIN = "Back on the post, tap the … (more) button again."
 NEW_CODE_STEPS = (
-    "Open the post in the TikTok app and tap the … (more) button.",
+    OPEN_POST,
     "Tap Ad settings and turn on ad authorization.",
     "Choose the authorization duration: {duration} days.",
     "Tap Generate, then Copy code, and send the code back to us.",
 )
 PUBLIC_STEPS = (
-    "Open the post in the TikTok app and tap the … (more) button.",
+    OPEN_POST,
     "Tap Privacy settings and set who can watch it to Everyone.",
     "Please keep it public until the campaign is over.",
 )
 RECOPY_STEPS = (
-    "Open the post in the TikTok app, tap … → Ad settings.",
-    "Copy the existing code again and paste it to us as plain text (no screenshot).",
+    OPEN_POST,
+    "Tap Ad settings, copy the existing code again and send it to us as plain text (no screenshot).",
 )
 
 
@@ -73,18 +76,41 @@ def _when(days_left: object) -> str:
     return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
 
 
-def post_section(issue_ids: list[str], post: str, days_left: object, duration: int) -> str | None:
+def _steps(asks: list[Ask]) -> list[str]:
+    """The steps for all asks on one post, in the order a person does them in the app.
+
+    The post is made public first (a code on a private post is of no use), then the code is
+    generated or copied again; a fresh code replaces a damaged one, so re-copying is dropped
+    when a new code is asked for anyway.
+    """
+    groups = list(dict.fromkeys(a.steps for a in asks))
+    if NEW_CODE_STEPS in groups and RECOPY_STEPS in groups:
+        groups.remove(RECOPY_STEPS)
+    groups.sort(key=lambda group: group != PUBLIC_STEPS)
+    steps: list[str] = []
+    for group in groups:
+        first, *rest = group
+        steps += [OPEN_AGAIN if steps and first == OPEN_POST else first, *rest]
+    return steps
+
+
+def _post_name(post: object, campaign: object = None) -> str:
+    """The exact post: its link as written, or 'post 123…' for a bare id, with the campaign when known."""
+    text = post.strip() if isinstance(post, str) else ""
+    name = "the post we agreed on" if not text else text if "/" in text else f"post {text}"
+    return f"{name} ({campaign})" if isinstance(campaign, str) and campaign.strip() else name
+
+
+def post_section(
+    issue_ids: list[str], post: str, days_left: object, duration: int, campaign: str | None = None
+) -> str | None:
     """The part of a message about one post, or None when nothing on it needs the creator."""
     asks = [CREATOR_ASKS[i] for i in issue_ids if i in CREATOR_ASKS]
     if not asks:
         return None
     reasons = "; ".join(dict.fromkeys(a.reason.format(when=_when(days_left)) for a in asks))
-    if any(a.steps is NEW_CODE_STEPS for a in asks):
-        # A fresh code replaces a damaged one: no need to ask for both.
-        asks = [a for a in asks if a.steps is not RECOPY_STEPS]
-    steps = list(dict.fromkeys(step for a in asks for step in a.steps))
-    numbered = "\n".join(f"  {n}. {s.format(duration=duration)}" for n, s in enumerate(steps, 1))
-    return f"• {post or 'the post we agreed on'}: {reasons}.\n{numbered}"
+    numbered = "\n".join(f"  {n}. {s.format(duration=duration)}" for n, s in enumerate(_steps(asks), 1))
+    return f"• {_post_name(post, campaign)}: {reasons}.\n{numbered}"
 
 
 def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: str = "") -> str | None:
@@ -95,7 +121,8 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
     sections = []
     for row in rows.itertuples(index=False):
         duration = recommended_duration(row.campaign_end, today)
-        section = post_section(list(row.issues), row.post, row.days_left, duration)
+        campaign = getattr(row, "campaign", None)
+        section = post_section(list(row.issues), row.post, row.days_left, duration, campaign)
         if section:
             sections.append(section)
     if not sections:
@@ -104,11 +131,13 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
     plural = "these posts" if len(sections) > 1 else "this post"
     closing = "Thank you so much, we love working with you!"
     signature = f"\n{sender}" if sender else ""
-    return (
+    message = (
         f"Hi {name}! Quick favour about {plural} we are promoting with you:\n\n"
         + "\n\n".join(sections)
         + f"\n\n{closing}{signature}"
     )
+    # Nothing in a message is a code, but sheet cells are typed by hand: never let one through.
+    return redact_codes(message)
 
 
 def creator_messages(diagnosed: pd.DataFrame, today: dt.date, sender: str = "") -> pd.DataFrame:

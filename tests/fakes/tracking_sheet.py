@@ -1,0 +1,47 @@
+"""Small tracking sheets for tests: write only the cells a test is about.
+
+Every row starts as a healthy, in-date code authorization with its own post and code, so a
+test states just what makes its row special and the rest stays realistic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from lib.diagnose import diagnose
+from lib.normalize import normalize
+
+CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+HEADER = [
+    "Creator", "Post URL", "Code", "Access", "Expires", "Status", "Campaign", "Campaign end", "Ad account",
+    "Creator region", "Ad account region", "Visibility", "Identity", "Ad delivery", "Owner", "Notes",
+]  # fmt: skip
+
+
+def code(n: int) -> str:
+    """A well-formed, unique authorization code."""
+    return f"{CODE[:-6]}{n:04d}=="
+
+
+def tracking_sheet(*rows: dict[str, str], header: list[str] | None = None) -> list[list[str]]:
+    """A raw table (header + rows of strings) from partial rows."""
+    header = header or HEADER
+    table = [list(header)]
+    for n, row in enumerate(rows):
+        cells = {
+            "Creator": "amy",
+            "Post URL": f"https://www.tiktok.com/@amy/video/{7300000000000000000 + n}",
+            "Code": code(n),
+            "Access": "code",
+            "Expires": "2027-06-01",
+            **row,
+        }
+        table.append([cells.get(h, "") for h in header])
+    return table
+
+
+def judged(*rows: dict[str, str], today: dt.date, warn_days: int = 7) -> pd.DataFrame:
+    """The diagnosed frame of such a sheet, most urgent first (as every view receives it)."""
+    return diagnose(normalize(tracking_sheet(*rows)).frame, today, warn_days)
