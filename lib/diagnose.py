@@ -22,6 +22,8 @@ HEALTH_DTYPE = pd.CategoricalDtype(list(HEALTH_ORDER), ordered=True)
 def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_DAYS) -> pd.DataFrame:
     """A copy of the normalised frame with `expires`, `days_left`, `health` and `issues` added.
 
+    `issues` holds a tuple of issue ids per row, in the vocabulary's order.
+
     Rows come back most urgent first: by health (worst first), then fewest days left.
     """
     out = frame.copy()
@@ -86,11 +88,17 @@ def issue_flags(frame: pd.DataFrame, today: pd.Timestamp, warn_days: int) -> pd.
 
 
 def _issue_lists(flags: pd.DataFrame) -> pd.Series:
-    """Per row, the list of issue ids that apply: joined column-wise, split once at the end."""
-    joined = np.full(len(flags), "", dtype=object)
-    for issue_id in flags.columns:
-        joined = joined + np.where(flags[issue_id].to_numpy(), issue_id + " ", "")
-    return pd.Series([s.split() for s in joined], index=flags.index, dtype=object)
+    """Per row, the tuple of issue ids that apply.
+
+    Rows share a handful of flag combinations, so each row's flags are packed into one
+    integer and each distinct integer is turned into its tuple once.
+    """
+    ids = list(flags.columns)
+    bits = flags.to_numpy(dtype=np.int64) @ (1 << np.arange(len(ids), dtype=np.int64))
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    tuples = np.empty(len(patterns), dtype=object)
+    tuples[:] = [tuple(i for n, i in enumerate(ids) if p >> n & 1) for p in patterns]
+    return pd.Series(tuples[inverse], index=flags.index, dtype=object)
 
 
 def health_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
@@ -111,5 +119,5 @@ def needs_action(diagnosed: pd.DataFrame) -> pd.DataFrame:
     A code that ends before the campaign does is `ok` today but still needs a message to
     the creator, so it belongs on the list too.
     """
-    has_issue = diagnosed["issues"].str.len().gt(0)
+    has_issue = diagnosed["issues"].map(len).gt(0)
     return diagnosed.loc[(diagnosed["health"] != "ok") | has_issue]

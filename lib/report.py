@@ -21,7 +21,7 @@ def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict
             "expires_on": diagnosed["expires"].dt.strftime("%Y-%m-%d"),
             "days_left": diagnosed["days_left"],
             "health": diagnosed["health"].astype("string"),
-            "issues": diagnosed["issues"],
+            "issues": diagnosed["issues"].map(list),
             "code": diagnosed["code"] if reveal_codes else mask_codes(diagnosed["code"]),
         }
     )

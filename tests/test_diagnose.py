@@ -64,7 +64,7 @@ def one(row: dict[str, str], warn_days: int = 7) -> pd.Series:
 def test_each_state_and_issue(row, health, issues):
     result = one(row)
     assert result["health"] == health
-    assert result["issues"] == issues
+    assert list(result["issues"]) == issues
 
 
 def test_worst_state_wins():
@@ -95,7 +95,7 @@ def test_warning_window_is_a_parameter():
     row = {"Expires": "2026-12-02"}  # 10 days left
     assert one(row, warn_days=7)["health"] == "ok"
     assert one(row, warn_days=10)["health"] == "expiring"
-    assert one(row, warn_days=14)["issues"] == ["expiring_soon"]
+    assert one(row, warn_days=14)["issues"] == ("expiring_soon",)
 
 
 def test_business_center_has_no_expiry_and_is_never_unknown():
@@ -106,12 +106,12 @@ def test_business_center_has_no_expiry_and_is_never_unknown():
 
 def test_duplicate_code_only_when_posts_differ():
     rows = judged({"Code": CODE}, {"Code": CODE}, {})
-    assert rows["issues"].tolist() == [["duplicate_code"], ["duplicate_code"], []]
+    assert rows["issues"].tolist() == [("duplicate_code",), ("duplicate_code",), ()]
     same_post = judged(
         {"Code": CODE, "Post URL": "https://www.tiktok.com/@amy/video/5"},
         {"Code": CODE, "Post URL": "https://tiktok.com/x/video/5"},
     )
-    assert same_post["issues"].tolist() == [[], []]
+    assert same_post["issues"].tolist() == [(), ()]
 
 
 def test_rows_come_most_urgent_first():
