@@ -1,0 +1,185 @@
+"""The .ics reminders, parsed back with icalendar as a calendar app would read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+
+from lib.codes import mask_code
+from lib.demo import demo_table
+from lib.diagnose import diagnose
+from lib.normalize import normalize
+from lib.reminders import CALENDAR_NAME, authorization_uids, due, reminders_ics
+from lib.vocab import ISSUES
+from tests.fakes.tracking_sheet import code, judged, tracking_sheet
+
+TODAY = dt.date(2026, 11, 22)
+STAMP = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
+
+
+def day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+def events(data: bytes) -> list:
+    calendar = Calendar.from_ical(data)
+    assert calendar["version"] == "2.0"
+    assert str(calendar["x-wr-calname"]) == CALENDAR_NAME
+    return list(calendar.walk("VEVENT"))
+
+
+def by_summary(data: bytes) -> dict[str, object]:
+    return {str(e["summary"]): e for e in events(data)}
+
+
+def test_one_event_per_authorization_ending_within_the_window():
+    frame = judged(
+        {"Creator": "today", "Expires": day(0)},
+        {"Creator": "edge", "Expires": day(10)},
+        {"Creator": "beyond", "Expires": day(11)},
+        {"Creator": "ended", "Expires": day(-1)},
+        {"Creator": "withdrawn", "Expires": day(3), "Status": "revoked"},
+        {"Creator": "nodate", "Expires": ""},
+        {"Creator": "bc", "Access": "business center", "Code": "", "Expires": "", "Ad delivery": "yes"},
+        {"Creator": "private", "Expires": day(4), "Visibility": "private"},  # blocked, but still ends: remind
+        today=TODAY,
+    )
+    found = events(reminders_ics(frame, TODAY, days=10, stamp=STAMP))
+    creators = sorted(str(e["summary"]).split(": ")[1].split(" · ")[0] for e in found)
+    assert creators == ["@edge", "@private", "@today"]
+    assert sorted(due(frame, 10)["creator"]) == creators
+
+
+def test_event_is_all_day_on_the_expiry_date_with_a_reminder_days_before():
+    frame = judged(
+        {"Creator": "amy", "Campaign": "Winter Run", "Expires": day(12), "Campaign end": day(30), "Owner": "Maya"},
+        today=TODAY,
+    )
+    (event,) = events(reminders_ics(frame, TODAY, days=30, remind_days=5, stamp=STAMP))
+    assert event.decoded("dtstart") == TODAY + dt.timedelta(days=12)
+    assert event.decoded("dtend") == TODAY + dt.timedelta(days=13)
+    assert not isinstance(event.decoded("dtstart"), dt.datetime)  # a date: all-day
+    assert str(event["summary"]) == "Spark Ads code ends: @amy · Winter Run"
+    (alarm,) = event.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == dt.timedelta(days=-5, hours=9)  # 09:00, five days before
+    assert "@amy (Winter Run) ends in 5 days" in str(alarm["description"])
+    assert event.decoded("dtstamp") == STAMP
+    assert str(event["url"]) == frame["post"].iloc[0]
+
+
+def test_description_holds_the_fix_duration_post_and_masked_code():
+    frame = judged(
+        {"Creator": "amy", "Expires": day(3), "Campaign end": day(40), "Ad account": "LUMEN-US-01", "Owner": "Maya"},
+        today=TODAY,
+    )
+    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    (event,) = events(data)
+    text = str(event["description"])
+    row = frame.iloc[0]
+    assert row["post"] in text
+    assert "ends on Wednesday 25 November 2026 (its last day)" in text
+    assert "What to do (Creator):" in text
+    for n, step in enumerate(ISSUES["expiring_soon"].steps, 1):
+        assert f"{n}. {step}" in text
+    assert "Ask for 60 days" in text  # 40 days to the campaign end + 14 → 60
+    assert "Also to fix on this row: Ends before the campaign does." in text
+    assert f"Code: {mask_code(row['code'])}" in text
+    assert "Ad account: LUMEN-US-01 · Owner: Maya · Sheet row 2" in text
+    assert row["code"].encode() not in data
+    assert row["code"][1:12].encode() not in data
+
+
+def test_uid_is_stable_when_rows_move_and_when_the_code_is_renewed():
+    post = "https://www.tiktok.com/@amy/video/7300000000000000042"
+    before = judged(
+        {"Creator": "amy", "Post URL": post, "Code": code(1), "Expires": day(5), "Ad account": "A1"},
+        {"Creator": "bob", "Expires": day(6)},
+        today=TODAY,
+    )
+    # Later: rows added above, the sheet re-sorted, the creator sent a new code with a new date.
+    after = judged(
+        {"Creator": "zed", "Expires": day(2)},
+        {"Creator": "bob", "Expires": day(6)},
+        {"Creator": "@AMY", "Post URL": post + "?lang=en", "Code": code(9), "Expires": day(25), "Ad account": "a1"},
+        today=TODAY,
+    )
+    old, new = by_summary(reminders_ics(before, TODAY, stamp=STAMP)), by_summary(reminders_ics(after, TODAY))
+    amy = "Spark Ads code ends: @amy · no campaign named"
+    assert old[amy]["uid"] == new[amy]["uid"]
+    assert old[amy].decoded("dtstart") != new[amy].decoded("dtstart")
+    assert len({str(e["uid"]) for e in new.values()}) == 3
+    assert str(old[amy]["uid"]).endswith("@sparkwatch")
+
+
+def test_uids_differ_per_post_creator_and_ad_account_and_never_reveal_the_code():
+    frame = normalize(
+        tracking_sheet(
+            {"Creator": "amy", "Post URL": "https://www.tiktok.com/@amy/video/1"},
+            {"Creator": "amy", "Post URL": "https://www.tiktok.com/@amy/video/2"},
+            {"Creator": "bob", "Post URL": "https://www.tiktok.com/@amy/video/1"},
+            {"Creator": "amy", "Post URL": "https://www.tiktok.com/@amy/video/1", "Ad account": "B"},
+            {"Creator": "amy", "Post URL": "", "Code": code(5)},
+            {"Creator": "amy", "Post URL": "", "Code": code(6)},
+        )
+    ).frame
+    uids = authorization_uids(frame)
+    assert uids.is_unique
+    assert uids.str.fullmatch(r"[0-9a-f]{32}@sparkwatch").all()
+    # Same facts → same UID, whatever else changed.
+    again = frame.assign(row=frame["row"] + 10, notes="moved")
+    assert authorization_uids(again).tolist() == uids.tolist()
+
+
+def test_the_same_authorization_twice_gives_one_event_on_the_earlier_date():
+    post = "https://www.tiktok.com/@amy/video/5"
+    frame = judged(
+        {"Creator": "amy", "Post URL": post, "Expires": day(9)},
+        {"Creator": "amy", "Post URL": post, "Expires": day(4)},
+        today=TODAY,
+    )
+    (event,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
+    assert event.decoded("dtstart") == TODAY + dt.timedelta(days=4)
+
+
+def test_sheet_text_survives_commas_semicolons_and_newlines():
+    frame = judged({"Creator": "amy", "Campaign": "Run, Walk; Jog\\Rest", "Expires": day(1)}, today=TODAY)
+    (event,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
+    assert str(event["summary"]) == "Spark Ads code ends: @amy · Run, Walk; Jog\\Rest"
+
+
+def test_reminder_on_the_day_itself_and_an_empty_calendar():
+    frame = judged({"Expires": day(2)}, today=TODAY)
+    (event,) = events(reminders_ics(frame, TODAY, remind_days=0, stamp=STAMP))
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == dt.timedelta(hours=9)
+    assert "ends today" in str(alarm["description"])
+    assert events(reminders_ics(frame, TODAY, days=1, stamp=STAMP)) == []
+    assert events(reminders_ics(frame.iloc[0:0], TODAY, stamp=STAMP)) == []
+
+
+def test_same_input_same_bytes_and_newer_files_have_a_higher_sequence():
+    frame = judged({"Expires": day(5)}, today=TODAY)
+    assert reminders_ics(frame, TODAY, stamp=STAMP) == reminders_ics(frame, TODAY, stamp=STAMP)
+    later = TODAY + dt.timedelta(days=1)
+    (first,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
+    (second,) = events(reminders_ics(diagnose(frame, later), later, stamp=STAMP))
+    assert int(second["sequence"]) > int(first["sequence"])
+    assert first["uid"] == second["uid"]
+
+
+@pytest.mark.parametrize("days", [18, 30, 90])
+def test_demo_calendar_matches_the_rows_on_screen(days):
+    frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
+    shown = frame.loc[frame["campaign"].eq("Summer Glow").fillna(False)]  # as if filtered on screen
+    data = reminders_ics(shown, TODAY, days=days, stamp=STAMP)
+    found = events(data)
+    expected = shown.loc[shown["days_left"].between(0, days).fillna(False) & ~shown["health"].isin(["revoked"])]
+    assert len(found) == len(expected) > 0
+    assert {e.decoded("dtstart") for e in found} == {d.date() for d in expected["expires"]}
+    assert all("Summer Glow" in str(e["summary"]) for e in found)
+    assert not any(c.encode() in data for c in frame["code"].dropna())
+    assert pd.Series([str(e["uid"]) for e in found]).is_unique
