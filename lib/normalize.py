@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lib.codes import redact_codes
 from lib.errors import SourceError
 from lib.vocab import (
     ACCESS_VALUES,
@@ -114,7 +115,9 @@ def normalize(table: RawTable) -> Normalized:
     names, headers = _column_names(header)
     padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
     raw = pd.DataFrame(padded or np.empty((0, width)), columns=names, dtype=object)
-    raw = pd.DataFrame({name: _by_unique(raw[name], _clean_text) for name in names})
+    raw = pd.DataFrame(
+        {name: _by_unique(raw[name], _clean_text if name == "code" else _clean_other) for name in names}
+    )
     raw["__row"] = np.arange(len(raw), dtype="int64") + header_index + 2
     blank = (raw[names] == "").all(axis=1)
     raw = raw.loc[~blank].reset_index(drop=True)
@@ -139,6 +142,15 @@ def _by_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series | pd.Da
 def _clean_text(values: pd.Series) -> pd.Series:
     """Cells as trimmed text; empty cells (and None) become ''."""
     return values.astype("string").fillna("").str.strip()
+
+
+def _clean_other(values: pd.Series) -> pd.Series:
+    """Trimmed text with any code pasted outside the code column masked.
+
+    A code in the notes (or in a second code column) is still a credential; after this,
+    the code column is the only place a whole code can be found.
+    """
+    return _clean_text(values).map(redact_codes).astype("string")
 
 
 def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
