@@ -107,3 +107,48 @@ def test_csv_file_on_disk_round_trip(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(io.BytesIO(csv_text().encode()).getvalue())
     assert read_table(str(path)) == ROWS
+
+
+def _xlsx_with_formulas(tmp_path, cached: dict[str, str] | None):
+    """An .xlsx whose formula cells carry the results Excel saves (or none, as scripts write)."""
+    import re
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tracker"
+    sheet.append(["Creator", "Expires"])
+    sheet.append(["amy", "=DATE(2026,11,22)"])
+    sheet.append(['="bo"&"b"', "2026-11-23"])
+    book.create_sheet("Archive").append(["Creator"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    if cached is None:
+        return plain
+    out = tmp_path / "excel.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                for ref, value in cached.items():
+                    kind = "" if value.isdigit() else ' t="str"'
+                    xml = re.sub(
+                        rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>', xml
+                    )
+                data = xml.encode()
+            dst.writestr(item, data)
+    return out
+
+
+def test_xlsx_formulas_give_their_saved_results(tmp_path):
+    path = _xlsx_with_formulas(tmp_path, {"B2": "46348", "A3": "bob"})
+    table = read_table(str(path))
+    assert table == [["Creator", "Expires"], ["amy", "46348"], ["bob", "2026-11-23"]]
+    frame = normalize(table).frame
+    assert frame["expires_on"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-22", "2026-11-23"]
+
+
+def test_xlsx_formulas_without_saved_results_say_what_to_do(tmp_path):
+    with pytest.raises(SourceError, match="results were not saved: open it in Excel"):
+        read_table(str(_xlsx_with_formulas(tmp_path, None)))

@@ -85,13 +85,33 @@ def read_csv(data: bytes) -> RawTable:
 
 
 def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> RawTable:
-    """Every cell as text; formulas give the value Excel last calculated."""
+    """Every cell as text; formulas give the value Excel last calculated and saved."""
+    values = _load_sheet(data, name, sheet, data_only=True)
+    if any(cell == "" for row in values for cell in row):
+        # Blank cells may be formulas whose results were never saved (a file written by a
+        # script, not by Excel or Sheets): reading them as empty would silently lose data.
+        formulas = _load_sheet(data, name, sheet, data_only=False)
+        unsaved = any(
+            value == "" and formula.startswith("=")
+            for vrow, frow in zip(values, formulas, strict=False)
+            for value, formula in zip(vrow, frow, strict=False)
+        )
+        if unsaved:
+            raise SourceError(
+                f"{name} has formulas whose results were not saved: open it in Excel or Google Sheets, "
+                "save it again, and upload that copy (or export it as CSV).",
+                kind="unsaved_formulas",
+            )
+    return values
+
+
+def _load_sheet(data: bytes, name: str, sheet: str | None, *, data_only: bool) -> RawTable:
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise SourceError(
             f"{name} is not a readable Excel workbook: save it again as .xlsx, or export as CSV.",

@@ -1,0 +1,29 @@
+import datetime as dt
+
+import pytest
+
+from lib.clock import TZ_ENV, team_today
+
+LATE_EVENING_UTC = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [
+        ("Europe/Berlin", dt.date(2026, 11, 23)),
+        ("America/Los_Angeles", dt.date(2026, 11, 22)),
+        ("UTC", dt.date(2026, 11, 22)),
+    ],
+)
+def test_today_is_the_teams_day(zone, day):
+    assert team_today(zone, now=LATE_EVENING_UTC) == day
+
+
+def test_environment_sets_the_zone(monkeypatch):
+    monkeypatch.setenv(TZ_ENV, "Asia/Tokyo")
+    assert team_today(now=LATE_EVENING_UTC) == dt.date(2026, 11, 23)
+
+
+def test_unknown_zone_is_a_plain_message():
+    with pytest.raises(ValueError, match="Unknown time zone 'Mars/Base'"):
+        team_today("Mars/Base")
