@@ -1,0 +1,180 @@
+"""Alerts: one chat message when something is about to stop, and silence when all is well.
+
+A cron job runs `python -m lib.cli alert SOURCE --webhook URL` every morning; when any
+authorization is expiring, expired, withdrawn or blocked, this module builds one short,
+Slack-compatible message (`{"text": ...}`, which Slack, Mattermost, Rocket.Chat and others
+accept on an incoming webhook) and posts it. The message lists the rows to act on with the
+fix's owner; codes appear masked only. The webhook address is a secret (whoever has it can post
+to the channel), so errors name the host, never the full address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from lib.codes import redact_codes
+from lib.diagnose import health_counts
+from lib.report import records
+from lib.vocab import HEALTH, ISSUES, issue_labels, role_labels
+
+ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
+"""The states worth waking a channel for: each means an ad stops, or is about to."""
+MAX_LINES = 25
+"""Rows listed in one message; the rest are counted, so a huge sheet still gives a readable alert."""
+TIMEOUT_SECONDS = 10.0
+WEBHOOK_ENV = "SPARKWATCH_WEBHOOK"
+"""Where the webhook address can come from, so it stays off command lines and crontabs."""
+
+
+class WebhookError(Exception):
+    """The alert could not be delivered; `str(error)` is a plain sentence, safe to print or log."""
+
+
+def days_phrase(days: int) -> str:
+    """'ended 3 days ago', 'ends today', '1 day left' — how a date reads in a list."""
+    if days < 0:
+        return f"ended {-days} day{'s' if days != -1 else ''} ago"
+    if days == 0:
+        return "ends today"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
+def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
+    """One row to act on, in words: sheet row, creator, state, days, what is wrong, who fixes it.
+
+    `record` is one of `lib.report.records()`, so its code is already masked.
+    """
+    # A withdrawn code has no days left, whatever date the sheet still shows.
+    dated = record["days_left"] is not None and record["health"] != "revoked"
+    days = f" · {days_phrase(record['days_left'])}" if dated else ""
+    issues = record["issues"]
+    who = role_labels(tuple(dict.fromkeys(r for i in issues for r in ISSUES[i].roles)))
+    what = issue_labels(issues) or HEALTH[record["health"]].meaning
+    creator = record["creator"] or "(no creator)"
+    code = f" · code {record['code']}" if with_code and record["code"] else ""
+    return (
+        f"row {record['row']:>5}  {creator:<24} {HEALTH[record['health']].label}{days} — {what}"
+        + (f" → {who}" if who else "")
+        + code
+    )
+
+
+def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:
+    """Rows in an alerting state, most urgent first (the order the diagnosis gives)."""
+    return diagnosed.loc[diagnosed["health"].isin(ALERT_STATES)]
+
+
+def _slack_escape(text: str) -> str:
+    """Slack reads `<…>` as links and mentions (`<!channel>`): sheet text must not ping anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def alert_text(
+    source: str,
+    today: dt.date,
+    warn_days: int,
+    diagnosed: pd.DataFrame,
+    problems: pd.DataFrame | None = None,
+    *,
+    max_lines: int = MAX_LINES,
+) -> str | None:
+    """The message, or None when nothing is expiring, expired, revoked or blocked."""
+    rows = alert_rows(diagnosed)
+    if rows.empty:
+        return None
+    counts = health_counts(rows)
+    tally = ", ".join(f"{HEALTH[s].label.lower()}: {counts[s]}" for s in ALERT_STATES if counts[s])
+    noun = "authorization needs" if len(rows) == 1 else "authorizations need"
+    lines = [
+        f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
+        f"{source} · {today.isoformat()} · warning window {warn_days} days",
+        "",
+        *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
+    ]
+    if len(rows) > max_lines:
+        lines.append(f"… and {len(rows) - max_lines} more: run `python -m lib.cli check` on the sheet to see all.")
+    if problems is not None and len(problems):
+        lines += ["", f"Also: {len(problems)} cell(s) in the sheet could not be read; fix them so nothing is missed."]
+    return _slack_escape(redact_codes("\n".join(lines)))
+
+
+def alert_payload(
+    source: str, today: dt.date, warn_days: int, diagnosed: pd.DataFrame, problems: pd.DataFrame | None = None
+) -> dict[str, str] | None:
+    """The JSON body for a Slack-compatible incoming webhook, or None when there is nothing to say."""
+    text = alert_text(source, today, warn_days, diagnosed, problems)
+    return None if text is None else {"text": text}
+
+
+def webhook_host(url: str) -> str:
+    """The part of a webhook address that is safe to print: scheme, host and port."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook that redirects is misconfigured: never resend the alert somewhere else."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> None:
+    """POST the payload as JSON; raise `WebhookError` with a plain reason when it is not accepted."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise WebhookError("The webhook address must be a full link starting with https://.")
+    where = webhook_host(url.strip())
+    request = urllib.request.Request(
+        url.strip(),
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "Sparkwatch"},
+        method="POST",
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as reply:
+            reply.read(1024)
+    except urllib.error.HTTPError as error:
+        said = _short_reason(error)
+        raise WebhookError(
+            f"The webhook at {where} refused the alert (HTTP {error.code}{said}). "
+            "Check that the webhook address is right and still active."
+        ) from None
+    except TimeoutError:
+        raise WebhookError(f"The webhook at {where} did not answer within {timeout:g} seconds.") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):
+            raise WebhookError(f"The webhook at {where} did not answer within {timeout:g} seconds.") from None
+        raise WebhookError(
+            f"Could not reach the webhook at {where} ({_plain(reason)}). Check the address and the network."
+        ) from None
+
+
+def _short_reason(error: urllib.error.HTTPError) -> str:
+    """Slack answers errors with one word (`no_service`, `invalid_token`): worth showing, nothing longer."""
+    try:
+        body = error.read(200).decode("utf-8", "replace").strip()
+    except OSError:
+        body = ""
+    return f": {body}" if re.fullmatch(r"[a-z_]{2,40}", body) else ""
+
+
+def _plain(reason: object) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, socket.gaierror):
+        return "unknown host"
+    text = getattr(reason, "strerror", None) or str(reason)
+    return redact_codes(str(text))[:120]

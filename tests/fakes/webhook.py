@@ -1,0 +1,99 @@
+"""A local stand-in for a Slack incoming webhook: an HTTP server on 127.0.0.1 that records posts.
+
+Tests point the real alert code at `receiver.url` and read back exactly what a chat service
+would have received. Failure is switchable: answer with any status and body (Slack's own
+`404 no_service`, a `500`), redirect elsewhere, or hang until the client's timeout fires.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SECRET_PATH = "/services/T0000/B0000/s3cretW3bhookPath"
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+
+@dataclass
+class WebhookReceiver:
+    """Start with `with WebhookReceiver() as receiver:`; every POST lands in `received`."""
+
+    status: int = 200
+    reply: bytes = b"ok"
+    location: str | None = None
+    """Set (with a 3xx status) to answer with a redirect."""
+    hang: bool = False
+    """When True, requests wait without an answer until the receiver stops."""
+    received: list[Received] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._release = threading.Event()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start the receiver first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{SECRET_PATH}"
+
+    @property
+    def payloads(self) -> list[Any]:
+        with self._lock:
+            return [r.json for r in self.received]
+
+    def start(self) -> WebhookReceiver:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with receiver._lock:
+                    receiver.received.append(Received(self.path, dict(self.headers.items()), body))
+                if receiver.hang:
+                    receiver._release.wait(timeout=30)
+                    return
+                self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(receiver.reply)))
+                self.end_headers()
+                self.wfile.write(receiver.reply)
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> WebhookReceiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,190 @@
+"""Alerts: the message, and its delivery to a real local webhook receiver (including failures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from lib.alerts import (
+    ALERT_STATES,
+    WebhookError,
+    action_line,
+    alert_payload,
+    alert_rows,
+    alert_text,
+    days_phrase,
+    post_webhook,
+    webhook_host,
+)
+from lib.codes import MASK, mask_code
+from lib.demo import demo_table
+from lib.diagnose import diagnose
+from lib.normalize import normalize
+from lib.report import records
+from tests.fakes.tracking_sheet import judged
+from tests.fakes.webhook import SECRET_PATH, WebhookReceiver
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    """Whatever the machine's proxy settings, 127.0.0.1 is reached directly."""
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def receiver():
+    with WebhookReceiver() as running:
+        yield running
+
+
+def demo() -> tuple:
+    normalized = normalize(demo_table(TODAY))
+    return diagnose(normalized.frame, TODAY), normalized.problems
+
+
+def test_nothing_to_say_when_all_is_well():
+    frame = judged(
+        {"Creator": "fine"},
+        {"Creator": "waiting", "Code": ""},  # pending: not an alert
+        {"Creator": "undated", "Expires": ""},  # unknown: not an alert
+        {"Creator": "later", "Expires": day(8)},  # outside the 7-day window
+        today=TODAY,
+    )
+    assert alert_rows(frame).empty
+    assert alert_text("sheet", TODAY, 7, frame) is None
+    assert alert_payload("sheet", TODAY, 7, frame) is None
+
+
+def test_message_lists_the_rows_to_act_on_with_codes_masked():
+    frame = judged(
+        {"Creator": "gone", "Status": "revoked"},
+        {"Creator": "late", "Expires": day(-3)},
+        {"Creator": "stuck", "Identity": "custom"},
+        {"Creator": "soon", "Expires": day(2)},
+        {"Creator": "fine"},
+        {"Creator": "waiting", "Code": ""},
+        today=TODAY,
+    )
+    payload = alert_payload("team-sheet.csv", TODAY, 7, frame)
+    assert set(payload) == {"text"}
+    text = payload["text"]
+    lines = text.split("\n")
+    assert lines[0] == (
+        "Sparkwatch · 4 Spark Ads authorizations need action (revoked: 1, expired: 1, blocked: 1, expiring soon: 1)"
+    )
+    assert lines[1] == "team-sheet.csv · 2026-11-22 · warning window 7 days"
+    listed = [line for line in lines if line.startswith("• ")]
+    assert [re.search(r"@\w+", line).group(0) for line in listed] == ["@gone", "@late", "@stuck", "@soon"]
+    assert "Revoked — Code withdrawn by the creator → Creator, Advertiser" in listed[0]
+    assert "Expired · ended 3 days ago — Code expired → Creator, Advertiser" in listed[1]
+    assert "Blocked · 191 days left — Ad uses a custom identity → Media buyer" in listed[2]
+    assert "Expiring soon · 2 days left — Expires soon → Creator" in listed[3]
+    for line, code in zip(listed, alert_rows(frame)["code"], strict=True):
+        assert f"code {mask_code(code)}" in line
+        assert code not in text
+    assert "@fine" not in text and "@waiting" not in text
+
+
+def test_sheet_text_cannot_ping_a_channel_or_make_links():
+    frame = judged({"Creator": "<!channel>", "Status": "revoked"}, today=TODAY)
+    text = alert_text("a&b <sheet>", TODAY, 7, frame)
+    assert "<" not in text and ">" not in text.replace("→", "")
+    assert "@&lt;!channel&gt;" in text
+    assert "a&amp;b &lt;sheet&gt;" in text
+
+
+def test_long_lists_are_cut_and_counted_and_sheet_problems_mentioned():
+    frame, problems = demo()
+    rows = alert_rows(frame)
+    assert len(rows) > 5
+    text = alert_text("demo", TODAY, 7, frame, problems, max_lines=5)
+    assert text.count("\n• ") == 5
+    assert f"… and {len(rows) - 5} more" in text
+    assert f"Also: {len(problems)} cell(s) in the sheet could not be read" in text
+    assert set(rows["health"]) <= set(ALERT_STATES)
+    assert MASK in text
+    assert not any(code in text for code in frame["code"].dropna())
+
+
+def test_action_line_is_the_same_words_the_check_command_prints():
+    frame = judged({"Creator": "", "Expires": ""}, today=TODAY)
+    (record,) = records(frame)
+    assert action_line(record) == (
+        "row     2  (no creator)             Expiry unknown — The sheet does not say when this code ends."
+    )
+    assert [days_phrase(d) for d in (-2, -1, 0, 1, 9)] == [
+        "ended 2 days ago",
+        "ended 1 day ago",
+        "ends today",
+        "1 day left",
+        "9 days left",
+    ]
+
+
+def test_posting_delivers_the_payload_as_json(receiver):
+    frame, problems = demo()
+    payload = alert_payload("demo", TODAY, 7, frame, problems)
+    post_webhook(receiver.url, payload)
+    assert receiver.payloads == [payload]
+    (request,) = receiver.received
+    assert request.path == SECRET_PATH
+    assert request.headers["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "said"),
+    [
+        (404, b"no_service", "HTTP 404: no_service"),
+        (403, b"invalid_token", "HTTP 403: invalid_token"),
+        (500, b"<html><body>Internal error with stack trace ...</body></html>", "HTTP 500)"),
+    ],
+)
+def test_a_refusing_webhook_gives_a_plain_reason_without_the_secret(status, reply, said):
+    with WebhookReceiver(status=status, reply=reply) as refusing:
+        with pytest.raises(WebhookError) as caught:
+            post_webhook(refusing.url, {"text": "hi"})
+        assert len(refusing.received) == 1
+    message = str(caught.value)
+    assert said in message
+    assert f"The webhook at {webhook_host(refusing.url)} refused the alert" in message
+    assert SECRET_PATH not in message and "s3cret" not in message
+    assert "html" not in message
+
+
+def test_a_redirect_is_not_followed(receiver):
+    with WebhookReceiver(status=302, location=receiver.url) as redirecting, pytest.raises(WebhookError, match="302"):
+        post_webhook(redirecting.url, {"text": "hi"})
+    assert receiver.received == []
+
+
+def test_a_hanging_webhook_fails_within_the_timeout():
+    with WebhookReceiver(hang=True) as hanging:
+        with pytest.raises(WebhookError, match=r"did not answer within 0\.5 seconds"):
+            post_webhook(hanging.url, {"text": "hi"}, timeout=0.5)
+        url = hanging.url
+    assert "s3cret" not in webhook_host(url)
+
+
+def test_an_unreachable_webhook_says_so():
+    stopped = WebhookReceiver().start()
+    url = stopped.url
+    stopped.stop()
+    with pytest.raises(WebhookError) as caught:
+        post_webhook(url, {"text": "hi"}, timeout=2)
+    assert str(caught.value).startswith(f"Could not reach the webhook at {webhook_host(url)} (connection refused)")
+    assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "hooks.slack.com/services/x", ""])
+def test_only_web_addresses_are_accepted(url):
+    with pytest.raises(WebhookError, match="must be a full link starting with https://"):
+        post_webhook(url, {"text": "hi"})
