@@ -14,7 +14,7 @@ from lib.errors import SourceError
 from lib.normalize import RawTable
 
 DEMO = "demo"
-_PUBLISHED_RE = re.compile(r"^https?://.*(/pub\?|/pub$|output=csv|format=csv|/export\?)", re.I)
+_PUBLISHED_RE = re.compile(r"^https?://.*(/pub\?|/pub$|/pubhtml|output=csv|format=csv|/export\?)", re.I)
 _SHEET_URL_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _SHEET_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{30,}$")
 
