@@ -69,4 +69,6 @@ def decode_error(text: str | None) -> AdsError | None:
 
 def error_choices() -> list[tuple[str, AdsError]]:
     """Label and entry for each known error, as a picker lists them: `4025 · auth_code_expired`."""
-    return [(" · ".join(part for part in (error.number, " / ".join(error.names)) if part), error) for error in ADS_ERRORS]
+    return [
+        (" · ".join(part for part in (error.number, " / ".join(error.names)) if part), error) for error in ADS_ERRORS
+    ]
