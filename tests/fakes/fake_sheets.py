@@ -6,7 +6,8 @@ access token (the fake checks the signature against the public keys it trusts), 
 spreadsheet metadata, `values.get` and `values:batchGet` — answered in the JSON shapes Google
 returns, error bodies included. It also serves plain files (published-to-web CSV links).
 
-Every request is counted per endpoint ('token', 'metadata', 'values', 'batch_get', 'csv'), and
+Every request is counted per endpoint ('token', 'metadata', 'values', 'batch_get', 'csv',
+'redirect'), and
 faults can be switched on for chosen endpoints: 'forbidden' (403), 'api_disabled' (403),
 'not_found' (404), 'quota' (429), 'server_error' (500), 'hang' (no answer until the client
 gives up or the server stops) and 'not_json' (an HTML page with status 200). A tab that does
@@ -88,6 +89,7 @@ class FakeSheets:
     def __init__(self) -> None:
         self.sheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
+        self.redirects: dict[str, str] = {}
         self.counts: Counter[str] = Counter()
         self.scopes: list[str] = []
         self._faults: list[Fault] = []
@@ -157,6 +159,11 @@ class FakeSheets:
         """Serve `body` at `path` (with its query string, if any); returns the full URL."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.files[path] = (data, content_type)
+        return self.url + path
+
+    def redirect(self, path: str, target: str) -> str:
+        """Answer `path` with a 307 to `target` (published links bounce to another host at Google)."""
+        self.redirects[path] = target
         return self.url + path
 
     def trust(self, email: str, public_key: rsa.RSAPublicKey) -> None:
@@ -249,6 +256,17 @@ class _Handler(BaseHTTPRequestHandler):
         if split.path.startswith("/v4/spreadsheets/") and len(parts) >= 4:
             return self._sheets(parts[3:], parse_qs(split.query))
         target = split.path + (f"?{split.query}" if split.query else "")
+        if target in self.fake.redirects:
+            self.fake.counts["redirect"] += 1
+            location = self.fake.redirects[target]
+            try:
+                self.send_response(307)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            return None
         if target in self.fake.files:
             if self._fault("csv"):
                 return None
