@@ -1,0 +1,131 @@
+"""`python -m lib.cli check` on a Google Sheet and a published link, as a person or cron job runs it:
+a real subprocess, the key file named by GOOGLE_APPLICATION_CREDENTIALS, the local fake Sheets API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lib.demo import demo_table
+from lib.sources import gsheet
+from tests.conftest import ROOT, TODAY
+from tests.fakes import FakeSheets, service_account_info
+
+KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
+EMAIL = "sparkwatch-cli@sparkwatch-test.iam.gserviceaccount.com"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSheets]:
+    with FakeSheets() as server:
+        server.add_spreadsheet(KEY, {"Tracker": demo_table(TODAY)})
+        yield server
+
+
+@pytest.fixture
+def key_file(fake: FakeSheets, tmp_path: Path) -> Path:
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps(service_account_info(fake, EMAIL)), encoding="utf-8")
+    return path
+
+
+def cli(*args: str, credentials: Path | None = None, endpoint: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in (gsheet.CREDENTIALS_ENV, gsheet.ENDPOINT_ENV)}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    if credentials is not None:
+        env[gsheet.CREDENTIALS_ENV] = str(credentials)
+    if endpoint is not None:
+        env[gsheet.ENDPOINT_ENV] = endpoint
+    return subprocess.run(
+        [sys.executable, "-m", "lib.cli", "check", *args, "--today", TODAY.isoformat()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def expected_summary() -> dict:
+    demo = cli("demo", "--json")
+    assert demo.returncode == 0, demo.stderr
+    return json.loads(demo.stdout)
+
+
+def without_source(summary: dict) -> dict:
+    return {k: v for k, v in summary.items() if k != "source"}
+
+
+def test_check_a_sheet_url_prints_the_same_json_as_for_the_same_rows_in_a_file(fake, key_file):
+    url = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
+    done = cli(url, "--json", credentials=key_file, endpoint=fake.url)
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["source"] == url
+    assert without_source(result) == without_source(expected_summary())
+    assert fake.value_requests == 1
+    assert fake.scopes == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
+
+
+def test_check_a_key_with_a_named_tab_in_text_form(fake, key_file):
+    done = cli(KEY, "--tab", "Tracker", credentials=key_file, endpoint=fake.url)
+    assert done.returncode == 0, done.stderr
+    assert "62 authorizations" in done.stdout
+    assert fake.counts["values"] == 1 and fake.counts["metadata"] == 0
+
+
+def test_check_every_tab(fake, key_file):
+    fake.add_spreadsheet(
+        KEY, {"Lumen": demo_table(TODAY)[:10], "Stride": demo_table(TODAY)[:1] + demo_table(TODAY)[10:]}
+    )
+    done = cli(KEY, "--tab", "*", "--json", credentials=key_file, endpoint=fake.url)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rows"] == 62
+    assert fake.counts["batch_get"] == 1
+
+
+def test_a_sheet_not_shared_exits_2_with_one_plain_line_naming_the_address(fake, key_file):
+    fake.fail("forbidden")
+    done = cli(KEY, "--json", credentials=key_file, endpoint=fake.url)
+
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert EMAIL in lines[0] and "Viewer" in lines[0]
+    assert "Traceback" not in done.stderr and "PRIVATE KEY" not in done.stderr
+
+
+def test_a_missing_tab_exits_2_and_lists_the_tabs(fake, key_file):
+    done = cli(KEY, "--tab", "Nope", credentials=key_file, endpoint=fake.url)
+    assert done.returncode == 2
+    assert "no tab called 'Nope'" in done.stderr and "Tracker" in done.stderr
+
+
+def test_without_credentials_the_cli_says_what_to_set(fake):
+    done = cli(KEY, endpoint=fake.url)
+    assert done.returncode == 2
+    assert gsheet.CREDENTIALS_ENV in done.stderr
+    assert "Traceback" not in done.stderr
+    assert fake.counts.total() == 0
+
+
+def test_check_a_published_link_needs_no_credentials(fake):
+    out = io.StringIO()
+    csv.writer(out).writerows(demo_table(TODAY))
+    url = fake.publish("/spreadsheets/d/e/2PACX-1vSparkwatch/pub?output=csv", out.getvalue())
+
+    done = cli(url, "--json")
+
+    assert done.returncode == 0, done.stderr
+    assert without_source(json.loads(done.stdout)) == without_source(expected_summary())
+    assert fake.counts["csv"] == 1
