@@ -1,0 +1,311 @@
+"""The Overview's pictures: headline numbers, the expiry timeline, issues by who fixes them, expiries per week.
+
+Each chart is a pure function from a diagnosed frame to a Plotly figure whose size does not
+grow with the sheet: the timeline has one trace per health state (never one per row) and
+shows only the most urgent rows; the other two are counts. Sheet text that reaches a figure
+(creator handles, post links) is HTML-escaped first, because Plotly reads a few HTML tags
+in labels and hover text; escaped, `<b>x</b>` shows as those characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.diagnose import health_counts, issue_counts
+from lib.vocab import HEALTH, HEALTH_ORDER, ISSUES, ROLES, role_labels
+
+TIMELINE_LIMIT = 50
+"""Rows the timeline shows unless asked for more: enough for the week's work, still readable."""
+TIMELINE_CHOICES: tuple[int, ...] = (25, 50, 100, 250, 500)
+"""What the 'show more' control offers; 500 is the ceiling, whatever the sheet's size."""
+WEEKS_AHEAD = 12
+
+ROLE_COLORS: dict[str, str] = {
+    "creator": "#fe2c55",
+    "advertiser": "#1e88e5",
+    "org_admin": "#8e24aa",
+    "media_buyer": "#00897b",
+}
+WEEK_COLOR = "#5c6bc0"
+CAMPAIGN_END_COLOR = "#263238"
+_MS_PER_DAY = 86_400_000
+
+
+# ---------------------------------------------------------------------------
+# Headline numbers.
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    help: str
+
+
+LIVE_STATES: tuple[str, ...] = ("expiring", "unknown", "ok")
+"""States in which, as far as the sheet knows, the ad can run today."""
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline("total", "Authorizations", "Every authorized post in the sheet (after the filters)."),
+    Headline("live", "Live", "In date and nothing known to stop the ad today (expiring soon included)."),
+    Headline(
+        "expiring",
+        HEALTH["expiring"].label,
+        "Ends within the {warn_days}-day warning window (set in the sidebar); the ad stops on that day.",
+    ),
+    Headline("expired", HEALTH["expired"].label, HEALTH["expired"].meaning),
+    Headline("revoked", HEALTH["revoked"].label, HEALTH["revoked"].meaning),
+    Headline("blocked", HEALTH["blocked"].label, HEALTH["blocked"].meaning),
+    Headline("pending", HEALTH["pending"].label, HEALTH["pending"].meaning),
+)
+
+
+def headline_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
+    """The Overview's numbers, straight from the diagnosis's health counts."""
+    counts = health_counts(diagnosed)
+    return {
+        "total": len(diagnosed),
+        "live": sum(counts[s] for s in LIVE_STATES),
+        **{s: counts[s] for s in ("expiring", "expired", "revoked", "blocked", "pending")},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Expiry timeline.
+
+
+def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
+    """The most urgent `limit` rows that have an end date, with bar start/end and hover text.
+
+    The bar starts on the authorized date; failing that, the end minus the duration;
+    failing that, today (what matters is where it ends). Every bar is at least a day long.
+    """
+    dated = diagnosed.loc[diagnosed["expires"].notna()].head(max(0, int(limit)))
+    end = dated["expires"]
+    duration = pd.to_timedelta(dated["duration_days"].astype("float64"), unit="D")
+    start = dated["authorized_on"].fillna(end - duration).fillna(pd.Timestamp(today))
+    start = start.where(start <= end - pd.Timedelta(days=1), end - pd.Timedelta(days=1))
+    creator = escape(dated["creator"].astype("string").fillna("(no creator)"))
+    days = dated["days_left"]
+    return pd.DataFrame(
+        {
+            "label": creator + " · row " + dated["row"].astype(str),
+            "start": start,
+            "end": end,
+            "length_ms": (end - start) / pd.Timedelta(milliseconds=1),
+            "health": dated["health"].astype("string"),
+            "campaign_end": dated["campaign_end"],
+            "creator": creator,
+            "post": escape(dated["post"].astype("string").fillna("(no post link)")),
+            "ends": end.dt.strftime("%d %b %Y"),
+            "days_left_text": days_left_text(days),
+            "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
+            "issues": dated["issues"].map(lambda ids: "; ".join(ISSUES[i].label for i in ids) or "No problems"),
+        },
+        index=dated.index,
+    )
+
+
+def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> go.Figure:
+    """Bars from authorized to expiry, most urgent at the top, coloured by health; a 'today' line."""
+    rows = timeline_rows(diagnosed, today, limit)
+    fig = go.Figure()
+    hover = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        "Ends %{customdata[2]} (%{customdata[3]})<br>%{customdata[4]}: %{customdata[5]}<extra></extra>"
+    )
+    custom = ["creator", "post", "ends", "days_left_text", "status", "issues"]
+    for state in HEALTH_ORDER:
+        part = rows.loc[rows["health"] == state]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=HEALTH[state].label,
+                orientation="h",
+                y=part["label"].tolist(),
+                base=part["start"].dt.strftime("%Y-%m-%d").tolist(),
+                x=part["length_ms"].tolist(),
+                marker_color=HEALTH[state].color,
+                customdata=part[custom].to_numpy(dtype=object),
+                hovertemplate=hover,
+            )
+        )
+    ends = rows.loc[rows["campaign_end"].notna()]
+    if not ends.empty:
+        fig.add_trace(
+            go.Scatter(
+                name="Campaign ends",
+                mode="markers",
+                y=ends["label"].tolist(),
+                x=ends["campaign_end"].dt.strftime("%Y-%m-%d").tolist(),
+                marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 3}, "color": CAMPAIGN_END_COLOR},
+                hovertemplate="Campaign ends %{x|%d %b %Y}<extra></extra>",
+            )
+        )
+    today_iso = today.isoformat()
+    fig.add_shape(type="line", x0=today_iso, x1=today_iso, y0=0, y1=1, yref="paper", line={"dash": "dash"})
+    fig.add_annotation(x=today_iso, y=1, yref="paper", text="Today", showarrow=False, yanchor="bottom")
+    fig.update_layout(
+        barmode="overlay",
+        height=max(280, 26 * len(rows) + 140),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"type": "date", "range": _timeline_range(rows, today)},
+        yaxis={"categoryorder": "array", "categoryarray": rows["label"].tolist(), "autorange": "reversed"},
+    )
+    return fig
+
+
+def _timeline_range(rows: pd.DataFrame, today: dt.date) -> list[str]:
+    """Open on the view a lead needs: up to three months back, two to four months ahead (zoom for more)."""
+    now = pd.Timestamp(today)
+    if rows.empty:
+        return [(now - pd.Timedelta(days=30)).strftime("%Y-%m-%d"), (now + pd.Timedelta(days=90)).strftime("%Y-%m-%d")]
+    lo = max(rows["start"].min(), now - pd.Timedelta(days=90)) - pd.Timedelta(days=3)
+    hi = min(max(rows["end"].max(), now + pd.Timedelta(days=60)), now + pd.Timedelta(days=120)) + pd.Timedelta(days=3)
+    return [lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")]
+
+
+def days_left_text(days_left: pd.Series) -> pd.Series:
+    """'8 days ago', 'ends today', 'tomorrow', '12 days left'; blank when unknown."""
+    d = days_left.astype("Float64")
+    text = pd.Series(
+        np.select(
+            [
+                d.isna().to_numpy(),
+                (d < -1).fillna(False),
+                (d == -1).fillna(False),
+                (d == 0).fillna(False),
+                (d == 1).fillna(False),
+            ],
+            ["", "ended", "ended yesterday", "ends today", "ends tomorrow"],
+            default="left",
+        ),
+        index=days_left.index,
+        dtype="string",
+    )
+    n = d.abs().astype("Int64").astype("string")
+    text = text.mask(text == "ended", n + " days ago")
+    return text.mask(text == "left", n + " days left")
+
+
+# ---------------------------------------------------------------------------
+# Issues, grouped by who fixes them.
+
+
+def issue_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:
+    """Issues that occur, with their count and who starts the fix; grouped by role, biggest first."""
+    counts = issue_counts(diagnosed)
+    role_rank = {r: n for n, r in enumerate(ROLES)}
+    rows = pd.DataFrame(
+        {
+            "issue": list(counts),
+            "count": list(counts.values()),
+            "label": [ISSUES[i].label for i in counts],
+            "role": [ISSUES[i].roles[0] for i in counts],
+            "who": [role_labels(ISSUES[i].roles) for i in counts],
+        }
+    )
+    rows = rows.loc[rows["count"] > 0]
+    rows = rows.assign(rank=rows["role"].map(role_rank)).sort_values(["rank", "count"], ascending=[True, False])
+    return rows.drop(columns="rank").reset_index(drop=True)
+
+
+def issue_chart(diagnosed: pd.DataFrame) -> go.Figure:
+    """Rows per issue in plain words, one colour per role that starts the fix.
+
+    Each bar carries its issue id in `customdata`, so a click can narrow the action list;
+    the id never shows on screen.
+    """
+    rows = issue_rows(diagnosed)
+    fig = go.Figure()
+    for role, part in rows.groupby("role", sort=False):
+        fig.add_trace(
+            go.Bar(
+                name=ROLES[role].label,
+                orientation="h",
+                y=part["label"].tolist(),
+                x=part["count"].tolist(),
+                customdata=part[["issue", "who"]].to_numpy(dtype=object),
+                marker_color=ROLE_COLORS[role],
+                hovertemplate="%{y}: %{x} authorizations<br>Fixed by: %{customdata[1]}<extra></extra>",
+            )
+        )
+    if rows.empty:
+        fig.add_annotation(text="No problems found", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(
+        barmode="overlay",
+        height=max(240, 32 * len(rows) + 120),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": "Who starts the fix"}},
+        xaxis={"title": {"text": "Authorizations"}, "rangemode": "tozero"},
+        yaxis={"categoryorder": "array", "categoryarray": rows["label"].tolist(), "autorange": "reversed"},
+        clickmode="event+select",
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Expiries per week.
+
+
+def week_rows(diagnosed: pd.DataFrame, today: dt.date, weeks: int = WEEKS_AHEAD) -> pd.DataFrame:
+    """How many authorizations end in each of the coming weeks (week 0 starts today).
+
+    Withdrawn codes are left out: they have stopped already, whatever their end date.
+    """
+    days = diagnosed["days_left"].where(diagnosed["health"] != "revoked")
+    ahead = days[(days >= 0) & (days < 7 * weeks)].astype("int64")
+    counts = (ahead // 7).value_counts().reindex(range(weeks), fill_value=0)
+    starts = pd.Timestamp(today) + pd.to_timedelta(np.arange(weeks) * 7, unit="D")
+    return pd.DataFrame(
+        {
+            "week": range(weeks),
+            "start": starts,
+            "label": starts.strftime("%d %b"),
+            "until": (starts + pd.Timedelta(days=6)).strftime("%d %b"),
+            "count": counts.to_numpy(),
+        }
+    )
+
+
+def expiries_per_week(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, weeks: int = WEEKS_AHEAD) -> go.Figure:
+    """Bars per coming week; weeks inside the warning window in the 'expiring' colour."""
+    rows = week_rows(diagnosed, today, weeks)
+    soon = rows["start"] <= pd.Timestamp(today) + pd.Timedelta(days=warn_days)
+    fig = go.Figure(
+        go.Bar(
+            name="Authorizations ending",
+            x=rows["label"].tolist(),
+            y=rows["count"].tolist(),
+            customdata=rows[["label", "until"]].to_numpy(dtype=object),
+            marker_color=np.where(soon, HEALTH["expiring"].color, WEEK_COLOR).tolist(),
+            hovertemplate="%{y} end between %{customdata[0]} and %{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        xaxis={"title": {"text": "Week starting"}, "type": "category"},
+        yaxis={
+            "title": {"text": "Authorizations ending"},
+            "rangemode": "tozero",
+            "dtick": 1 if rows["count"].max() < 10 else None,
+        },
+    )
+    return fig
+
+
+def escape(text: pd.Series) -> pd.Series:
+    """Sheet text made safe for Plotly labels: the characters `& < >` show as themselves."""
+    return (
+        text.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )

@@ -1,0 +1,96 @@
+"""Narrow a diagnosed frame to what the person is looking at: sidebar filters, search, one issue.
+
+The dashboard's sidebar holds four filters (campaign, brand, owner, health state) that
+every page applies the same way, so the narrowing lives here, once, and pages and tests
+call it. Everything is a boolean mask over whole columns: fast on thousands of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.vocab import HEALTH, HEALTH_ORDER, ISSUES
+
+FILTER_COLUMNS: tuple[str, ...] = ("campaign", "brand", "owner")
+"""Sheet columns the sidebar filters on (besides health)."""
+
+SEARCH_COLUMNS: tuple[str, ...] = ("creator", "post", "campaign", "brand", "owner", "ad_account", "notes")
+"""Columns the search box looks in. The code is left out on purpose: it is a credential."""
+
+NOT_SET = "(not set)"
+"""How a blank campaign, brand or owner is offered in a filter, so those rows can be picked too."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar asks for; an empty tuple means 'everything'."""
+
+    campaign: tuple[str, ...] = ()
+    brand: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()
+    health: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.campaign or self.brand or self.owner or self.health)
+
+
+def filter_options(diagnosed: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each filter can offer: the sheet's own values, sorted, plus NOT_SET if blanks occur.
+
+    Health is offered in the vocabulary's order (worst first), every state, so the choice
+    does not jump around as the data changes.
+    """
+    options: dict[str, list[str]] = {}
+    for column in FILTER_COLUMNS:
+        values = diagnosed[column] if column in diagnosed.columns else pd.Series(dtype="string")
+        present = sorted(values.dropna().astype(str).unique().tolist(), key=str.casefold)
+        if values.isna().any():
+            present.append(NOT_SET)
+        options[column] = present
+    options["health"] = list(HEALTH_ORDER)
+    return options
+
+
+def apply_filters(diagnosed: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Rows matching every non-empty filter; order (most urgent first) is kept."""
+    if filters.is_empty():
+        return diagnosed
+    keep = pd.Series(True, index=diagnosed.index)
+    for column in FILTER_COLUMNS:
+        wanted = getattr(filters, column)
+        if wanted:
+            values = diagnosed[column].astype("string")
+            match = values.isin([w for w in wanted if w != NOT_SET]).fillna(False)
+            if NOT_SET in wanted:
+                match = match | values.isna()
+            keep &= match.astype(bool)
+    if filters.health:
+        keep &= diagnosed["health"].isin(filters.health)
+    return diagnosed.loc[keep]
+
+
+def search(diagnosed: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any word-ish column, the health label or a problem label contains `text`.
+
+    Case-insensitive and literal (no patterns), so whatever a person types is safe.
+    """
+    needle = (text or "").strip().casefold()
+    if not needle:
+        return diagnosed
+    columns = [c for c in SEARCH_COLUMNS if c in diagnosed.columns]
+    haystack = diagnosed["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string")
+    for column in columns:
+        haystack = haystack + " " + diagnosed[column].astype("string").fillna("")
+    labels = diagnosed["issues"].explode().map({k: i.label for k, i in ISSUES.items()})
+    haystack = haystack + " " + labels.fillna("").groupby(level=0).agg(" ".join).reindex(diagnosed.index, fill_value="")
+    return diagnosed.loc[haystack.str.casefold().str.contains(needle, regex=False)]
+
+
+def with_issue(diagnosed: pd.DataFrame, issue_id: str | None) -> pd.DataFrame:
+    """Rows that have this issue; all rows when `issue_id` is None."""
+    if not issue_id:
+        return diagnosed
+    has = diagnosed["issues"].explode().eq(issue_id).groupby(level=0).any()
+    return diagnosed.loc[has.reindex(diagnosed.index, fill_value=False)]

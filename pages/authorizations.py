@@ -1,0 +1,10 @@
+"""Authorizations: the whole sheet as a table, searchable and downloadable."""
+
+import streamlit as st
+
+from ui import authorizations, state
+
+ctx = state.context()
+st.title("Authorizations")
+authorizations.table(ctx)
+authorizations.fix_list(ctx)

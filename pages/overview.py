@@ -1,0 +1,12 @@
+"""Overview: what is at risk, at a glance."""
+
+import streamlit as st
+
+from ui import overview, state
+
+ctx = state.context()
+st.title("Overview")
+overview.headline(ctx)
+overview.timeline(ctx)
+overview.problem_charts(ctx)
+overview.needs_action_now(ctx)

@@ -1,0 +1,17 @@
+"""Troubleshooter: from what you see in Ads Manager to the fix."""
+
+import streamlit as st
+
+from ui import state, troubleshooter
+
+ctx = state.context()
+st.title("Troubleshooter")
+symptoms = troubleshooter.pick_symptoms()
+row = troubleshooter.pick_row(ctx)
+judged = troubleshooter.judge(symptoms, row)
+if judged:
+    troubleshooter.causes(judged, len(symptoms))
+    troubleshooter.message(ctx, judged, row)
+else:
+    st.info("Pick what you see above to get the likely causes and how to fix them.")
+troubleshooter.role_checklist(judged)

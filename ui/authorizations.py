@@ -1,0 +1,49 @@
+"""The Authorizations page's sections: the full table, its CSV, and the cells to fix in the sheet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import exports
+from lib.filters import search
+from ui import views
+from ui.state import Context
+
+KEY_SEARCH = "authorizations_search"
+
+
+def table(ctx: Context) -> None:
+    """Every authorization (after the sidebar filters and the search), with a CSV download."""
+    text = st.text_input(
+        "Search",
+        key=KEY_SEARCH,
+        placeholder="Creator, post, campaign, brand, owner, notes or problem",
+    )
+    rows = exports.table(search(ctx.filtered, text))
+    st.caption(f"{len(rows)} of {len(ctx.diagnosed)} authorizations. Codes are masked.")
+    views.show_table(rows, key="authorizations_table")
+    st.download_button(
+        "Download these rows (CSV)",
+        data=exports.csv_bytes(rows),
+        file_name=f"sparkwatch-authorizations-{ctx.today.isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=rows.empty,
+    )
+
+
+def fix_list(ctx: Context) -> None:
+    """Cells of the sheet that could not be read: row, column, value and what is wrong."""
+    st.subheader("Fix these in the sheet")
+    fixes = exports.fix_list(ctx.problems)
+    if fixes.empty:
+        st.success("Nothing to fix: every row of the sheet could be read.")
+        return
+    st.caption("These cells could not be understood. The rest of each row still counts.")
+    st.dataframe(
+        fixes,
+        hide_index=True,
+        key="authorizations_fixes",
+        column_config={"Sheet row": st.column_config.NumberColumn("Sheet row", format="%d")},
+    )

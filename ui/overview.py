@@ -1,0 +1,100 @@
+"""The Overview page's sections: what is at risk, in ten seconds.
+
+Each section is one function taking the page context, so the page file stays a short list
+of calls and later sections slot in between.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import charts
+from lib.diagnose import needs_action
+from lib.exports import action_list
+from lib.filters import with_issue
+from lib.vocab import ISSUES
+from ui import views
+from ui.state import Context
+
+KEY_TIMELINE_ROWS = "overview_timeline_rows"
+KEY_ISSUE = "overview_issue"
+KEY_ISSUE_CHART = "overview_issue_chart"
+
+CHART_CONFIG = {"displaylogo": False}
+
+
+def headline(ctx: Context) -> None:
+    """The seven numbers a lead reads first."""
+    views.metrics(charts.headline_counts(ctx.filtered), ctx.warn_days)
+
+
+def timeline(ctx: Context) -> None:
+    """When each authorization ends, most urgent first, with a control to see more rows."""
+    st.subheader("When authorizations end")
+    dated = int(ctx.filtered["expires"].notna().sum())
+    undated = len(ctx.filtered) - dated
+    st.session_state.setdefault(KEY_TIMELINE_ROWS, charts.TIMELINE_LIMIT)
+    limit = st.selectbox(
+        "Rows shown (most urgent first)",
+        charts.TIMELINE_CHOICES,
+        key=KEY_TIMELINE_ROWS,
+        help="Show more rows to see further down the list.",
+    )
+    note = f"Showing the {min(limit, dated)} most urgent of {dated} authorizations with an end date."
+    if undated:
+        note += f" {undated} have no end date (Business Center links, or no expiry in the sheet) and are not drawn."
+    st.caption(note)
+    st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")
+
+
+def problem_charts(ctx: Context) -> None:
+    """Problems by who fixes them (click a bar to narrow the action list) beside expiries per week."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Problems, by who fixes them")
+        st.caption("Click a bar to list only those rows below.")
+        st.plotly_chart(
+            charts.issue_chart(ctx.filtered),
+            key=KEY_ISSUE_CHART,
+            on_select=_issue_picked,
+            selection_mode="points",
+            config=CHART_CONFIG,
+        )
+    with right:
+        st.subheader("Authorizations ending per week")
+        st.caption(
+            f"The next {charts.WEEKS_AHEAD} weeks; weeks inside the {ctx.warn_days}-day warning window in yellow."
+        )
+        st.plotly_chart(
+            charts.expiries_per_week(ctx.filtered, ctx.today, ctx.warn_days),
+            config=CHART_CONFIG,
+            key="overview_weeks",
+        )
+
+
+def _issue_picked() -> None:
+    """Chart click → the problem selectbox's value, so the two always agree."""
+    points = st.session_state[KEY_ISSUE_CHART]["selection"]["points"]
+    picked = [p["customdata"][0] for p in points if p.get("customdata")]
+    st.session_state[KEY_ISSUE] = picked[0] if picked else None
+
+
+def needs_action_now(ctx: Context) -> None:
+    """Rows that are not fine, most urgent first, with what to do and who does it."""
+    st.subheader("Needs action now")
+    rows = needs_action(ctx.filtered)
+    present = [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
+    if st.session_state.get(KEY_ISSUE) not in (None, *present):
+        st.session_state[KEY_ISSUE] = None
+    issue = st.selectbox(
+        "Show only rows with this problem",
+        [None, *present],
+        key=KEY_ISSUE,
+        format_func=lambda i: "All problems" if i is None else ISSUES[i].label,
+    )
+    rows = with_issue(rows, issue)
+    if rows.empty:
+        st.success("Nothing needs action with these filters.")
+        return
+    st.caption(f"{len(rows)} authorizations, most urgent first.")
+    views.show_table(action_list(rows), key="overview_actions")

@@ -1,0 +1,209 @@
+"""Streamlit glue every page shares: the cached loaders, the session keys and the sidebar.
+
+Data is read in exactly one place (`load`), through `st.cache_data`, so every page and every
+rerun sees the same sheet until the cache expires or someone presses Refresh. The sidebar
+is drawn by `streamlit_app.py` on every run, before the page, so its filters keep their
+values while moving between pages; the page then reads the result with `context()`.
+
+Test hook: the environment variable SPARKWATCH_SOURCE sets the source spec the app starts
+with (default "demo"); the browser test uses it to open the app on a file of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from lib.clock import team_timezone, team_today
+from lib.diagnose import diagnose
+from lib.errors import SourceError
+from lib.filters import FILTER_COLUMNS, NOT_SET, Filters, apply_filters, filter_options
+from lib.normalize import Normalized, normalize
+from lib.sources import DEMO, kind_of, read_table
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
+
+SOURCE_ENV = "SPARKWATCH_SOURCE"
+CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
+CACHE_TTL = int(os.environ.get(CACHE_TTL_ENV) or 300)
+"""Seconds a read of the sheet is reused before it is read again."""
+
+DEMO_LABEL = "Demo sheet — sample data, not your team's"
+
+# Session keys: one place, so pages and tests agree on them.
+KEY_SOURCE = "source"
+KEY_WARN_DAYS = "warn_days"
+KEY_FILTERS: dict[str, str] = {name: f"filter_{name}" for name in (*FILTER_COLUMNS, "health")}
+_KEY_CONTEXT = "_context"
+_KEY_ERROR = "_source_error"
+
+FILTER_LABELS = {"campaign": "Campaign", "brand": "Brand", "owner": "Owner", "health": "Health"}
+MAX_WARN_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One read of the source: the normalised sheet and when it was read."""
+
+    normalized: Normalized
+    loaded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the diagnosed sheet, the filtered rows, and the settings behind them."""
+
+    source: str
+    today: dt.date
+    warn_days: int
+    loaded_at: dt.datetime
+    normalized: Normalized
+    diagnosed: pd.DataFrame
+    filtered: pd.DataFrame
+    filters: Filters
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        return self.normalized.problems
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner="Reading the sheet…", max_entries=16)
+def load(source: str, today: dt.date) -> Loaded:
+    """Read and normalise the source; raises SourceError (never cached) when it can't be read.
+
+    `today` is part of the key because the demo sheet is dated around it, and so that a
+    sheet read yesterday is read again today.
+    """
+    return Loaded(normalize(read_table(source, today=today)), dt.datetime.now(dt.UTC))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
+    """The diagnosis of one read, for one day and warning window (the read is keyed by its time)."""
+    return diagnose(_loaded.normalized.frame, today, warn_days)
+
+
+def refresh() -> None:
+    """Forget cached reads so the next run reads the sheet again."""
+    load.clear()
+    diagnosed.clear()
+
+
+def source_spec() -> str:
+    """The source the app reads: what the session chose, else $SPARKWATCH_SOURCE, else the demo."""
+    if KEY_SOURCE not in st.session_state:
+        st.session_state[KEY_SOURCE] = os.environ.get(SOURCE_ENV) or DEMO
+    return st.session_state[KEY_SOURCE]
+
+
+def setup() -> Context | None:
+    """Read the data and draw the shared sidebar; called by streamlit_app.py on every run.
+
+    Returns None (and remembers the error for `context()`) when the source can't be read,
+    so pages that don't need data still work.
+    """
+    source = source_spec()
+    today = team_today()
+    st.session_state.pop(_KEY_ERROR, None)
+    with st.sidebar:
+        try:
+            loaded = load(source, today)
+        except SourceError as error:
+            source_block(source, None)
+            st.session_state[_KEY_ERROR] = str(error)
+            st.session_state.pop(_KEY_CONTEXT, None)
+            return None
+        source_block(source, loaded.loaded_at)
+        warn_days = warn_days_input()
+        frame = diagnosed(loaded, source, loaded.loaded_at, today, warn_days)
+        filters = filter_block(filter_options(frame))
+    ctx = Context(
+        source=source,
+        today=today,
+        warn_days=warn_days,
+        loaded_at=loaded.loaded_at,
+        normalized=loaded.normalized,
+        diagnosed=frame,
+        filtered=apply_filters(frame, filters),
+        filters=filters,
+    )
+    st.session_state[_KEY_CONTEXT] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The current run's context for a page; shows the read error and stops the page if there is none."""
+    ctx = st.session_state.get(_KEY_CONTEXT)
+    if ctx is None:
+        ctx = setup()
+    if ctx is None:
+        st.error("The sheet could not be read, so there is nothing to show yet.")
+        st.text(st.session_state.get(_KEY_ERROR, ""))
+        st.stop()
+    return ctx
+
+
+# ---------------------------------------------------------------------------
+# The sidebar's blocks: small functions so later sources and settings can slot in.
+
+
+def source_block(source: str, loaded_at: dt.datetime | None) -> None:
+    """Where the data comes from, when it was read, and a Refresh button."""
+    st.subheader("Data")
+    if kind_of(source) == "demo":
+        st.info(DEMO_LABEL, icon=":material/science:")
+    else:
+        st.text(f"Sheet: {source}")
+    if loaded_at is not None:
+        local = loaded_at.astimezone(team_timezone())
+        st.caption(f"Loaded at {local:%H:%M:%S} on {local.day} {local:%b %Y}")
+    st.button("Refresh", on_click=refresh, icon=":material/refresh:", help="Read the sheet again now.")
+
+
+def warn_days_input() -> int:
+    """The warning window: how many days ahead an end date counts as 'expiring soon'."""
+    st.session_state.setdefault(KEY_WARN_DAYS, DEFAULT_WARN_DAYS)
+    return int(
+        st.number_input(
+            "Warning window (days)",
+            min_value=1,
+            max_value=MAX_WARN_DAYS,
+            step=1,
+            key=KEY_WARN_DAYS,
+            help="An authorization that ends within this many days counts as expiring soon.",
+        )
+    )
+
+
+def filter_block(options: dict[str, list[str]]) -> Filters:
+    """Campaign, brand, owner and health filters; an empty choice means all."""
+    st.subheader("Filters")
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, key in KEY_FILTERS.items():
+        _keep_valid(key, options[name])
+        fmt = (lambda state: HEALTH[state].label) if name == "health" else (lambda value: value)
+        chosen[name] = tuple(
+            st.multiselect(FILTER_LABELS[name], options[name], key=key, format_func=fmt, placeholder="All")
+        )
+    filters = Filters(**chosen)
+    st.button("Clear filters", on_click=clear_filters, disabled=filters.is_empty())
+    return filters
+
+
+def clear_filters() -> None:
+    for key in KEY_FILTERS.values():
+        st.session_state[key] = []
+
+
+def _keep_valid(key: str, options: list[str]) -> None:
+    """Drop remembered choices the data no longer offers (after a refresh), keeping the rest."""
+    if key in st.session_state:
+        kept = [v for v in st.session_state[key] if v in options]
+        if kept != st.session_state[key]:
+            st.session_state[key] = kept
+
+
+__all__ = ["NOT_SET", "Context", "context", "load", "refresh", "setup", "source_spec"]

@@ -1,0 +1,105 @@
+"""The Troubleshooter page's sections: symptoms → likely causes → fix, checked against one row.
+
+Cause titles, reasons and steps are the product's own words (`lib.vocab`); anything that
+comes from the sheet (a handle, a region, a masked code, the message) goes through
+`st.text` or `st.code`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from lib import troubleshoot as ts
+from lib.vocab import HARD_REFRESH_NOTE, SYMPTOMS
+from ui.state import Context
+
+KEY_SYMPTOMS = "troubleshooter_symptoms"
+KEY_ROW = "troubleshooter_row"
+
+VERDICT_BADGES = {
+    "confirmed": ":red-badge[:material/check_circle: The sheet confirms this]",
+    "possible": ":orange-badge[:material/help: The sheet can't tell]",
+    "ruled_out": ":green-badge[:material/block: Ruled out by the sheet]",
+}
+
+Judged = list[tuple[ts.Cause, ts.Verdict | None]]
+
+
+def pick_symptoms() -> list[str]:
+    """What the person sees, in plain words; several can be picked."""
+    return st.multiselect(
+        "What do you see?",
+        list(SYMPTOMS),
+        key=KEY_SYMPTOMS,
+        format_func=lambda s: SYMPTOMS[s].label,
+        placeholder="Pick one or more symptoms",
+    )
+
+
+def pick_row(ctx: Context) -> pd.Series | None:
+    """Optionally, the creator/post it is about; the causes are then checked against that row."""
+    choices = ts.row_choices(ctx.filtered)
+    if st.session_state.get(KEY_ROW) not in (None, *choices):
+        st.session_state[KEY_ROW] = None
+    row_number = st.selectbox(
+        "Which creator and post is it about? (optional)",
+        list(choices),
+        key=KEY_ROW,
+        index=None,
+        format_func=choices.get,
+        placeholder="Any post: don't check the sheet",
+    )
+    if row_number is None:
+        return None
+    return ctx.filtered.loc[ctx.filtered["row"] == row_number].iloc[0]
+
+
+def judge(symptoms: Sequence[str], row: pd.Series | None) -> Judged:
+    """The ranked causes, each with the row's verdict when a row is picked."""
+    causes = ts.rank_causes(symptoms)
+    if row is None:
+        return [(cause, None) for cause in causes]
+    return list(ts.check_causes(causes, row))
+
+
+def causes(judged: Judged, picked: int) -> None:
+    """Each likely cause: why, the fix as numbered steps, who does it and where."""
+    st.subheader("Likely causes, most likely first")
+    for n, (cause, verdict) in enumerate(judged, 1):
+        with st.container(border=True, key=f"troubleshooter_cause_{n}"):
+            st.markdown(f"#### {n}. {cause.title}")
+            if cause.issue_id and picked > 1:
+                st.caption(f"Explains {len(cause.explains)} of the {picked} symptoms you picked.")
+            if verdict is not None:
+                st.markdown(VERDICT_BADGES[verdict.state])
+                st.text(verdict.reason)
+            st.markdown(f"**Why it happens:** {cause.why}")
+            st.markdown("**How to fix it:**\n\n" + "\n".join(f"{i}. {step}" for i, step in enumerate(cause.steps, 1)))
+            where = "; ".join(dict.fromkeys(cause.where))
+            st.markdown(f"**Who:** {cause.who} — **where:** {where}")
+
+
+def message(ctx: Context, judged: Judged, row: pd.Series | None) -> None:
+    """A ready-to-send message to the creator for the top cause whose fix starts with them."""
+    top = ts.top_creator_cause(judged)
+    if top is None:
+        return
+    st.subheader("Message to the creator")
+    st.caption(f"For the top cause that the creator can fix: {top.title}. Copy it with the button in the corner.")
+    text = ts.cause_message(top, ctx.today, row)
+    if text:
+        st.code(text, language=None, wrap_lines=True)
+
+
+def role_checklist(judged: Judged) -> None:
+    """Who does what, for the causes above, and the hard-refresh reminder."""
+    st.subheader("Who does what")
+    for label, where, does, fixes in ts.role_checklist([cause for cause, _ in judged]):
+        line = f"- **{label}** ({where}): {does}"
+        if fixes:
+            line += f" Here: {', '.join(fixes)}."
+        st.markdown(line)
+    st.info(HARD_REFRESH_NOTE, icon=":material/refresh:")

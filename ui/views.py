@@ -1,0 +1,51 @@
+"""Small renderers the pages share: the authorizations table's column setup, headline metrics.
+
+Sheet text only ever reaches the screen through `st.dataframe`, `st.text` or `st.code`,
+which show characters as they are; labels and markdown here are the product's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from lib.charts import HEADLINES
+from lib.vocab import HEALTH
+
+DATE_FORMAT = "D MMM YYYY"
+
+
+def table_columns() -> dict[str, object]:
+    """Column set-up for tables built by `lib.exports.table`: dates as dates, health as coloured labels."""
+    cc = st.column_config
+    return {
+        "Sheet row": cc.NumberColumn("Sheet row", format="%d", help="The row number in your sheet."),
+        "Link": cc.LinkColumn("Link", display_text="Open post"),
+        "Health": cc.MultiselectColumn(
+            "Health",
+            options=[h.label for h in HEALTH.values()],
+            color=[h.color for h in HEALTH.values()],
+            help="One state per authorization; the worst that applies.",
+        ),
+        "Days left": cc.NumberColumn("Days left", format="%d", help="Negative: the code ended that many days ago."),
+        "Expires": cc.DateColumn("Expires", format=DATE_FORMAT),
+        "Authorized on": cc.DateColumn("Authorized on", format=DATE_FORMAT),
+        "Campaign end": cc.DateColumn("Campaign end", format=DATE_FORMAT),
+        "Problems": cc.ListColumn("Problems", width="medium"),
+        "What to do": cc.TextColumn("What to do", width="large"),
+        "Post": cc.TextColumn("Post", width="medium"),
+    }
+
+
+def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | str = "auto") -> None:
+    """A table from `lib.exports`, read-only, with the shared column set-up."""
+    st.dataframe(table, column_config=table_columns(), hide_index=True, key=key, height=height)
+
+
+def metrics(counts: dict[str, int], warn_days: int, keys: Sequence[str] | None = None) -> None:
+    """The headline numbers in one row of metrics, in the order of `lib.charts.HEADLINES`."""
+    shown = [h for h in HEADLINES if keys is None or h.key in keys]
+    for column, headline in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(headline.label, counts[headline.key], help=headline.help.format(warn_days=warn_days))
