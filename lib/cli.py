@@ -1,30 +1,71 @@
-"""Command line: `python -m lib.cli check SOURCE` — what a person or a cron job runs.
+"""Command line: what a person or a cron job runs.
 
-Exit codes: 0 all read; 1 when a `--fail-on` state is present; 2 when the source cannot be
-read (one plain line on stderr, never a traceback).
+    python -m lib.cli check SOURCE [--json] [--fail-on STATES]     summary and rows needing action
+    python -m lib.cli calendar SOURCE -o FILE.ics [--days N] [--remind-days N]
+    python -m lib.cli alert SOURCE --webhook URL [--warn-days N] [--dry-run]
+
+Every command also takes --today, --tz, --warn-days and --tab.
+
+Exit codes, the same scheme for all three:
+  0  the source was read and nothing calls for attention (check: no `--fail-on` state present;
+     calendar: the file was written; alert: nothing expiring, expired, revoked or blocked, so
+     nothing was sent);
+  1  something calls for attention (check: a `--fail-on` state is present; alert: such rows
+     exist and the alert was sent, or printed with --dry-run) — `alert` exits like
+     `check --fail-on revoked,expired,blocked,expiring`;
+  2  nothing could be done: the source cannot be read, the file cannot be written, the webhook
+     address is missing, or the webhook did not accept the alert (one plain line on stderr,
+     never a traceback).
+
+A morning alert from cron (the webhook address from the environment keeps it out of `ps` and
+of the crontab's command line):
+
+    0 9 * * 1-5  cd /srv/sparkwatch && SPARKWATCH_WEBHOOK="$(cat ~/.sparkwatch-webhook)" \
+        python -m lib.cli alert "$SHEET_URL" --tz Europe/Berlin --warn-days 7 >> ~/sparkwatch.log 2>&1
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
 
+from lib.alerts import (
+    ALERT_STATES,
+    TIMEOUT_SECONDS,
+    WEBHOOK_ENV,
+    WebhookError,
+    action_line,
+    alert_payload,
+    alert_rows,
+    post_webhook,
+    webhook_host,
+)
 from lib.clock import team_today
 from lib.codes import redact_codes
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import SourceError
 from lib.normalize import normalize
-from lib.report import summary
+from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
+from lib.report import records, summary
 from lib.sources import read_table
-from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, ISSUES, issue_labels, role_labels
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE = 0, 1, 2
+EXIT_ATTENTION = EXIT_FAIL_ON
+"""1 means 'look at this' for every command: a --fail-on state, or an alert that went out."""
+
+
+class CliError(Exception):
+    """Something the command itself could not do (e.g. write its file); the message is plain words."""
 
 
 def _date(text: str) -> dt.date:
@@ -32,6 +73,29 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+
+
+def _days(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days, {minimum} or more")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0")
+    return value
 
 
 def _states(text: str) -> list[str]:
@@ -46,7 +110,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", help="'demo', a .csv/.xlsx file, a published CSV link, or a Google Sheet URL/key")
     parser.add_argument("--today", type=_date, help="judge as of this day (YYYY-MM-DD); default: today")
     parser.add_argument("--tz", help="the team's time zone for 'today', e.g. Europe/Berlin")
-    parser.add_argument("--warn-days", type=int, default=DEFAULT_WARN_DAYS, help="warning window in days")
+    parser.add_argument("--warn-days", type=_days(0), default=DEFAULT_WARN_DAYS, help="warning window in days")
     parser.add_argument("--tab", help="read only this tab of a workbook or Google Sheet")
 
 
@@ -62,6 +126,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", type=_states, default=[], help="exit 1 if any row is in these states, e.g. expired,revoked"
     )
     check.set_defaults(run=run_check)
+
+    calendar = commands.add_parser("calendar", help="write an .ics file of expiry reminders for your calendar")
+    _add_source_options(calendar)
+    calendar.add_argument("-o", "--output", required=True, help="the .ics file to write ('-' for standard output)")
+    calendar.add_argument(
+        "--days", type=_days(1), default=DEFAULT_DAYS, help=f"authorizations ending in the next N days ({DEFAULT_DAYS})"
+    )
+    calendar.add_argument(
+        "--remind-days",
+        type=_days(0),
+        default=DEFAULT_REMIND_DAYS,
+        help=f"reminder this many days before the end ({DEFAULT_REMIND_DAYS})",
+    )
+    calendar.set_defaults(run=run_calendar)
+
+    alert = commands.add_parser("alert", help="post one chat message when something is expiring, expired or blocked")
+    _add_source_options(alert)
+    alert.add_argument("--webhook", help=f"Slack-compatible incoming webhook URL (default: ${WEBHOOK_ENV})")
+    alert.add_argument("--timeout", type=_seconds, default=TIMEOUT_SECONDS, help="seconds to wait for the webhook")
+    alert.add_argument("--dry-run", action="store_true", help="print the message instead of sending it")
+    alert.set_defaults(run=run_alert)
     return parser
 
 
@@ -95,30 +180,58 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
     action = needs_action(diagnosed)
     lines.append("")
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
-    for rec in action[["row", "creator", "health", "days_left", "issues"]].itertuples(index=False):
-        days = "" if pd.isna(rec.days_left) else f" · {_days_phrase(int(rec.days_left))}"
-        who = role_labels(tuple(dict.fromkeys(r for i in rec.issues for r in ISSUES[i].roles)))
-        what = issue_labels(rec.issues) or HEALTH[rec.health].meaning
-        creator = rec.creator if isinstance(rec.creator, str) else "(no creator)"
-        lines.append(
-            f"  row {rec.row:>5}  {creator:<24} {HEALTH[rec.health].label}{days} — {what}"
-            + (f" → {who}" if who else "")
-        )
+    lines += [f"  {action_line(record)}" for record in records(action)]
     if len(problems):
         lines.append("")
         lines.append(f"Fix these in the sheet ({len(problems)}):")
         for p in problems.itertuples(index=False):
             value = f" '{p.value}'" if p.value else ""
             lines.append(f"  row {p.row:>5}  {p.column}{value}: {p.problem}")
-    return "\n".join(lines) + "\n"
+    # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
+    return redact_codes("\n".join(lines) + "\n")
 
 
-def _days_phrase(days: int) -> str:
-    if days < 0:
-        return f"ended {-days} day{'s' if days != -1 else ''} ago"
-    if days == 0:
-        return "ends today"
-    return f"{days} day{'s' if days != 1 else ''} left"
+def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
+    today, diagnosed, _ = load(args)
+    data = reminders_ics(diagnosed, today, days=args.days, remind_days=args.remind_days)
+    count = data.count(b"BEGIN:VEVENT")
+    if args.output == "-":
+        out.write(data.decode("utf-8"))
+        return EXIT_OK
+    path = Path(args.output)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise CliError(
+            f"Could not write {path}: {error.strerror or 'the folder is missing or not writable'}."
+        ) from None
+    until = today + dt.timedelta(days=args.days)
+    if count:
+        noun = "reminder" if count == 1 else "reminders"
+        out.write(f"Wrote {count} {noun} (authorizations ending by {until.isoformat()}) to {path}.\n")
+    else:
+        out.write(f"No authorization ends by {until.isoformat()}: wrote an empty calendar to {path}.\n")
+    return EXIT_OK
+
+
+def run_alert(args: argparse.Namespace, out: TextIO) -> int:
+    url = (args.webhook or os.environ.get(WEBHOOK_ENV) or "").strip()
+    if not url and not args.dry_run:
+        raise CliError(f"Give the webhook address with --webhook URL, or set {WEBHOOK_ENV}.")
+    today, diagnosed, problems = load(args)
+    payload = alert_payload(args.source, today, args.warn_days, diagnosed, problems)
+    if payload is None:
+        states = ", ".join(HEALTH[s].label.lower() for s in ALERT_STATES)
+        out.write(f"All well: nothing is {states}. No alert sent.\n")
+        return EXIT_OK
+    if args.dry_run:
+        out.write(payload["text"] + "\n")
+        return EXIT_ATTENTION
+    post_webhook(url, payload, timeout=args.timeout)
+    count = len(alert_rows(diagnosed))
+    noun = "authorization needs" if count == 1 else "authorizations need"
+    out.write(f"Alert sent to {webhook_host(url)}: {count} {noun} action.\n")
+    return EXIT_ATTENTION
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -126,13 +239,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints usage and help itself: send it where this call's output goes.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_UNREADABLE if exit_.code else EXIT_OK
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     try:
         return run(args, out)
-    except (SourceError, ValueError) as error:
+    except (SourceError, CliError, WebhookError, ValueError) as error:
         err.write(f"sparkwatch: {redact_codes(str(error))}\n")
     except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
         err.write(f"sparkwatch: could not read the source ({type(error).__name__}).\n")

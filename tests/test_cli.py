@@ -1,0 +1,400 @@
+"""The command line, run as people and cron run it: in-process through `main`, and as `python -m lib.cli`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from openpyxl import Workbook
+
+from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
+from lib.codes import MASK, mask_code
+from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
+from tests.fakes.tracking_sheet import code
+from tests.fakes.webhook import SECRET_PATH, WebhookReceiver
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-22"
+CODES = [code(n) for n in range(10)]
+
+# A sheet as teams really keep it: a note above the header, headers with stray spaces and odd
+# capitals, four date forms and a Sheets serial number, `REVOKED ` with a trailing space, a
+# blank row, a row without a creator and a date nobody can read.
+MESSY_CSV = f"""Creator tracker (ask Maya before editing),,,,,,,
+ TikTok Handle ,Post URL,Spark Code,Authorized On,Duration, Expiry ,Status,Campaign End
+ @Amy ,https://www.tiktok.com/@amy/video/1,{CODES[1]},2026-11-01,30 days,,active,2026-12-31
+BOB  ,https://www.tiktok.com/@bob/video/2,{CODES[2]},11/20/2026,7,,  Active ,
+carl,https://www.tiktok.com/@carl/video/3,{CODES[3]},,, 15 Dec 2026 ,REVOKED ,
+,,,,,,,
+dana,https://www.tiktok.com/@dana/video/4,{CODES[4]},,,46000,active,
+,https://www.tiktok.com/@x/video/5,{CODES[5]},2026-11-10,60,,active,
+erin,https://www.tiktok.com/@erin/video/6,{CODES[6]},31/31/2026,30,,active,
+fay,https://www.tiktok.com/@fay/video/7,,,,,pending,
+gus,https://www.tiktok.com/@gus/video/8,{CODES[8]},"Nov 02, 2026",365,,active,
+"""
+
+# Sheet row → (creator, health, issues) on 2026-11-22 with the default 7-day window.
+MESSY_EXPECTED = {
+    3: ("@amy", "ok", ["expires_before_campaign_end"]),  # ends 2026-12-01, campaign 2026-12-31
+    4: ("@bob", "expiring", ["expiring_soon"]),  # 11/20 + 7 days = 2026-11-27
+    5: ("@carl", "revoked", ["code_revoked"]),
+    7: ("@dana", "expired", ["code_expired"]),  # serial 46000 = 2025-12-09
+    8: (None, "ok", []),
+    9: ("@erin", "unknown", []),
+    10: ("@fay", "pending", ["missing_code"]),
+    11: ("@gus", "ok", []),
+}
+MESSY_PROBLEMS = [
+    {
+        "row": 8,
+        "column": "TikTok Handle",
+        "value": "",
+        "problem": "No creator handle: write the creator's TikTok handle in this row.",
+    },
+    {
+        "row": 9,
+        "column": "Authorized On",
+        "value": "31/31/2026",
+        "problem": "Not a date we can read: write it like 2026-11-22.",
+    },
+]
+
+
+@pytest.fixture
+def messy(tmp_path) -> Path:
+    path = tmp_path / "tracker.csv"
+    path.write_text(MESSY_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    """No proxy between us and 127.0.0.1, and no webhook address inherited from the machine."""
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SPARKWATCH_WEBHOOK", raising=False)
+
+
+@pytest.fixture
+def receiver():
+    with WebhookReceiver() as running:
+        yield running
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code_ = main(list(argv), out, err)
+    return code_, out.getvalue(), err.getvalue()
+
+
+def check_json(*argv: str) -> dict:
+    status, out, err = run("check", *argv, "--json")
+    assert err == ""
+    assert status == EXIT_OK
+    return json.loads(out)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_json_shape_is_exactly_the_documented_one(messy):
+    data = check_json(str(messy), "--today", TODAY)
+    assert list(data) == ["source", "today", "warn_days", "rows", "health", "issues", "records", "problems"]
+    assert data["source"] == str(messy)
+    assert data["today"] == TODAY
+    assert data["warn_days"] == 7
+    assert data["rows"] == len(MESSY_EXPECTED) == len(data["records"])
+    assert list(data["health"]) == list(HEALTH_ORDER)  # all 7 states, worst first, zeros included
+    assert list(data["issues"]) == list(ISSUE_ORDER)  # every issue id, zeros included
+    for record in data["records"]:
+        assert list(record) == ["row", "creator", "post", "expires_on", "days_left", "health", "issues", "code"]
+    for problem in data["problems"]:
+        assert list(problem) == ["row", "column", "value", "problem"]
+
+
+def test_messy_csv_gives_the_right_health_per_row_and_an_exact_problems_list(messy):
+    data = check_json(str(messy), "--today", TODAY)
+    got = {r["row"]: (r["creator"], r["health"], r["issues"]) for r in data["records"]}
+    assert got == MESSY_EXPECTED
+    assert data["problems"] == MESSY_PROBLEMS
+    assert data["health"] == {
+        "revoked": 1,
+        "expired": 1,
+        "blocked": 0,
+        "pending": 1,
+        "expiring": 1,
+        "unknown": 1,
+        "ok": 3,
+    }
+    assert data["issues"]["expires_before_campaign_end"] == 1
+    assert data["issues"]["duplicate_code"] == 0
+    by_row = {r["row"]: r for r in data["records"]}
+    assert by_row[3]["expires_on"] == "2026-12-01" and by_row[3]["days_left"] == 9
+    assert by_row[4]["expires_on"] == "2026-11-27" and by_row[4]["days_left"] == 5
+    assert by_row[7]["expires_on"] == "2025-12-09"
+    assert by_row[9]["expires_on"] is None and by_row[9]["days_left"] is None
+    assert by_row[11]["expires_on"] == "2027-11-02"
+    assert by_row[3]["code"] == mask_code(CODES[1])
+    assert by_row[10]["code"] is None
+    # Records come most urgent first.
+    assert [r["row"] for r in data["records"]][:4] == [5, 7, 10, 4]
+
+
+def test_codes_never_appear_in_any_check_output(messy):
+    for extra in ((), ("--json",)):
+        status, out, err = run("check", str(messy), "--today", TODAY, *extra)
+        assert status == EXIT_OK
+        assert MASK in out or not extra
+        assert not any(c in out for c in CODES)
+
+
+def test_today_and_the_warning_window_change_the_verdict(messy):
+    def health(*argv: str) -> dict[int, str]:
+        return {r["row"]: r["health"] for r in check_json(str(messy), *argv)["records"]}
+
+    base = health("--today", TODAY)
+    assert base[3] == "ok" and base[4] == "expiring"
+    wider = health("--today", TODAY, "--warn-days", "10")
+    assert wider[3] == "expiring"  # 9 days left is inside a 10-day window
+    assert check_json(str(messy), "--today", TODAY, "--warn-days", "10")["warn_days"] == 10
+    later = health("--today", "2026-11-28")
+    assert later[4] == "expired"  # ended 2026-11-27
+    assert later[3] == "expiring"  # 3 days left
+    earlier = health("--today", "2026-11-10", "--warn-days", "0")
+    assert earlier[4] == "ok" and earlier[7] == "expired"
+
+
+def test_exit_codes_of_check(messy, tmp_path):
+    assert run("check", str(messy), "--today", TODAY)[0] == EXIT_OK
+    assert run("check", str(messy), "--today", TODAY, "--fail-on", "expired,revoked")[0] == EXIT_FAIL_ON == 1
+    assert run("check", str(messy), "--today", TODAY, "--fail-on", "blocked")[0] == EXIT_OK
+    assert run("check", str(messy), "--today", TODAY, "--fail-on", "Expiring")[0] == EXIT_FAIL_ON
+    status, out, err = run("check", str(messy), "--fail-on", "broken")
+    assert status == EXIT_UNREADABLE == 2
+    assert "unknown state broken" in err
+    assert run("check", str(tmp_path / "missing.csv"))[0] == EXIT_UNREADABLE
+
+
+def test_text_output_lists_what_needs_action_and_what_to_fix_in_the_sheet(messy):
+    status, out, err = run("check", str(messy), "--today", TODAY)
+    assert (status, err) == (EXIT_OK, "")
+    lines = out.splitlines()
+    assert lines[0] == f"Sparkwatch · {messy} · 8 authorizations · {TODAY} · warning window 7 days"
+    assert (
+        lines[1]
+        == "Revoked: 1  Expired: 1  Blocked: 0  Waiting for code: 1  Expiring soon: 1  Expiry unknown: 1  OK: 3"
+    )
+    assert "Needs action (6):" in lines
+    assert (
+        "  row     5  @carl                    Revoked — Code withdrawn by the creator → Creator, Advertiser" in lines
+    )
+    assert "  row     4  @bob                     Expiring soon · 5 days left — Expires soon → Creator" in lines
+    assert "Fix these in the sheet (2):" in lines
+    assert "  row     9  Authorized On '31/31/2026': Not a date we can read: write it like 2026-11-22." in lines
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "No file at"),
+        ("scan.pdf", b"%PDF-1.7 binary", "is not a table Sparkwatch can read"),
+        ("binary.csv", b"\x00\x01\x02\x00garbage", "not a CSV text file"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook", "is not a readable Excel workbook"),
+        ("people.csv", b"Name,Spark code\nAmy,#abc\n", "The sheet has no creator column"),
+        ("empty.csv", b"", "The sheet is empty"),
+        ("blank.csv", b"\n,,\n  ,\n", "The sheet is empty"),
+    ],
+)
+def test_unreadable_sources_exit_2_with_one_plain_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    for command in (["check"], ["check", "--json"], ["calendar", "-o", str(tmp_path / "x.ics")], ["alert"]):
+        argv = [command[0], str(path), *command[1:]]
+        if command[0] == "alert":
+            argv += ["--webhook", "http://127.0.0.1:9/never-called"]
+        status, out, err = run(*argv)
+        assert status == EXIT_UNREADABLE, argv
+        assert out == ""
+        assert err.count("\n") == 1 and err.startswith("sparkwatch: "), err
+        assert message in err
+        assert "Traceback" not in err
+    assert not (tmp_path / "x.ics").exists()
+
+
+def test_xlsx_source(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Creator", "Post URL", "Code", "Expires", "Duration", "Authorized on", "Status"])
+    sheet.append(["amy", "https://www.tiktok.com/@amy/video/1", CODES[1], dt.datetime(2026, 11, 25), None, None, None])
+    sheet.append(["bob", "https://www.tiktok.com/@bob/video/2", CODES[2], None, 60, dt.date(2026, 11, 1), "active"])
+    sheet.append(["cy", "https://www.tiktok.com/@cy/video/3", CODES[3], "2026-11-01", None, None, "Revoked"])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    data = check_json(str(path), "--today", TODAY)
+    got = {r["creator"]: (r["health"], r["expires_on"], r["days_left"]) for r in data["records"]}
+    assert got == {
+        "@amy": ("expiring", "2026-11-25", 3),
+        "@bob": ("ok", "2026-12-31", 39),
+        "@cy": ("revoked", "2026-11-01", -21),
+    }
+    assert data["problems"] == []
+
+
+def test_help_and_usage_go_to_the_given_streams():
+    status, out, err = run("--help")
+    assert status == EXIT_OK and "check" in out and "calendar" in out and "alert" in out and err == ""
+    status, out, err = run("nonsense")
+    assert status == EXIT_UNREADABLE and "invalid choice" in err and out == ""
+    status, out, err = run("check", "demo", "--today", "22/11/2026")
+    assert status == EXIT_UNREADABLE and "is not a date like 2026-11-22" in err
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def test_calendar_writes_an_ics_file_that_parses_back(messy, tmp_path):
+    target = tmp_path / "reminders.ics"
+    status, out, err = run("calendar", str(messy), "--today", TODAY, "-o", str(target), "--remind-days", "3")
+    assert (status, err) == (EXIT_OK, "")
+    assert out == f"Wrote 2 reminders (authorizations ending by 2026-12-22) to {target}.\n"
+    calendar = Calendar.from_ical(target.read_bytes())
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {
+        "Spark Ads code ends: @amy · no campaign named",
+        "Spark Ads code ends: @bob · no campaign named",
+    }
+    bob = events["Spark Ads code ends: @bob · no campaign named"]
+    assert bob.decoded("dtstart") == dt.date(2026, 11, 27)
+    assert bob.walk("VALARM")[0].decoded("trigger") == dt.timedelta(days=-3, hours=9)
+    assert not any(c.encode() in target.read_bytes() for c in CODES)
+
+
+def test_calendar_window_and_empty_result(messy, tmp_path):
+    target = tmp_path / "r.ics"
+    assert run("calendar", str(messy), "--today", TODAY, "-o", str(target), "--days", "5")[1] == (
+        f"Wrote 1 reminder (authorizations ending by 2026-11-27) to {target}.\n"
+    )
+    status, out, _ = run("calendar", str(messy), "--today", "2027-12-01", "-o", str(target))
+    assert status == EXIT_OK
+    assert out == f"No authorization ends by 2027-12-31: wrote an empty calendar to {target}.\n"
+    assert Calendar.from_ical(target.read_bytes()).walk("VEVENT") == []
+
+
+def test_calendar_to_standard_output_and_bad_targets(messy, tmp_path):
+    status, out, err = run("calendar", str(messy), "--today", TODAY, "-o", "-")
+    assert status == EXIT_OK and err == ""
+    assert len(Calendar.from_ical(out).walk("VEVENT")) == 2
+    status, out, err = run("calendar", str(messy), "-o", str(tmp_path / "no" / "such" / "dir.ics"))
+    assert status == EXIT_UNREADABLE and out == ""
+    assert err.startswith("sparkwatch: Could not write ") and err.count("\n") == 1
+    assert run("calendar", str(messy), "-o", str(tmp_path / "x.ics"), "--days", "0")[0] == EXIT_UNREADABLE
+    assert run("calendar", str(messy))[0] == EXIT_UNREADABLE  # -o is required
+
+
+# --------------------------------------------------------------------------- alert
+
+
+def test_alert_posts_one_message_and_exits_1(messy, receiver):
+    status, out, err = run("alert", str(messy), "--today", TODAY, "--webhook", receiver.url)
+    assert (status, err) == (EXIT_ATTENTION, "")
+    assert out == f"Alert sent to {receiver.url.split(SECRET_PATH)[0]}: 3 authorizations need action.\n"
+    (payload,) = receiver.payloads
+    assert list(payload) == ["text"]
+    text = payload["text"]
+    assert text.startswith(
+        "Sparkwatch · 3 Spark Ads authorizations need action (revoked: 1, expired: 1, expiring soon: 1)"
+    )
+    for creator in ("@carl", "@dana", "@bob"):
+        assert creator in text
+    for calm in ("@amy", "@fay", "@erin", "@gus"):
+        assert calm not in text
+    assert mask_code(CODES[2]) in text
+    assert not any(c in text for c in CODES)
+    assert "Also: 2 cell(s) in the sheet could not be read" in text
+
+
+def test_alert_sends_nothing_when_all_is_well(tmp_path, receiver):
+    calm = tmp_path / "calm.csv"
+    calm.write_text(f"Creator,Code,Expires\namy,{CODES[1]},2027-03-01\nbob,,\n", encoding="utf-8")
+    status, out, err = run("alert", str(calm), "--today", TODAY, "--webhook", receiver.url)
+    assert (status, err) == (EXIT_OK, "")
+    assert out.startswith("All well: nothing is revoked, expired, blocked, expiring soon. No alert sent.")
+    assert receiver.received == []
+
+
+def test_alert_warning_window_decides_what_is_expiring(messy, receiver):
+    status, _, _ = run("alert", str(messy), "--today", TODAY, "--webhook", receiver.url, "--warn-days", "10")
+    assert status == EXIT_ATTENTION
+    assert "@amy" in receiver.payloads[0]["text"]  # 9 days left: inside a 10-day window
+
+
+def test_alert_webhook_from_the_environment(messy, receiver, monkeypatch):
+    monkeypatch.setenv("SPARKWATCH_WEBHOOK", receiver.url)
+    assert run("alert", str(messy), "--today", TODAY)[0] == EXIT_ATTENTION
+    assert len(receiver.payloads) == 1
+
+
+def test_alert_without_a_webhook_or_with_a_failing_one_exits_2(messy):
+    status, out, err = run("alert", str(messy), "--today", TODAY)
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err == "sparkwatch: Give the webhook address with --webhook URL, or set SPARKWATCH_WEBHOOK.\n"
+    with WebhookReceiver(status=404, reply=b"no_service") as failing:
+        status, out, err = run("alert", str(messy), "--today", TODAY, "--webhook", failing.url)
+        assert len(failing.received) == 1
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err.startswith("sparkwatch: The webhook at http://127.0.0.1:")
+    assert "refused the alert (HTTP 404: no_service)" in err
+    assert err.count("\n") == 1 and "s3cret" not in err and "Traceback" not in err
+    with WebhookReceiver(hang=True) as hanging:
+        status, _, err = run("alert", str(messy), "--today", TODAY, "--webhook", hanging.url, "--timeout", "0.5")
+    assert status == EXIT_UNREADABLE
+    assert "did not answer within 0.5 seconds" in err
+
+
+def test_alert_dry_run_prints_instead_of_sending(messy):
+    status, out, err = run("alert", str(messy), "--today", TODAY, "--dry-run")
+    assert (status, err) == (EXIT_ATTENTION, "")
+    assert out.startswith("Sparkwatch · 3 Spark Ads authorizations need action")
+    assert not any(c in out for c in CODES)
+
+
+# --------------------------------------------------------------------------- as a real process
+
+
+def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "SPARKWATCH_WEBHOOK"}
+    return subprocess.run(
+        [sys.executable, "-m", "lib.cli", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environment, **(env or {})},
+    )
+
+
+def test_python_dash_m_check_json_and_unreadable(messy, tmp_path):
+    done = cli("check", str(messy), "--today", TODAY, "--json", "--fail-on", "revoked")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["problems"] == MESSY_PROBLEMS
+    done = cli("check", str(tmp_path / "nope.csv"))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("sparkwatch: No file at ") and done.stderr.count("\n") == 1
+
+
+def test_python_dash_m_alert_reaches_the_local_webhook(messy, receiver):
+    done = cli("alert", str(messy), "--today", TODAY, env={"SPARKWATCH_WEBHOOK": receiver.url})
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("Alert sent to http://127.0.0.1:")
+    (payload,) = receiver.payloads
+    assert "@carl" in payload["text"] and not any(c in payload["text"] for c in CODES)
