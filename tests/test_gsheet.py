@@ -242,6 +242,22 @@ def test_each_fault_gives_its_plain_message(fake, info, fault, kind, says, monke
     assert_no_secrets(str(error), info)
 
 
+def test_a_sign_in_answer_that_is_not_json_is_told_apart(fake, info):
+    fake.fail("not_json", on=["token"])
+    error = failure(fake, info)
+    assert error.kind == "bad_response"
+    assert fake.counts["values"] == 0
+
+
+def test_a_failing_sign_in_service_is_not_blamed_on_the_key(fake, info):
+    # google-auth retries a 5xx from the token endpoint itself (three tries, about three seconds).
+    fake.fail("server_error", on=["token"])
+    error = failure(fake, info)
+    assert error.kind == "server_error"
+    assert "sign-in" in str(error)
+    assert fake.counts["token"] == 3
+
+
 def test_a_sheet_not_shared_with_the_service_account_names_the_address_to_share_with(fake, info):
     fake.add_spreadsheet(KEY, {"Tracker": demo_table(TODAY)}, shared_with=["someone-else@example.com"])
     error = failure(fake, info)

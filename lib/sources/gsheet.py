@@ -19,6 +19,7 @@ The client is made by `make_client` and can be kept for the life of the app (Str
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -31,6 +32,7 @@ from typing import Any
 import gspread
 import requests
 from google.auth import exceptions as auth_exceptions
+from google.auth.transport.requests import Request as AuthRequest
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
@@ -178,6 +180,21 @@ class _SheetsHTTPClient(HTTPClient):
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
+    def sign_in(self) -> None:
+        """Get an access token now (when there is none or it ran out), within the same timeout.
+
+        Done as its own step, before any read, so that a broken answer from the sign-in
+        service is told apart from one from Sheets. (gspread's `login()` has no timeout.)
+        """
+        if self.auth.valid:
+            return
+        request = functools.partial(AuthRequest(), timeout=self.timeout)
+        try:
+            self.auth.refresh(request)
+        except (TypeError, KeyError, ValueError):
+            # google-auth could not make sense of the token answer (not JSON, fields missing).
+            raise _not_json() from None
+
 
 def make_client(
     info: Mapping[str, Any],
@@ -238,7 +255,9 @@ def read_sheet_from_env(key: str, tab: str | None = None) -> RawTable:
 def read_values(client: gspread.Client, key: str, tab: str | None = None, *, all_tabs: bool = False) -> RawTable:
     """Read with an existing client: one values request (plus the tab list when it is needed)."""
     http = client.http_client
+    assert isinstance(http, _SheetsHTTPClient), "make the client with make_client()"
     with _plain_errors(client, key, tab):
+        http.sign_in()
         if tab and not all_tabs:
             try:
                 response = http.values_get(key, absolute_range_name(tab), params=dict(_VALUE_PARAMS))
@@ -328,7 +347,13 @@ def _plain_errors(client: gspread.Client, key: str, tab: str | None) -> Iterator
         yield
     except APIError as error:
         raise _api_error(error, client_email(client)) from None
-    except auth_exceptions.RefreshError:
+    except auth_exceptions.RefreshError as error:
+        if getattr(error, "retryable", False):
+            raise SourceError(
+                "Google's sign-in service had a problem and did not let the service account in. Wait a minute, "
+                "then refresh.",
+                kind="server_error",
+            ) from None
         raise SourceError(
             f"Google refused the service account key for {client_email(client) or 'the service account'} "
             "(it may have been deleted or disabled). Create a new JSON key for it in Google Cloud and put it "
