@@ -251,6 +251,15 @@ def issue_chart(diagnosed: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def issue_from_selection(selection: dict | None) -> str | None:
+    """The issue id of the first bar picked in `issue_chart` (Streamlit's selection state), or None."""
+    for point in (selection or {}).get("points", []):
+        custom = point.get("customdata")
+        if custom and custom[0] in ISSUES:
+            return custom[0]
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Expiries per week.
 

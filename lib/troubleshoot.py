@@ -99,18 +99,15 @@ def rank_causes(symptom_ids: Sequence[str]) -> list[Cause]:
                 )
             )
     ordered = sorted(explains, key=lambda i: (-len(explains[i]), position[i]))
-    causes = [
-        Cause(
-            key=i,
-            title=ISSUES[i].label,
-            why=ISSUES[i].cause,
-            steps=ISSUES[i].steps,
-            roles=ISSUES[i].roles,
-            explains=tuple(explains[i]),
-        )
-        for i in ordered
-    ]
-    return causes + advice
+    return [issue_cause(i, tuple(explains[i])) for i in ordered] + advice
+
+
+def issue_cause(issue_id: str, explains: tuple[str, ...] = ()) -> Cause:
+    """The cause behind one issue id, in the vocabulary's words."""
+    issue = ISSUES[issue_id]
+    return Cause(
+        key=issue_id, title=issue.label, why=issue.cause, steps=issue.steps, roles=issue.roles, explains=explains
+    )
 
 
 # ---------------------------------------------------------------------------

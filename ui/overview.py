@@ -74,9 +74,7 @@ def problem_charts(ctx: Context) -> None:
 
 def _issue_picked() -> None:
     """Chart click → the problem selectbox's value, so the two always agree."""
-    points = st.session_state[KEY_ISSUE_CHART]["selection"]["points"]
-    picked = [p["customdata"][0] for p in points if p.get("customdata")]
-    st.session_state[KEY_ISSUE] = picked[0] if picked else None
+    st.session_state[KEY_ISSUE] = charts.issue_from_selection(st.session_state[KEY_ISSUE_CHART]["selection"])
 
 
 def needs_action_now(ctx: Context) -> None:

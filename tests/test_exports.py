@@ -1,0 +1,135 @@
+"""The table, the action list, the CSV download and the fix list, on real frames and real CSV bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from lib import exports
+from lib.demo import demo_table
+from lib.diagnose import diagnose, needs_action
+from lib.normalize import normalize
+from lib.vocab import HEALTH, ISSUES
+
+CODE = "#" + "A1b2C3d4E5f6G7h8" * 3 + "="
+
+
+@pytest.fixture
+def demo(today):
+    normalized = normalize(demo_table(today))
+    return normalized, diagnose(normalized.frame, today)
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 byte-order mark"
+    return list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"))))
+
+
+def test_table_is_in_plain_words_with_codes_masked(demo):
+    _, diagnosed = demo
+    table = exports.table(diagnosed)
+    assert len(table) == len(diagnosed)
+    assert table["Sheet row"].tolist() == diagnosed["row"].tolist()  # most urgent first, kept
+    full_codes = set(diagnosed["code"].dropna())
+    assert not full_codes & set(table.astype(str).stack())
+    assert table["Code"].dropna().str.contains("••••").all()
+    assert {label for labels in table["Health"] for label in labels} <= {h.label for h in HEALTH.values()}
+    labels = {label for labels in table["Problems"] for label in labels}
+    assert labels <= {i.label for i in ISSUES.values()}
+    assert not labels & set(ISSUES)  # never a raw issue id
+    assert pd.api.types.is_datetime64_any_dtype(table["Expires"])
+    assert str(table["Days left"].dtype) == "Int64"
+
+
+def test_next_actions_start_with_the_first_issue_and_name_everyone_involved(demo):
+    _, diagnosed = demo
+    table = exports.table(diagnosed).set_index("Sheet row")
+    expired = table.loc[2]  # code expired, and ends before the campaign does
+    assert expired["What to do"] == ISSUES["code_expired"].steps[0]
+    assert expired["Who"] == "Creator, Advertiser"
+    custom = table.loc[10]  # ends before campaign end (creator) + custom identity (media buyer)
+    assert custom["Who"] == "Creator, Media buyer"
+    assert table.loc[7, "Who"] == "Your team"  # expiry unknown: the team fixes the sheet
+    assert table.loc[7, "What to do"].startswith("Write the expiry date")
+    ok = diagnosed.loc[(diagnosed["health"] == "ok") & (diagnosed["issues"].str.len() == 0), "row"].iloc[0]
+    assert table.loc[ok, "What to do"] == "Nothing to do."
+
+
+def test_action_list_is_the_rows_needing_action_with_what_and_who(demo):
+    _, diagnosed = demo
+    actions = exports.action_list(needs_action(diagnosed))
+    assert list(actions.columns) == list(exports.ACTION_COLUMNS)
+    assert len(actions) == len(needs_action(diagnosed))
+    assert actions["What to do"].ne("").all()
+
+
+def test_link_is_only_for_web_addresses(today):
+    table = [
+        ["Creator", "Post URL"],
+        ["a", "https://www.tiktok.com/@a/video/1"],
+        ["b", "javascript:alert(1)"],
+        ["c", "7301000000000000001"],
+    ]
+    frame = diagnose(normalize(table).frame, today).sort_values("row")
+    links = exports.table(frame)["Link"].tolist()
+    assert links[0] == "https://www.tiktok.com/@a/video/1"
+    assert pd.isna(links[1]) and pd.isna(links[2])
+
+
+def test_csv_neutralises_formulas_but_not_numbers_dates_or_codes(today):
+    table = [
+        ["Creator", "Post URL", "Spark code", "Campaign", "Brand", "Owner", "Notes", "Expires"],
+        ["=cmd", "https://x.test/v/1", CODE, "+SUM(A1)", "-2+3", "@boss", '=HYPERLINK("http://x.test")', "2026-11-19"],
+        ["plain", "https://x.test/v/2", "", "Run Club", "Brand", "Maya", "Code was " + CODE, "2026-12-30"],
+    ]
+    frame = diagnose(normalize(table).frame, today).sort_values("row")
+    rows = read_csv(exports.csv_bytes(exports.table(frame)))
+    first, second = rows
+    assert first["Creator"] == "'@=cmd"
+    assert first["Campaign"] == "'+SUM(A1)"
+    assert first["Brand"] == "'-2+3"
+    assert first["Owner"] == "'@boss"
+    assert first["Notes"] == '\'=HYPERLINK("http://x.test")'
+    assert first["Days left"] == "-3"  # a number, not text
+    assert first["Expires"] == "2026-11-19"
+    assert first["Code"] == CODE[:4] + "••••" + CODE[-4:]
+    assert first["Health"] == "Expired"
+    assert first["Problems"] == "Code expired"
+    assert second["Campaign"] == "Run Club"
+    assert CODE not in second["Notes"] and "••••" in second["Notes"]
+    assert all(value is not None for row in rows for value in row.values())
+
+
+def test_csv_of_no_rows_is_just_the_header(demo):
+    _, diagnosed = demo
+    rows = exports.csv_bytes(exports.table(diagnosed.iloc[:0]))
+    assert rows.decode("utf-8-sig").strip() == ",".join(exports.table(diagnosed.iloc[:0]).columns)
+
+
+def test_neutralise_leaves_safe_text_and_non_text_alone():
+    frame = pd.DataFrame({"text": ["ok", "=1+1", None, "\tx", "\rx", "a=b"], "n": [-1, 2, 3, 4, 5, 6]})
+    out = exports.neutralise(frame)
+    assert out["text"].tolist()[:2] == ["ok", "'=1+1"]
+    assert pd.isna(out["text"].iloc[2])
+    assert out["text"].tolist()[3:] == ["'\tx", "'\rx", "a=b"]
+    assert out["n"].tolist() == [-1, 2, 3, 4, 5, 6]
+
+
+def test_fix_list_names_sheet_row_column_value_and_problem(demo):
+    normalized, _ = demo
+    fixes = exports.fix_list(normalized.problems)
+    assert list(fixes.columns) == ["Sheet row", "Column", "Value", "What is wrong"]
+    assert fixes["Sheet row"].tolist() == normalized.problems["row"].tolist()
+    bad_date = fixes.loc[fixes["Column"] == "Authorized on"].iloc[0]
+    assert bad_date["Value"] == "31/31/2026"
+    assert bad_date["What is wrong"].startswith("Not a date")
+
+
+def test_fix_list_masks_a_code_pasted_into_a_bad_cell(today):
+    table = [["Creator", "Expires"], ["a", CODE]]
+    fixes = exports.fix_list(normalize(table).problems)
+    assert CODE not in fixes["Value"].iloc[0]
+    assert fixes["Value"].iloc[0] == CODE[:4] + "••••" + CODE[-4:]

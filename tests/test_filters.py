@@ -1,0 +1,82 @@
+"""Sidebar filters, search and the one-issue narrowing, on the real demo sheet and small real tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.demo import demo_table
+from lib.diagnose import diagnose
+from lib.filters import NOT_SET, Filters, apply_filters, filter_options, search, with_issue
+from lib.normalize import normalize
+from lib.vocab import HEALTH_ORDER
+
+
+@pytest.fixture
+def demo(today) -> pd.DataFrame:
+    return diagnose(normalize(demo_table(today)).frame, today)
+
+
+def test_options_are_the_sheets_values_sorted_and_health_in_vocabulary_order(demo):
+    options = filter_options(demo)
+    assert options["campaign"] == ["Back to Basics", "Holiday Drop", "Run Club", "Summer Glow"]
+    assert options["brand"] == ["Lumen Skin", "Stride Athletics"]
+    assert options["owner"] == ["Jonas", "Maya", "Priya", "Sam"]
+    assert options["health"] == list(HEALTH_ORDER)
+
+
+def test_blank_values_are_offered_and_filterable(today):
+    table = [
+        ["Creator", "Campaign", "Owner"],
+        ["a", "Run Club", "Maya"],
+        ["b", "", "Maya"],
+        ["c", "Run Club", ""],
+    ]
+    frame = diagnose(normalize(table).frame, today)
+    options = filter_options(frame)
+    assert options["campaign"] == ["Run Club", NOT_SET]
+    assert options["brand"] == [NOT_SET]
+    blank_campaign = apply_filters(frame, Filters(campaign=(NOT_SET,)))
+    assert blank_campaign["creator"].tolist() == ["@b"]
+    either = apply_filters(frame, Filters(campaign=("Run Club", NOT_SET), owner=("Maya",)))
+    assert sorted(either["creator"]) == ["@a", "@b"]
+
+
+def test_no_filter_keeps_every_row_in_order(demo):
+    assert apply_filters(demo, Filters()).equals(demo)
+
+
+def test_each_filter_narrows_and_they_combine(demo):
+    run_club = apply_filters(demo, Filters(campaign=("Run Club",)))
+    assert len(run_club) == (demo["campaign"] == "Run Club").sum() > 0
+    assert set(run_club["campaign"]) == {"Run Club"}
+    both = apply_filters(demo, Filters(campaign=("Run Club",), owner=("Sam",)))
+    assert len(both) == ((demo["campaign"] == "Run Club") & (demo["owner"] == "Sam")).sum() > 0
+    blocked = apply_filters(demo, Filters(health=("blocked", "expired")))
+    assert set(blocked["health"]) == {"blocked", "expired"}
+    assert len(blocked) == demo["health"].isin(["blocked", "expired"]).sum()
+    # Most urgent first is kept.
+    assert blocked.index.is_monotonic_increasing
+
+
+def test_search_is_literal_and_case_insensitive_across_text_problems_and_health(demo):
+    coach = search(demo, "COACH.LEO")
+    assert len(coach) == (demo["creator"] == "@coach.leo").sum() >= 2
+    assert set(coach["creator"]) == {"@coach.leo"}
+    assert search(demo, "damaged")["creator"].tolist() == ["@amarabeauty"]  # a problem label
+    assert set(search(demo, "waiting for code")["health"]) == {"pending"}  # a health label
+    assert search(demo, "  ").equals(demo)
+    assert search(demo, "(.*").empty  # patterns are not patterns
+    assert len(search(demo, "stride athletics")) == (demo["brand"] == "Stride Athletics").sum()
+
+
+def test_search_never_matches_on_the_code(demo):
+    code = demo["code"].dropna().iloc[0]
+    assert search(demo, code[1:12]).empty
+
+
+def test_with_issue_keeps_only_rows_having_it(demo):
+    rows = with_issue(demo, "duplicate_code")
+    assert sorted(rows["row"]) == [13, 14]
+    assert with_issue(demo, None).equals(demo)
+    assert with_issue(demo.iloc[:0], "code_expired").empty
