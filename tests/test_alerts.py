@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -23,21 +22,13 @@ from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.report import records
-from tests.fakes.tracking_sheet import judged
-from tests.fakes.webhook import SECRET_PATH, WebhookReceiver
-
-TODAY = dt.date(2026, 11, 22)
-
-
-def day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+from tests.fakes.tracking_sheet import TODAY, day, judged
+from tests.fakes.webhook import SECRET_PATH, WebhookReceiver, clear_proxies
 
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch):
-    """Whatever the machine's proxy settings, 127.0.0.1 is reached directly."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture

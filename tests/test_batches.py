@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,13 +11,7 @@ from lib.codes import MASK
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT
-from tests.fakes.tracking_sheet import HEADER, code, judged, tracking_sheet
-
-TODAY = dt.date(2026, 11, 22)
-
-
-def day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+from tests.fakes.tracking_sheet import HEADER, TODAY, code, day, judged, tracking_sheet
 
 
 def pending_rows(n: int, account: str, start: int = 0) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
 from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
 from tests.fakes.tracking_sheet import code
-from tests.fakes.webhook import SECRET_PATH, WebhookReceiver
+from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, WebhookReceiver, clear_proxies
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-22"
@@ -77,8 +77,7 @@ def messy(tmp_path) -> Path:
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     """No proxy between us and 127.0.0.1, and no webhook address inherited from the machine."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    clear_proxies(monkeypatch)
     monkeypatch.delenv("SPARKWATCH_WEBHOOK", raising=False)
 
 
@@ -370,7 +369,7 @@ def test_alert_dry_run_prints_instead_of_sending(messy):
 
 
 def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "SPARKWATCH_WEBHOOK"}
+    environment = {k: v for k, v in os.environ.items() if k not in (*PROXY_VARIABLES, "SPARKWATCH_WEBHOOK")}
     return subprocess.run(
         [sys.executable, "-m", "lib.cli", *argv],
         cwd=ROOT,

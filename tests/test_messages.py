@@ -23,13 +23,7 @@ from lib.messages import (
 )
 from lib.normalize import normalize
 from lib.vocab import ISSUES
-from tests.fakes.tracking_sheet import CODE, judged
-
-TODAY = dt.date(2026, 11, 22)
-
-
-def day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
+from tests.fakes.tracking_sheet import CODE, TODAY, day, judged
 
 
 def steps_of(message: str) -> list[str]:

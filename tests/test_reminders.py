@@ -14,14 +14,9 @@ from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.reminders import CALENDAR_NAME, authorization_uids, due, reminders_ics
 from lib.vocab import ISSUES
-from tests.fakes.tracking_sheet import code, judged, tracking_sheet
+from tests.fakes.tracking_sheet import TODAY, code, day, judged, tracking_sheet
 
-TODAY = dt.date(2026, 11, 22)
 STAMP = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
-
-
-def day(offset: int) -> str:
-    return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
 def events(data: bytes) -> list:

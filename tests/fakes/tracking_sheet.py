@@ -13,11 +13,18 @@ import pandas as pd
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 
+TODAY = dt.date(2026, 11, 22)
+"""The tests' fixed day, the same as the `today` fixture in conftest."""
 CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
 HEADER = [
     "Creator", "Post URL", "Code", "Access", "Expires", "Status", "Campaign", "Campaign end", "Ad account",
     "Creator region", "Ad account region", "Visibility", "Identity", "Ad delivery", "Owner", "Notes",
 ]  # fmt: skip
+
+
+def day(offset: int, today: dt.date = TODAY) -> str:
+    """The date `offset` days from `today`, written as a sheet cell (ISO)."""
+    return (today + dt.timedelta(days=offset)).isoformat()
 
 
 def code(n: int) -> str:
