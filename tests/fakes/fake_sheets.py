@@ -20,6 +20,7 @@ import base64
 import functools
 import json
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -104,7 +105,7 @@ class FakeSheets:
 
     def start(self) -> FakeSheets:
         handler = functools.partial(_Handler, self)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-sheets", daemon=True
@@ -223,6 +224,14 @@ class FakeSheets:
         if not authorization or not authorization.startswith("Bearer "):
             return None
         return self._tokens.get(authorization[len("Bearer ") :])
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (it timed out, or closed a kept-alive connection) is not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
