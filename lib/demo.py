@@ -141,6 +141,9 @@ def demo_table(today: dt.date | None = None, seed: int = 7) -> RawTable:
         **{"Access": "business_center", "Spark code": "", "Ad delivery": "yes", "Authorized on": "", "Duration": ""},
     )
     add("rosie.runs", 0, **{"Authorized on": date(-20), "Duration": "1 year", "Expires": date(20, 2)})
+    # Codes that arrived but are not in Ads Manager yet: the next batch to apply.
+    for creator in ("kai.cooks", "hana.home", "felix.films"):
+        add(creator, 3, **{"Status": "received", "Authorized on": date(-1), "Duration": "365 days"})
     # Two rows a person has to fix in the sheet.
     add("", 1, **{"Notes": "Creator handle still to add"})
     add("jadeglow", 3, **{"Authorized on": "31/31/2026", "Duration": "two months"})
