@@ -38,7 +38,7 @@ def bars(fig) -> list[dict]:
 def test_headline_counts_are_the_diagnosis_counts(demo):
     counts = charts.headline_counts(demo)
     health = health_counts(demo)
-    assert counts["total"] == len(demo) == 62
+    assert counts["total"] == len(demo)
     assert counts["live"] == health["ok"] + health["expiring"] + health["unknown"]
     for state in ("expiring", "expired", "revoked", "blocked", "pending"):
         assert counts[state] == health[state] > 0
@@ -67,7 +67,7 @@ def test_timeline_bars_run_from_authorized_to_expiry_with_plain_hover(demo, toda
     assert expired["x"] == [(row["expires"] - row["authorized_on"]) / pd.Timedelta(milliseconds=1)]
     creator, post, ends, left, status, issues = expired["customdata"][0]
     assert (creator, post, status) == (row["creator"], row["post"], "Expired")
-    assert left == "8 days ago" and ends == row["expires"].strftime("%d %b %Y")
+    assert left == f"{-row['days_left']} days ago" and ends == row["expires"].strftime("%d %b %Y")
     assert issues == "Code expired; Ends before the campaign does"
     assert not set(ISSUES) & set(issues.split("; "))
 
@@ -158,7 +158,7 @@ def test_week_rows_count_ends_in_each_coming_week(demo, today):
     for _, week in weeks.iterrows():
         lo = 7 * week["week"]
         assert week["count"] == days.between(lo, lo + 6).sum()
-    assert weeks["count"].iloc[0] == 2  # the two codes expiring this week
+    assert weeks["count"].iloc[0] == (demo["health"] == "expiring").sum() > 0  # the codes ending this week
 
 
 def test_expiries_per_week_highlights_the_warning_window(demo, today):

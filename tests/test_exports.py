@@ -47,15 +47,30 @@ def test_table_is_in_plain_words_with_codes_masked(demo):
 def test_next_actions_start_with_the_first_issue_and_name_everyone_involved(demo):
     _, diagnosed = demo
     table = exports.table(diagnosed).set_index("Sheet row")
-    expired = table.loc[2]  # code expired, and ends before the campaign does
+
+    def row_with(issue_id: str) -> int:
+        return diagnosed.loc[diagnosed["issues"].map(lambda ids: issue_id in ids), "row"].iloc[0]
+
+    expired = table.loc[row_with("code_expired")]
     assert expired["What to do"] == ISSUES["code_expired"].steps[0]
     assert expired["Who"] == "Creator, Advertiser"
-    custom = table.loc[10]  # ends before campaign end (creator) + custom identity (media buyer)
-    assert custom["Who"] == "Creator, Media buyer"
-    assert table.loc[7, "Who"] == "Your team"  # expiry unknown: the team fixes the sheet
-    assert table.loc[7, "What to do"].startswith("Write the expiry date")
+    assert table.loc[row_with("custom_identity"), "Who"].endswith("Media buyer")
+    assert table.loc[row_with("bc_not_shared"), "Who"] == "Org admin"
+    unknown = diagnosed.loc[diagnosed["health"] == "unknown", "row"].iloc[0]
+    assert table.loc[unknown, "Who"] == "Your team"  # expiry unknown: the team fixes the sheet
+    assert table.loc[unknown, "What to do"].startswith("Write the expiry date")
     ok = diagnosed.loc[(diagnosed["health"] == "ok") & (diagnosed["issues"].str.len() == 0), "row"].iloc[0]
     assert table.loc[ok, "What to do"] == "Nothing to do."
+
+
+def test_who_lists_each_role_once_in_the_vocabularys_order(today):
+    table = [
+        ["Creator", "Spark code", "Expires", "Campaign end", "Identity", "Visibility"],
+        ["a", CODE, "2026-11-20", "2026-12-30", "custom", "private"],
+    ]
+    (who,) = exports.table(diagnose(normalize(table).frame, today))["Who"]
+    # expired (creator, advertiser) + ends before campaign (creator) + private (creator) + custom (media buyer)
+    assert who == "Creator, Advertiser, Media buyer"
 
 
 def test_action_list_is_the_rows_needing_action_with_what_and_who(demo):

@@ -63,7 +63,8 @@ def test_search_is_literal_and_case_insensitive_across_text_problems_and_health(
     coach = search(demo, "COACH.LEO")
     assert len(coach) == (demo["creator"] == "@coach.leo").sum() >= 2
     assert set(coach["creator"]) == {"@coach.leo"}
-    assert search(demo, "damaged")["creator"].tolist() == ["@amarabeauty"]  # a problem label
+    damaged = demo.loc[demo["issues"].map(lambda ids: "invalid_code_format" in ids), "creator"].tolist()
+    assert search(demo, "damaged")["creator"].tolist() == damaged != []  # a problem label
     assert set(search(demo, "waiting for code")["health"]) == {"pending"}  # a health label
     assert search(demo, "  ").equals(demo)
     assert search(demo, "(.*").empty  # patterns are not patterns
@@ -77,6 +78,9 @@ def test_search_never_matches_on_the_code(demo):
 
 def test_with_issue_keeps_only_rows_having_it(demo):
     rows = with_issue(demo, "duplicate_code")
-    assert sorted(rows["row"]) == [13, 14]
+    assert len(rows) >= 2
+    assert rows["row"].tolist() == [
+        r for r, ids in zip(demo["row"], demo["issues"], strict=True) if "duplicate_code" in ids
+    ]
     assert with_issue(demo, None).equals(demo)
     assert with_issue(demo.iloc[:0], "code_expired").empty

@@ -33,10 +33,10 @@ def timeline(ctx: Context) -> None:
     st.subheader("When authorizations end")
     dated = int(ctx.filtered["expires"].notna().sum())
     undated = len(ctx.filtered) - dated
-    st.session_state.setdefault(KEY_TIMELINE_ROWS, charts.TIMELINE_LIMIT)
     limit = st.selectbox(
         "Rows shown (most urgent first)",
         charts.TIMELINE_CHOICES,
+        index=charts.TIMELINE_CHOICES.index(charts.TIMELINE_LIMIT),
         key=KEY_TIMELINE_ROWS,
         help="Show more rows to see further down the list.",
     )

@@ -5,6 +5,12 @@ rerun sees the same sheet until the cache expires or someone presses Refresh. Th
 is drawn by `streamlit_app.py` on every run, before the page, so its filters keep their
 values while moving between pages; the page then reads the result with `context()`.
 
+Streamlit runs a page file on its own (without streamlit_app.py) when it falls back to its
+`pages/`-folder mode: in AppTest after the first run, and on a fresh server whose first
+request is a page's own address. `context()` notices (the shell leaves a marker for the
+page, once per run) and draws the same sidebar itself; widget keys are the same, so the
+choices carry over either way.
+
 Test hook: the environment variable SPARKWATCH_SOURCE sets the source spec the app starts
 with (default "demo"); the browser test uses it to open the app on a file of its own.
 """
@@ -33,12 +39,14 @@ CACHE_TTL = int(os.environ.get(CACHE_TTL_ENV) or 300)
 
 DEMO_LABEL = "Demo sheet — sample data, not your team's"
 
-# Session keys: one place, so pages and tests agree on them.
+# Session keys: one place, so pages and tests agree on them. Settings live under these
+# keys; their widgets use `widget_key(key)`.
 KEY_SOURCE = "source"
 KEY_WARN_DAYS = "warn_days"
 KEY_FILTERS: dict[str, str] = {name: f"filter_{name}" for name in (*FILTER_COLUMNS, "health")}
 _KEY_CONTEXT = "_context"
 _KEY_ERROR = "_source_error"
+_KEY_DRAWN = "_sidebar_drawn_this_run"
 
 FILTER_LABELS = {"campaign": "Campaign", "brand": "Brand", "owner": "Owner", "health": "Health"}
 MAX_WARN_DAYS = 90
@@ -108,6 +116,7 @@ def setup() -> Context | None:
     source = source_spec()
     today = team_today()
     st.session_state.pop(_KEY_ERROR, None)
+    st.session_state[_KEY_DRAWN] = True
     with st.sidebar:
         try:
             loaded = load(source, today)
@@ -134,11 +143,20 @@ def setup() -> Context | None:
     return ctx
 
 
+def shared() -> Context | None:
+    """This run's context (None if the source can't be read), drawing the sidebar if the shell didn't.
+
+    Pages that work without data (none yet) call this; pages that need data call `context()`.
+    """
+    if not st.session_state.pop(_KEY_DRAWN, False):
+        setup()
+        st.session_state.pop(_KEY_DRAWN, None)
+    return st.session_state.get(_KEY_CONTEXT)
+
+
 def context() -> Context:
-    """The current run's context for a page; shows the read error and stops the page if there is none."""
-    ctx = st.session_state.get(_KEY_CONTEXT)
-    if ctx is None:
-        ctx = setup()
+    """This run's context for a page; shows the read error and stops the page if there is none."""
+    ctx = shared()
     if ctx is None:
         st.error("The sheet could not be read, so there is nothing to show yet.")
         st.text(st.session_state.get(_KEY_ERROR, ""))
@@ -165,14 +183,15 @@ def source_block(source: str, loaded_at: dt.datetime | None) -> None:
 
 def warn_days_input() -> int:
     """The warning window: how many days ahead an end date counts as 'expiring soon'."""
-    st.session_state.setdefault(KEY_WARN_DAYS, DEFAULT_WARN_DAYS)
     return int(
         st.number_input(
             "Warning window (days)",
             min_value=1,
             max_value=MAX_WARN_DAYS,
             step=1,
-            key=KEY_WARN_DAYS,
+            key=_persistent(KEY_WARN_DAYS, DEFAULT_WARN_DAYS),
+            on_change=_remember,
+            args=(KEY_WARN_DAYS,),
             help="An authorization that ends within this many days counts as expiring soon.",
         )
     )
@@ -183,11 +202,20 @@ def filter_block(options: dict[str, list[str]]) -> Filters:
     st.subheader("Filters")
     chosen: dict[str, tuple[str, ...]] = {}
     for name, key in KEY_FILTERS.items():
-        _keep_valid(key, options[name])
+        # Drop remembered choices the data no longer offers (after a refresh), keep the rest.
+        kept = [v for v in st.session_state.get(key, []) if v in options[name]]
+        st.session_state[key] = kept
         fmt = (lambda state: HEALTH[state].label) if name == "health" else (lambda value: value)
-        chosen[name] = tuple(
-            st.multiselect(FILTER_LABELS[name], options[name], key=key, format_func=fmt, placeholder="All")
+        picked = st.multiselect(
+            FILTER_LABELS[name],
+            options[name],
+            key=_persistent(key, []),
+            on_change=_remember,
+            args=(key,),
+            format_func=fmt,
+            placeholder="All",
         )
+        chosen[name] = tuple(picked)
     filters = Filters(**chosen)
     st.button("Clear filters", on_click=clear_filters, disabled=filters.is_empty())
     return filters
@@ -196,14 +224,27 @@ def filter_block(options: dict[str, list[str]]) -> Filters:
 def clear_filters() -> None:
     for key in KEY_FILTERS.values():
         st.session_state[key] = []
+        st.session_state[widget_key(key)] = []
 
 
-def _keep_valid(key: str, options: list[str]) -> None:
-    """Drop remembered choices the data no longer offers (after a refresh), keeping the rest."""
-    if key in st.session_state:
-        kept = [v for v in st.session_state[key] if v in options]
-        if kept != st.session_state[key]:
-            st.session_state[key] = kept
+def widget_key(key: str) -> str:
+    """The widget's own key for a setting kept under `key` (see `_persistent`)."""
+    return f"_widget_{key}"
 
 
-__all__ = ["NOT_SET", "Context", "context", "load", "refresh", "setup", "source_spec"]
+def _persistent(key: str, default: object) -> str:
+    """Seed a widget from a setting that outlives page changes; returns the widget's key.
+
+    Streamlit forgets a widget's value when a run does not draw it (a page change in some
+    modes); the setting itself lives under a plain session key, copied back on change.
+    """
+    st.session_state.setdefault(key, default)
+    st.session_state[widget_key(key)] = st.session_state[key]
+    return widget_key(key)
+
+
+def _remember(key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key(key)]
+
+
+__all__ = ["NOT_SET", "Context", "context", "load", "refresh", "setup", "shared", "source_spec"]

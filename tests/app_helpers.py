@@ -1,0 +1,104 @@
+"""Shared set-up for the dashboard's AppTest tests: open the real app, read what it shows.
+
+The app is the real `streamlit_app.py` with `st.navigation`; pages are reached with
+`AppTest.switch_page`. A test that needs a sheet of its own replaces `lib.demo.demo_table`
+(the demo source reads it at call time), after clearing Streamlit's data cache.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lib import demo
+from lib.clock import team_today
+from lib.diagnose import diagnose
+from lib.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "streamlit_app.py"
+TIMEOUT = 60
+OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER = "pages/overview.py", "pages/authorizations.py", "pages/troubleshooter.py"
+
+_DEMO_TABLE = demo.demo_table
+"""The real demo sheet, kept before any test replaces `lib.demo.demo_table`."""
+
+HOSTILE = ("<b>x</b>", "<script>alert(1)</script>")
+"""Creator cells that must show as these characters, never as bold text or a script."""
+
+
+def hostile_table(today=None) -> list[list[str]]:
+    """The demo sheet with two creators' handles replaced by HTML."""
+    header, first, second, *rest = _DEMO_TABLE(today)
+    return [header, [HOSTILE[0], *first[1:]], [HOSTILE[1], *second[1:]], *rest]
+
+
+def open_app(page: str = OVERVIEW) -> AppTest:
+    """The real app, opened on `page` and checked for errors.
+
+    The first run goes through streamlit_app.py. AppTest then runs page files on their own
+    (it resets Streamlit's `pages/`-folder detection every run), and the first widget
+    change after that switch is dropped; opening the page explicitly gets past it, so
+    every interaction in a test counts. (The real server keeps running the shell.)
+    """
+    st.cache_data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert_clean(at)
+    at.switch_page(page).run()
+    assert_clean(at)
+    return at
+
+
+def sidebar_filter(at: AppTest, name: str):
+    """The sidebar's multiselect for one filter: campaign, brand, owner or health."""
+    from ui import state
+
+    return at.sidebar.multiselect(key=state.widget_key(state.KEY_FILTERS[name]))
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception, error or warning element anywhere on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert not at.warning, [w.value for w in at.warning]
+
+
+def expected(warn_days: int = 7) -> pd.DataFrame:
+    """The diagnosis the app should be showing: the (possibly replaced) demo sheet for the team's today."""
+    today = team_today()
+    return diagnose(normalize(demo.demo_table(today)).frame, today, warn_days)
+
+
+def metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def plotly_specs(at: AppTest) -> dict[str, dict]:
+    """Each Plotly chart's figure spec, by the chart's key."""
+    return {e.proto.id.split("-", 2)[2]: json.loads(e.proto.spec) for e in at.get("plotly_chart")}
+
+
+def bar_traces(spec: dict) -> list[dict]:
+    return [t for t in spec["data"] if t["type"] == "bar"]
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Everything the page renders as markdown: titles, text, captions, alerts, metric labels."""
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    texts += [e.value for kind in ("title", "header", "subheader", "info", "success") for e in getattr(at, kind)]
+    texts += [m.label for m in at.metric]
+    return texts
+
+
+def assert_shown_literally(at: AppTest, shown: list[str]) -> None:
+    """The hostile handles reach the page only through plain-text elements, never markdown or HTML."""
+    assert not at.get("html")
+    for text in markdown_texts(at):
+        for needle in ("<b>", "<script"):
+            assert needle not in text, text
+    for needle in HOSTILE:
+        assert any(needle in text for text in shown), needle

@@ -1,0 +1,88 @@
+"""The Authorizations page in the real app (AppTest): table, search, masking, download, fix list."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import (
+    AUTHORIZATIONS,
+    HOSTILE,
+    assert_clean,
+    assert_shown_literally,
+    expected,
+    hostile_table,
+    open_app,
+    sidebar_filter,
+)
+
+from lib.clock import team_today
+from lib.demo import demo_table
+from lib.diagnose import health_counts
+from lib.exports import fix_list
+from lib.normalize import normalize
+from ui import authorizations
+
+
+def test_table_shows_every_authorization_most_urgent_first_with_codes_masked():
+    at = open_app(AUTHORIZATIONS)
+    assert [t.value for t in at.title] == ["Authorizations"]
+    diagnosed = expected()
+    table = at.dataframe[0].value
+    assert table["Sheet row"].tolist() == diagnosed["row"].tolist()
+    assert f"{len(diagnosed)} of {len(diagnosed)} authorizations" in at.caption[0].value
+    codes = set(diagnosed["code"].dropna())
+    assert not codes & set(table.astype(str).stack())
+    assert table["Code"].dropna().str.contains("••••").all()
+    assert {"Health", "Days left", "Expires", "Problems", "What to do", "Who", "Link"} <= set(table.columns)
+
+
+def test_search_and_filters_narrow_the_table():
+    at = open_app(AUTHORIZATIONS)
+    diagnosed = expected()
+    at.text_input(key=authorizations.KEY_SEARCH).input("coach.leo").run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert set(table["Creator"]) == {"@coach.leo"}
+    assert len(table) == (diagnosed["creator"] == "@coach.leo").sum()
+
+    at.text_input(key=authorizations.KEY_SEARCH).input("").run()
+    sidebar_filter(at, "health").select("blocked").run()
+    table = at.dataframe[0].value
+    assert len(table) == health_counts(diagnosed)["blocked"]
+    assert {h for labels in table["Health"] for h in labels} == {"Blocked"}
+
+
+def test_download_offers_the_shown_rows_as_csv():
+    at = open_app(AUTHORIZATIONS)
+    (button,) = at.download_button
+    assert button.label == "Download these rows (CSV)"
+    assert not button.proto.disabled
+    at.text_input(key=authorizations.KEY_SEARCH).input("no such creator anywhere").run()
+    assert at.dataframe[0].value.empty
+    assert at.download_button[0].proto.disabled
+
+
+def test_fix_list_names_the_cells_to_correct():
+    at = open_app(AUTHORIZATIONS)
+    assert [s.value for s in at.main.subheader] == ["Fix these in the sheet"]
+    fixes = at.dataframe[1].value
+    problems = normalize(demo_table(team_today())).problems
+    assert fixes.reset_index(drop=True).equals(fix_list(problems))
+    assert "Not a date we can read" in " ".join(fixes["What is wrong"])
+
+
+def test_a_clean_sheet_says_there_is_nothing_to_fix(monkeypatch):
+    header, *rows = demo_table(team_today())
+    readable = [r for r in rows if r[0].strip() and "31/31" not in " ".join(r) and "two months" not in r]
+    monkeypatch.setattr("lib.demo.demo_table", lambda today=None: [header, *readable])
+    at = open_app(AUTHORIZATIONS)
+    assert len(at.dataframe) == 1
+    assert at.success[0].value.startswith("Nothing to fix")
+
+
+@pytest.mark.parametrize("handle", HOSTILE)
+def test_html_in_a_creator_cell_shows_literally(monkeypatch, handle):
+    monkeypatch.setattr("lib.demo.demo_table", hostile_table)
+    at = open_app(AUTHORIZATIONS)
+    creators = at.dataframe[0].value["Creator"].tolist()
+    assert f"@{handle}" in creators
+    assert_shown_literally(at, creators)
