@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from lib.vocab import ADS_ERRORS, AdsError
+from lib.vocab import ADS_ERRORS, SYMPTOMS, AdsError
+
+FORMAT_SYMPTOM = "format_not_supported"
+"""The symptom for errors about a kind of post Spark Ads can't use; no sheet column shows those."""
+_FORMAT_ERRORS = frozenset({"story_video_not_supported", "carousel_duet_not_supported"})
+assert FORMAT_SYMPTOM in SYMPTOMS
+assert {name for error in ADS_ERRORS for name in error.names} >= _FORMAT_ERRORS
 
 _MAX_TEXT = 2_000
 """Pasted text beyond this is ignored: an error message is a line or two, not a document."""
@@ -72,3 +78,21 @@ def error_choices() -> list[tuple[str, AdsError]]:
     return [
         (" · ".join(part for part in (error.number, " / ".join(error.names)) if part), error) for error in ADS_ERRORS
     ]
+
+
+def symptom_for(error: AdsError) -> str | None:
+    """The symptom-picker entry that leads most directly to this error's cause; None when none does.
+
+    An error with a cause (an issue id) maps to the symptom that lists that cause earliest,
+    the one with fewer causes winning a tie: `auth_code_expired` → "Ads Manager says the code
+    is invalid or expired" (expired first, one other cause) rather than "the ad stopped"
+    (expired first, three others); then the picker's own order. Errors about the kind of post map to the format symptom.
+    """
+    if error.cause is None:
+        return FORMAT_SYMPTOM if _FORMAT_ERRORS & set(error.names) else None
+    ranked = [
+        (symptom.causes.index(error.cause), len(symptom.causes), position, symptom.id)
+        for position, symptom in enumerate(SYMPTOMS.values())
+        if error.cause in symptom.causes
+    ]
+    return min(ranked)[-1] if ranked else None

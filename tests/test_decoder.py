@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lib.decoder import decode_error, decode_errors, error_choices
+from lib import troubleshoot as ts
+from lib.decoder import FORMAT_SYMPTOM, decode_error, decode_errors, error_choices, symptom_for
 from lib.vocab import ADS_ERRORS, ISSUES, ROLES
 
 
@@ -79,3 +80,33 @@ def test_causes_point_at_real_issues_and_choices_cover_every_error():
     assert "-500 · call_rpc_fail / call_db_fail" in labels
     for label, error in error_choices():
         assert error in decode_errors(label)
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("4025", "code_rejected"),
+        ("auth_code_format_error", "code_rejected"),
+        ("auth_code_not_found", "code_stopped_working"),
+        ("4027", FORMAT_SYMPTOM),
+        ("4042", FORMAT_SYMPTOM),
+        ("video_deleted", None),
+        ("-500", None),
+    ],
+)
+def test_each_error_points_to_the_symptom_that_leads_to_its_cause(text, symptom):
+    assert symptom_for(decode_error(text)) == symptom
+
+
+def test_picking_the_pointed_symptom_lists_the_errors_cause():
+    """Following the pointer, the picker names the error's cause, for every error that has one."""
+    for error in ADS_ERRORS:
+        symptom = symptom_for(error)
+        if error.cause is None:
+            continue
+        keys = [cause.key for cause in ts.rank_causes([symptom])]
+        assert error.cause in keys, (error.names, symptom)
+    expired = decode_error("auth_code_expired")
+    assert ts.rank_causes([symptom_for(expired)])[0].key == "code_expired"
+    (advice,) = ts.rank_causes([symptom_for(decode_error("story_video_not_supported"))])
+    assert advice.key == f"advice:{FORMAT_SYMPTOM}"
