@@ -118,12 +118,25 @@ def normalize(table: RawTable) -> Normalized:
     raw = pd.DataFrame(
         {name: _by_unique(raw[name], _clean_text if name == "code" else _clean_other) for name in names}
     )
-    raw["__row"] = np.arange(len(raw), dtype="int64") + header_index + 2
+    raw["__row"] = _row_numbers(raw, header_index)
     blank = (raw[names] == "").all(axis=1)
     raw = raw.loc[~blank].reset_index(drop=True)
 
     frame, problems = _typed(raw, headers)
     return Normalized(frame=frame, problems=problems, headers=headers)
+
+
+SHEET_ROW = "sheet_row"
+"""A column a merged table may carry (header 'Sheet row') with each row's number in its own tab."""
+
+
+def _row_numbers(raw: pd.DataFrame, header_index: int) -> np.ndarray:
+    """Each row's number in the sheet people look at: its position, or its own tab's row when merged."""
+    position = np.arange(len(raw), dtype="int64") + header_index + 2
+    if SHEET_ROW not in raw.columns:
+        return position
+    given = pd.to_numeric(raw[SHEET_ROW], errors="coerce")
+    return given.where(given.notna() & (given > 0), position).astype("int64").to_numpy()
 
 
 def _by_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series | pd.DataFrame]):
@@ -189,16 +202,16 @@ def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd
         """Add a problem for every row whose `message` is set, quoting the cell as written."""
         bad = message.notna().to_numpy()
         if bad.any():
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "row": rows.to_numpy()[bad],
-                        "column": headers.get(name, name),
-                        "value": column(name).to_numpy(dtype=object)[bad],
-                        "problem": message.to_numpy(dtype=object)[bad],
-                    }
-                )
-            )
+            found = {
+                "__pos": np.flatnonzero(bad),
+                "row": rows.to_numpy()[bad],
+                "column": headers.get(name, name),
+                "value": column(name).to_numpy(dtype=object)[bad],
+                "problem": message.to_numpy(dtype=object)[bad],
+            }
+            if "tab" in raw.columns:
+                found["tab"] = raw["tab"].to_numpy(dtype=object)[bad]
+            problems.append(pd.DataFrame(found))
 
     def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
         result = _by_unique(column(name), parse)
@@ -240,15 +253,14 @@ def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd
 
     # Columns the product does not know are kept, as the team wrote them.
     for name in raw.columns:
-        if name != "__row" and name not in out.columns and name not in CANONICAL_COLUMNS:
+        if name not in ("__row", SHEET_ROW) and name not in out.columns and name not in CANONICAL_COLUMNS:
             out[name] = _blank_to_na(raw[name])
 
-    problem_frame = (
-        pd.concat(problems, ignore_index=True)
-        if problems
-        else pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
-    )
-    problem_frame = problem_frame.astype({"row": "int64"}).sort_values("row", kind="stable").reset_index(drop=True)
+    if problems:
+        problem_frame = pd.concat(problems, ignore_index=True).sort_values("__pos", kind="stable")
+        problem_frame = problem_frame.drop(columns="__pos").astype({"row": "int64"}).reset_index(drop=True)
+    else:
+        problem_frame = pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in PROBLEM_COLUMNS})
     return out.reset_index(drop=True), problem_frame
 
 

@@ -261,3 +261,21 @@ def test_types_are_fixed_whatever_the_sheet():
     assert str(frame["ad_delivery_permission"].dtype) == "boolean"
     assert frame.loc[0, "access_method"] == "code"
     assert isinstance(dt.date.today(), dt.date)
+
+
+def test_merged_tabs_keep_each_tabs_own_row_numbers_and_name_the_tab():
+    norm = normalize(
+        [
+            ["tab", "Sheet row", "Creator", "Expires"],
+            ["Lumen", "2", "amy", "2026-12-01"],
+            ["Lumen", "3", "bob", "soon"],
+            ["Stride", "2", "cat", "never"],
+        ]
+    )
+    assert norm.frame["row"].tolist() == [2, 3, 2]
+    assert "sheet_row" not in norm.frame.columns
+    assert norm.frame["tab"].tolist() == ["Lumen", "Lumen", "Stride"]
+    assert norm.problems[["tab", "row", "column", "value"]].values.tolist() == [
+        ["Lumen", 3, "Expires", "soon"],
+        ["Stride", 2, "Expires", "never"],
+    ]
