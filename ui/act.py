@@ -1,0 +1,183 @@
+"""The Act now page's sections: calendar reminders, messages to creators, codes to add in Ads Manager.
+
+Each section works on the rows as filtered in the sidebar, so a lead can narrow to one
+campaign and act on just that. The work is done in `lib` (reminders, messages, batches);
+this module only draws it. Anything from the sheet (handles, ad accounts, messages, codes)
+reaches the screen through `st.text` or `st.code`, never markdown; `st.code` also gives each
+message and batch a copy button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lib import batches as batching
+from lib import reminders
+from lib.access import can_reveal, policy_from_secrets
+from lib.messages import creator_messages
+from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
+from ui.state import Context
+
+KEY_DAYS = "act_calendar_days"
+KEY_REMIND = "act_calendar_remind_days"
+KEY_SENDER = "act_messages_sender"
+KEY_CREATOR = "act_messages_creator"
+
+MAX_DAYS = 365
+MAX_REMIND_DAYS = 60
+MESSAGES_SHOWN = 25
+"""Messages drawn at once when no creator is picked; the picker reaches the others."""
+NO_CREATOR = "(no creator in the sheet)"
+
+IMPORT_HOW = (
+    "To import: Google Calendar → Settings → Import & export → Import; Outlook → Add calendar → "
+    "Upload from file. Import a newer file the same way: events move to their new dates instead of doubling."
+)
+WHO_SEES_CODES = (
+    "Codes are masked: only the people listed under reveal_codes in Sparkwatch's settings see whole codes. "
+    "Ask whoever set up Sparkwatch if you need them."
+)
+
+
+# ---------------------------------------------------------------------------
+# Who may see whole codes.
+
+
+def secrets() -> dict[str, Any] | None:
+    """The app's secrets as a plain dict: empty when there is no secrets file, None when it can't be read.
+
+    No file means no login is configured (the app is open, and says so). A file that exists but
+    can't be read is treated as "unknown", so codes stay masked rather than shown to everyone.
+    """
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError as error:  # Streamlit's "no secrets" error is a FileNotFoundError
+        return {} if getattr(error, "error_id", None) == "no-secrets-found" else None
+
+
+def user_email() -> str | None:
+    """The signed-in person's email, when there is a login."""
+    email = st.user.get("email")
+    return email if isinstance(email, str) else None
+
+
+def may_reveal_codes() -> bool:
+    """May the person looking reveal whole codes? (Everyone when no login is configured.)"""
+    found = secrets()
+    return found is not None and can_reveal(policy_from_secrets(found), user_email())
+
+
+# ---------------------------------------------------------------------------
+# Sections.
+
+
+def calendar(ctx: Context) -> None:
+    """An .ics file of the coming expiries, each with a reminder some days before."""
+    st.subheader("Calendar reminders")
+    st.caption("One event per authorization, on its last day, with a reminder before it ends.")
+    left, right = st.columns(2)
+    days = int(
+        left.number_input(
+            "Authorizations ending in the next … days",
+            min_value=1,
+            max_value=MAX_DAYS,
+            value=reminders.DEFAULT_DAYS,
+            step=1,
+            key=KEY_DAYS,
+        )
+    )
+    remind = int(
+        right.number_input(
+            "Remind me … days before",
+            min_value=0,
+            max_value=MAX_REMIND_DAYS,
+            value=reminders.DEFAULT_REMIND_DAYS,
+            step=1,
+            key=KEY_REMIND,
+            help="The reminder rings at 9:00 that day, so there is time to ask the creator for a new code.",
+        )
+    )
+    count = len(reminders.due(ctx.filtered, days))
+    if count:
+        st.text(f"{_n(count, 'authorization')} of the rows shown end in the next {_n(days, 'day')}.")
+    else:
+        st.info(f"None of the rows shown ends in the next {_n(days, 'day')}, so there is nothing to remind.")
+    st.download_button(
+        "Download calendar file (.ics)",
+        # Stamped with the read time, so the file only changes when the sheet or the choices do.
+        data=reminders.reminders_ics(ctx.filtered, ctx.today, days, remind, stamp=ctx.loaded_at) if count else b"",
+        file_name=f"sparkwatch-reminders-{ctx.today.isoformat()}.ics",
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+        on_click="ignore",
+        disabled=not count,
+        key="act_calendar_download",
+    )
+    st.caption(IMPORT_HOW)
+
+
+def messages(ctx: Context) -> None:
+    """One message per creator covering all their posts that need them, each with a copy button."""
+    st.subheader("Messages to creators")
+    sender = st.text_input("Sign the messages as (optional)", key=KEY_SENDER, placeholder="Your name and brand")
+    found = creator_messages(ctx.filtered, ctx.today, sender.strip())
+    if found.empty:
+        st.success("No creator needs to do anything for the rows shown.")
+        return
+    st.caption(
+        "For posts whose code ended, is about to end, was withdrawn, is missing or too short, or that are "
+        "not public. Each message names the post, the steps in the TikTok app and the duration to pick."
+    )
+    names = found["creator"].tolist()
+    if st.session_state.get(KEY_CREATOR) not in (None, *names):
+        st.session_state[KEY_CREATOR] = None
+    picked = st.selectbox(
+        "Creator",
+        names,
+        key=KEY_CREATOR,
+        index=None,
+        format_func=lambda name: name or NO_CREATOR,
+        placeholder=f"All {len(names)} creators",
+    )
+    shown = found if picked is None else found.loc[found["creator"] == picked]
+    if len(shown) > MESSAGES_SHOWN:
+        st.text(f"Showing the first {MESSAGES_SHOWN} of {len(shown)} creators; pick one above to see any other.")
+    for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
+        st.text(f"{rec.creator or NO_CREATOR} · {_n(rec.posts, 'post')}")
+        st.code(rec.message, language=None, wrap_lines=True)
+
+
+def ads_manager_batches(ctx: Context) -> None:
+    """Codes received but not applied yet, per ad account, in batches Ads Manager takes in one go."""
+    st.subheader("Codes to add in Ads Manager")
+    reveal = may_reveal_codes()
+    found = batching.batches(ctx.filtered, reveal_codes=reveal)
+    if found.empty:
+        st.success("No codes are waiting to be added to Ads Manager for the rows shown.")
+        return
+    st.caption(
+        f"Received codes not marked as applied in the sheet, soonest end first, at most {ADS_MANAGER_BATCH_LIMIT} "
+        f"per batch (the most Ads Manager takes at once). Paste each batch in {ROLES['advertiser'].where} → "
+        "Add code, then mark the rows as applied in the sheet."
+    )
+    if not reveal:
+        st.info(WHO_SEES_CODES, icon=":material/lock:")
+    for rec in found.itertuples(index=False):
+        st.text(batch_heading(rec))
+        st.code(rec.codes, language=None)
+
+
+def batch_heading(rec: Any) -> str:
+    """'STRIDE-EU-02 · batch 1 of 2 · 20 codes (rows 4, 7, …) from @a, @b' in plain text."""
+    rows = ", ".join(str(r) for r in rec.rows)
+    part = f" · batch {rec.batch} of {rec.batches}" if rec.batches > 1 else ""
+    return f"{rec.ad_account}{part} · {_n(rec.size, 'code')} (sheet rows {rows}) from {rec.creators}"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+__all__ = ["ads_manager_batches", "calendar", "may_reveal_codes", "messages"]
