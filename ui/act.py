@@ -29,6 +29,8 @@ MAX_DAYS = 365
 MAX_REMIND_DAYS = 60
 MESSAGES_SHOWN = 25
 """Messages drawn at once when no creator is picked; the picker reaches the others."""
+MESSAGES_HEIGHT = 640
+"""Pixels of the scrolling box that holds several messages."""
 NO_CREATOR = "(no creator in the sheet)"
 
 IMPORT_HOW = (
@@ -144,9 +146,11 @@ def messages(ctx: Context) -> None:
     shown = found if picked is None else found.loc[found["creator"] == picked]
     if len(shown) > MESSAGES_SHOWN:
         st.text(f"Showing the first {MESSAGES_SHOWN} of {len(shown)} creators; pick one above to see any other.")
+    # Several messages scroll in a box of their own, so the batches below stay in reach.
+    box = st.container(height=MESSAGES_HEIGHT if len(shown) > 2 else "content", key="act_messages_list")
     for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
-        st.text(f"{rec.creator or NO_CREATOR} · {_n(rec.posts, 'post')}")
-        st.code(rec.message, language=None, wrap_lines=True)
+        box.text(f"{rec.creator or NO_CREATOR} · {_n(rec.posts, 'post')}")
+        box.code(rec.message, language=None, wrap_lines=True)
 
 
 def ads_manager_batches(ctx: Context) -> None:
