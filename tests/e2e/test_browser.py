@@ -1,0 +1,187 @@
+"""The real app in Debian's headless Chromium: every page renders, charts draw, clicks work.
+
+Starts `streamlit run streamlit_app.py` on a free port, drives it like a person would
+(sidebar links, chart clicks, pickers, the CSV download) and saves screenshots to
+tests/e2e/screenshots/; the Overview one is copied to docs/overview.png for the README.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+
+import pytest
+from e2e_helpers import ROOT, SCREENSHOTS, Watch, run_app
+from playwright.sync_api import Page, expect
+
+from lib.clock import team_today
+from lib.demo import demo_table
+from lib.diagnose import diagnose
+from lib.filters import Filters, apply_filters
+from lib.normalize import normalize
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+
+LOG_PROBLEMS = re.compile(r"Traceback|Exception|Error|Warning|WARNING")
+
+
+def demo_diagnosis():
+    today = team_today()
+    return diagnose(normalize(demo_table(today)).frame, today)
+
+
+def settled(page: Page) -> None:
+    """Wait until the app has finished its run (Streamlit marks this on the app element)."""
+    page.wait_for_function(
+        "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
+    )
+
+
+def charts_drawn(page: Page, count: int) -> None:
+    """Wait until `count` Plotly charts have drawn bars."""
+    page.wait_for_function(
+        """n => {
+            const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return plots.length >= n && plots.every(p => p.querySelectorAll('g.trace.bars path').length > 0);
+        }""",
+        arg=count,
+    )
+
+
+def go_to(page: Page, title: str) -> None:
+    """Open a page through the sidebar, as a person does."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+    expect(page.locator("h1", has_text=title)).to_be_visible()
+    settled(page)
+
+
+def pick(page: Page, label: str, option: str | re.Pattern, scope=None) -> None:
+    """Choose `option` in the select or multiselect labelled `label`."""
+    widget = (scope or page).locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]', has_text=label)
+    widget.first.click()
+    page.get_by_role("option", name=option).first.click()
+    page.locator("h1").first.click()  # close a multiselect's list; a neutral spot for a selectbox
+    settled(page)
+
+
+def no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page: the viewport is stretched to the main area's height first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(max(height + 40, 1000), 6000)})
+    settled(page)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def clean_log(output: str) -> None:
+    problems = [line for line in output.splitlines() if LOG_PROBLEMS.search(line)]
+    assert not problems, output
+
+
+def test_the_demo_in_a_real_browser(open_page, tmp_path):
+    diagnosed = demo_diagnosis()
+    watch = Watch()
+    with run_app(tmp_path / "server.log") as server:
+        page = open_page(server, watch)
+
+        # Overview: the numbers, three charts with bars, a screenshot for the README.
+        expect(page.locator("h1", has_text="Overview")).to_be_visible()
+        expect(page.get_by_text("Demo sheet — sample data, not your team's")).to_be_visible()
+        settled(page)
+        expect(page.locator('[data-testid="stMetric"]')).to_have_count(7)
+        charts_drawn(page, 3)
+        no_exception(page)
+        screenshot(page, "overview")
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(SCREENSHOTS / "overview.png", ROOT / "docs" / "overview.png")
+
+        # Clicking a bar of the problems chart narrows the action list to that problem.
+        mismatched = diagnosed["issues"].map(lambda ids: "region_mismatch" in ids).sum()
+        issues_chart = page.locator(".js-plotly-plot").nth(1)
+        advertiser_bar = issues_chart.locator("g.trace.bars").nth(1).locator("g.point path").first
+        advertiser_bar.scroll_into_view_if_needed()
+        box = advertiser_bar.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        problem = page.locator('[data-testid="stSelectbox"]', has_text="Show only rows with this problem")
+        expect(problem.get_by_role("combobox")).to_have_value("Regions don't match")
+        expect(page.get_by_text(f"{mismatched} authorizations, most urgent first.")).to_be_visible()
+
+        # A sidebar filter changes the numbers, and stays set on the next page.
+        run_club = apply_filters(diagnosed, Filters(campaign=("Run Club",)))
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        pick(page, "Campaign", "Run Club", scope=sidebar)
+        total = page.locator('[data-testid="stMetric"]', has_text="Authorizations")
+        expect(total.locator('[data-testid="stMetricValue"]')).to_have_text(str(len(run_club)))
+        charts_drawn(page, 3)
+
+        # Authorizations: the filter is still set; the table and its CSV show those rows, codes masked.
+        go_to(page, "Authorizations")
+        expect(sidebar.locator('[data-testid="stMultiSelect"]', has_text="Campaign")).to_contain_text("Run Club")
+        expect(page.get_by_text(f"{len(run_club)} of {len(diagnosed)} authorizations")).to_be_visible()
+        expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download these rows (CSV)").click()
+        data = download.value.path().read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(data[3:].decode("utf-8").splitlines()))
+        assert len(rows) == len(run_club)
+        assert {r["Campaign"] for r in rows} == {"Run Club"}
+        assert not set(run_club["code"].dropna()) & {r["Code"] for r in rows}
+        no_exception(page)
+        screenshot(page, "authorizations")
+
+        # Troubleshooter: a symptom gives its causes and fixes; a row confirms one.
+        go_to(page, "Troubleshooter")
+        pick(page, "What do you see?", "A preview that worked yesterday is gone")
+        expect(page.get_by_text("1. Code expired", exact=True)).to_be_visible()
+        expect(page.get_by_text("How to fix it:").first).to_be_visible()
+        expired = diagnosed.loc[diagnosed["health"] == "expired"].iloc[0]
+        sidebar_clear = sidebar.get_by_role("button", name="Clear filters")
+        sidebar_clear.click()
+        settled(page)
+        pick(page, "Which creator and post", re.compile(rf"\(sheet row {expired['row']}\)$"))
+        expect(page.get_by_text(re.compile(r"^This code expired \d+ days? ago"))).to_be_visible()
+        expect(page.locator('[data-testid="stCode"]')).to_contain_text(f"Hi {expired['creator']}!")
+        no_exception(page)
+        screenshot(page, "troubleshooter")
+
+    assert not watch.errors, watch.errors
+    assert not watch.dialogs, watch.dialogs
+    clean_log(server.output())
+
+
+def test_html_in_the_sheet_shows_as_text(open_page, tmp_path):
+    sheet = tmp_path / "hostile.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Creator", "Post URL", "Spark code", "Expires", "Visibility"])
+        writer.writerow(["<b>x</b>", "https://www.tiktok.com/@x/video/1", "", "2026-01-01", "public"])
+        writer.writerow(["<script>alert(1)</script>", "https://www.tiktok.com/@y/video/2", "", "2026-01-02", "private"])
+    watch = Watch()
+    with run_app(tmp_path / "server.log", source=str(sheet)) as server:
+        page = open_page(server, watch)
+        expect(page.locator("h1", has_text="Overview")).to_be_visible()
+        settled(page)
+        charts_drawn(page, 1)
+        ticks = page.locator(".js-plotly-plot").first.locator(".ytick text")
+        expect(ticks.filter(has_text="@<b>x</b> · row 2")).to_have_count(1)
+        expect(ticks.filter(has_text="@<script>alert(1)</script> · row 3")).to_have_count(1)
+        expect(page.locator('[data-testid="stMain"] b')).to_have_count(0)
+
+        go_to(page, "Troubleshooter")
+        pick(page, "What do you see?", "A preview that worked yesterday is gone")
+        pick(page, "Which creator and post", "@<script>alert(1)</script> · video 2 (sheet row 3)")
+        expect(page.locator('[data-testid="stCode"]')).to_contain_text("Hi @<script>alert(1)</script>!")
+        expect(page.get_by_text("The sheet says the post is private.")).to_be_visible()
+        no_exception(page)
+        screenshot(page, "hostile-troubleshooter")
+
+    assert not watch.dialogs, watch.dialogs
+    assert not watch.errors, watch.errors
+    clean_log(server.output())
