@@ -27,7 +27,7 @@ import streamlit as st
 from lib.clock import team_timezone, team_today
 from lib.diagnose import diagnose
 from lib.errors import SourceError
-from lib.filters import FILTER_COLUMNS, NOT_SET, Filters, apply_filters, filter_options
+from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
 from lib.normalize import Normalized, normalize
 from lib.sources import DEMO, kind_of, read_table
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
@@ -247,4 +247,4 @@ def _remember(key: str) -> None:
     st.session_state[key] = st.session_state[widget_key(key)]
 
 
-__all__ = ["NOT_SET", "Context", "context", "load", "refresh", "setup", "shared", "source_spec"]
+__all__ = ["Context", "context", "load", "refresh", "setup", "shared", "source_spec", "widget_key"]

@@ -20,10 +20,14 @@ KEY_SYMPTOMS = "troubleshooter_symptoms"
 KEY_ROW = "troubleshooter_row"
 
 VERDICT_BADGES = {
-    "confirmed": ":red-badge[:material/check_circle: The sheet confirms this]",
-    "possible": ":orange-badge[:material/help: The sheet can't tell]",
-    "ruled_out": ":green-badge[:material/block: Ruled out by the sheet]",
+    state: f":{colour}-badge[:material/{icon}: {ts.VERDICT_LABELS[state]}]"
+    for state, colour, icon in (
+        ("confirmed", "red", "check_circle"),
+        ("possible", "orange", "help"),
+        ("ruled_out", "green", "block"),
+    )
 }
+"""The verdict as a coloured badge: the product's own words only, so markdown is safe here."""
 
 Judged = list[tuple[ts.Cause, ts.Verdict | None]]
 

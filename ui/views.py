@@ -6,8 +6,6 @@ which show characters as they are; labels and markdown here are the product's ow
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import streamlit as st
 
@@ -44,8 +42,7 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | str
     st.dataframe(table, column_config=table_columns(), hide_index=True, key=key, height=height)
 
 
-def metrics(counts: dict[str, int], warn_days: int, keys: Sequence[str] | None = None) -> None:
+def metrics(counts: dict[str, int], warn_days: int) -> None:
     """The headline numbers in one row of metrics, in the order of `lib.charts.HEADLINES`."""
-    shown = [h for h in HEADLINES if keys is None or h.key in keys]
-    for column, headline in zip(st.columns(len(shown)), shown, strict=True):
+    for column, headline in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
         column.metric(headline.label, counts[headline.key], help=headline.help.format(warn_days=warn_days))
