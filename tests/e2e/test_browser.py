@@ -8,8 +8,8 @@ tests/e2e/screenshots/; the Overview one is copied to docs/overview.png for the 
 from __future__ import annotations
 
 import csv
-import re
 import os
+import re
 import shutil
 
 import pytest
