@@ -19,6 +19,8 @@ PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/authorizations.py", title="Authorizations", icon=":material/table_rows:"),
     st.Page("pages/troubleshooter.py", title="Troubleshooter", icon=":material/build:"),
+    st.Page("pages/act.py", title="Act now", icon=":material/bolt:"),
+    st.Page("pages/data.py", title="Data", icon=":material/database:"),
 ]
 
 page = st.navigation(PAGES)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import state, troubleshooter
+from ui import decoder, state, troubleshooter
 
 ctx = state.context()
 st.title("Troubleshooter")
+decoder.render()
 symptoms = troubleshooter.pick_symptoms()
 row = troubleshooter.pick_row(ctx)
 judged = troubleshooter.judge(symptoms, row)
