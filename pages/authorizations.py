@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import authorizations, state
+from ui import access, authorizations, state
 
 ctx = state.context()
 st.title("Authorizations")
 authorizations.table(ctx)
 authorizations.fix_list(ctx)
+authorizations.reveal(ctx, access.may_reveal_codes())

@@ -63,7 +63,7 @@ def test_download_offers_the_shown_rows_as_csv():
 
 def test_fix_list_names_the_cells_to_correct():
     at = open_app(AUTHORIZATIONS)
-    assert [s.value for s in at.main.subheader] == ["Fix these in the sheet"]
+    assert [s.value for s in at.main.subheader] == ["Fix these in the sheet", "Reveal a code"]
     fixes = at.dataframe[1].value
     problems = normalize(demo_table(team_today())).problems
     assert fixes.reset_index(drop=True).equals(fix_list(problems))
@@ -86,3 +86,16 @@ def test_html_in_a_creator_cell_shows_literally(monkeypatch, handle):
     creators = at.dataframe[0].value["Creator"].tolist()
     assert f"@{handle}" in creators
     assert_shown_literally(at, creators)
+
+
+def test_a_code_is_revealed_one_at_a_time_on_request_when_no_login_is_set():
+    at = open_app(AUTHORIZATIONS)
+    diagnosed = expected()
+    row = int(diagnosed.loc[diagnosed["code"].notna(), "row"].iloc[0])
+    whole = diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]
+    assert not [c for c in at.code if c.value == whole]
+    at.selectbox(key=authorizations.KEY_REVEAL).select(row).run()
+    next(b for b in at.main.button if b.label == "Reveal this code").click().run()
+    assert [c.value for c in at.code] == [whole]
+    at.run()  # any later run hides it again
+    assert not at.code

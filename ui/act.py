@@ -15,9 +15,9 @@ import streamlit as st
 
 from lib import batches as batching
 from lib import reminders
-from lib.access import can_reveal, policy_from_secrets
 from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
+from ui.access import may_reveal_codes
 from ui.state import Context
 
 KEY_DAYS = "act_calendar_days"
@@ -41,34 +41,6 @@ WHO_SEES_CODES = (
     "Codes are masked: only the people listed under reveal_codes in Sparkwatch's settings see whole codes. "
     "Ask whoever set up Sparkwatch if you need them."
 )
-
-
-# ---------------------------------------------------------------------------
-# Who may see whole codes.
-
-
-def secrets() -> dict[str, Any] | None:
-    """The app's secrets as a plain dict: empty when there is no secrets file, None when it can't be read.
-
-    No file means no login is configured (the app is open, and says so). A file that exists but
-    can't be read is treated as "unknown", so codes stay masked rather than shown to everyone.
-    """
-    try:
-        return st.secrets.to_dict()
-    except FileNotFoundError as error:  # Streamlit's "no secrets" error is a FileNotFoundError
-        return {} if getattr(error, "error_id", None) == "no-secrets-found" else None
-
-
-def user_email() -> str | None:
-    """The signed-in person's email, when there is a login."""
-    email = st.user.get("email")
-    return email if isinstance(email, str) else None
-
-
-def may_reveal_codes() -> bool:
-    """May the person looking reveal whole codes? (Everyone when no login is configured.)"""
-    found = secrets()
-    return found is not None and can_reveal(policy_from_secrets(found), user_email())
 
 
 # ---------------------------------------------------------------------------
@@ -184,4 +156,4 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-__all__ = ["ads_manager_batches", "calendar", "may_reveal_codes", "messages"]
+__all__ = ["ads_manager_batches", "calendar", "messages"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import exports
+from lib.codes import mask_codes
 from lib.filters import search
 from ui import views
 from ui.state import Context
@@ -47,3 +48,41 @@ def fix_list(ctx: Context) -> None:
         key="authorizations_fixes",
         column_config={"Sheet row": st.column_config.NumberColumn("Sheet row", format="%d")},
     )
+
+
+KEY_REVEAL = "authorizations_reveal_row"
+
+
+def reveal(ctx: Context, allowed: bool) -> None:
+    """Show one whole code, on request, to people allowed to see codes."""
+    with_code = ctx.filtered.loc[ctx.filtered["code"].notna(), ["row", "creator", "code"]]
+    if with_code.empty:
+        return
+    st.subheader("Reveal a code")
+    if not allowed:
+        st.caption("Codes stay masked for you: only the people on the dashboard's reveal list can see whole codes.")
+        return
+    st.caption("Codes are credentials: reveal one only to paste it into Ads Manager, and only on a screen you trust.")
+    labels = dict(
+        zip(
+            with_code["row"].astype(int),
+            "row "
+            + with_code["row"].astype(str)
+            + " · "
+            + with_code["creator"].fillna("(no creator)")
+            + " · "
+            + mask_codes(with_code["code"]),
+            strict=True,
+        )
+    )
+    row = st.selectbox(
+        "Authorization",
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key=KEY_REVEAL,
+        placeholder="Pick the row whose code you need",
+    )
+    if row is not None and st.button("Reveal this code", icon=":material/visibility:"):
+        code = with_code.loc[with_code["row"] == row, "code"].iloc[0]
+        st.code(code, language=None)

@@ -1,0 +1,97 @@
+"""The login gate and the code-reveal permission, as the app shows them.
+
+The rules live in `lib.access`; this module asks Streamlit who is signed in and draws the
+login page, the polite refusal and the sidebar's one-line status. `gate()` runs before any
+data is read, on every page, so nobody outside the allowlist ever gets a byte of the sheet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lib.access import AccessPolicy, can_reveal, is_allowed, policy_from_secrets
+
+OPEN_LINK_NOTE = "Open to anyone with the link: no login is set up (see the README's Security section)."
+
+
+BROKEN_SETTINGS = (
+    "The app's settings file (.streamlit/secrets.toml) could not be read: it is not valid TOML. "
+    "Compare it with .streamlit/secrets.toml.example: every text value needs quotes, and each "
+    "[section] heading its own line."
+)
+
+
+class SettingsUnreadable(Exception):
+    """The secrets file exists but is not valid TOML: nothing in it can be trusted."""
+
+
+def app_secrets() -> dict[str, Any]:
+    """The app's secrets as a plain dict ({} when there is no secrets file).
+
+    A file that exists but cannot be parsed raises `SettingsUnreadable`: treating it as
+    empty would silently switch login off and open the dashboard to anyone.
+    """
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError as error:
+        if getattr(error, "error_id", "") == "failed-parsing-secrets-file":
+            raise SettingsUnreadable(BROKEN_SETTINGS) from None
+        return {}
+
+
+def policy() -> AccessPolicy:
+    """The access rules in force; an unreadable settings file locks everything (fail closed)."""
+    try:
+        return policy_from_secrets(app_secrets())
+    except SettingsUnreadable:
+        return AccessPolicy(login_required=True)
+
+
+def _email() -> str | None:
+    email = st.user.get("email") if st.user.get("is_logged_in") else None
+    return str(email) if email else None
+
+
+def gate() -> AccessPolicy:
+    """Stop the run unless the viewer may see the dashboard; returns the policy in force."""
+    try:
+        rules = policy_from_secrets(app_secrets())
+    except SettingsUnreadable as error:
+        st.title("Sparkwatch")
+        st.error(str(error))
+        st.stop()
+    if not rules.login_required:
+        return rules
+    if not st.user.get("is_logged_in"):
+        st.title("Sparkwatch")
+        st.write("This dashboard is private to your team. Log in with your work account to see it.")
+        provider = app_secrets().get("access", {}).get("provider")
+        st.button("Log in", type="primary", on_click=st.login, args=(provider,) if provider else ())
+        st.stop()
+    email = _email()
+    if not is_allowed(rules, email):
+        st.title("Sparkwatch")
+        st.error("Sorry, this dashboard is only open to the team that runs it.")
+        st.text(
+            f"You are signed in as {email or 'an account without an email address'}. "
+            "Ask the dashboard's admin to add you, or log in with another account."
+        )
+        st.button("Log out", on_click=st.logout)
+        st.stop()
+    return rules
+
+
+def may_reveal_codes() -> bool:
+    """May the viewer of this run reveal whole codes?"""
+    return can_reveal(policy(), _email())
+
+
+def sidebar_status(rules: AccessPolicy) -> None:
+    """Who is signed in (with a Log out button), or that the link is open to anyone."""
+    if not rules.login_required:
+        st.caption(OPEN_LINK_NOTE)
+        return
+    st.text(f"Signed in as {_email()}")  # text, not markdown: an address may hold _ or *
+    st.button("Log out", on_click=st.logout, key="sidebar_logout")
