@@ -94,6 +94,40 @@ def test_a_cached_client_signs_in_once_and_reads_once_per_refresh(fake, info):
     assert gsheet.client_email(client) == EMAIL
 
 
+def test_a_reader_learns_the_first_tab_once_then_reads_it_with_one_request(fake, info):
+    reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
+    assert reader.title(KEY) == ""
+    first = reader.read(KEY)
+    assert (fake.counts["metadata"], fake.counts["values"]) == (1, 1)
+    assert reader.title(KEY) == "Spark Ads tracker"
+    assert reader.email == EMAIL
+
+    assert reader.read(KEY) == first
+    assert (fake.counts["metadata"], fake.counts["values"]) == (1, 2)
+
+
+def test_a_reader_finds_a_renamed_first_tab_again(fake, info):
+    reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
+    reader.read(KEY)
+    fake.add_spreadsheet(KEY, {"Tracker 2027": [["Creator"], ["@new"]], "Notes": [["x"]]})
+    fake.reset_counts()
+
+    assert reader.read(KEY) == [["Creator"], ["@new"]]
+    assert (fake.counts["values"], fake.counts["metadata"]) == (2, 1)  # the old name, the tab list, the new name
+    fake.reset_counts()
+    reader.read(KEY)
+    assert (fake.counts["values"], fake.counts["metadata"]) == (1, 0)
+
+
+def test_a_reader_reads_a_named_tab_or_all_tabs_like_read_values(fake, info):
+    reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
+    assert reader.read(KEY, "Tracker") == read(fake, info, "Tracker")
+    assert reader.read(KEY, gsheet.ALL_TABS)[0][0] == "tab"
+    with pytest.raises(SourceError) as caught:
+        reader.read(KEY, "Nope")
+    assert caught.value.kind == "no_tab"
+
+
 def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_batch_request(fake, info):
     fake.add_spreadsheet(
         KEY,

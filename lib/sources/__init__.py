@@ -14,6 +14,8 @@ from lib.errors import SourceError
 from lib.normalize import RawTable
 
 DEMO = "demo"
+ALL_TABS = "*"
+"""As a tab name: read every tab of a Google Sheet, merged with a `tab` column."""
 _PUBLISHED_RE = re.compile(r"^https?://.*(/pub\?|/pub$|/pubhtml|output=csv|format=csv|/export\?)", re.I)
 _SHEET_URL_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _SHEET_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{30,}$")
@@ -57,4 +59,4 @@ def read_table(source: str, *, today: dt.date | None = None, tab: str | None = N
     return read_sheet_from_env(sheet_key(source), tab=tab)
 
 
-__all__ = ["DEMO", "SourceError", "kind_of", "read_table", "sheet_key"]
+__all__ = ["ALL_TABS", "DEMO", "SourceError", "kind_of", "read_table", "sheet_key"]

@@ -14,7 +14,10 @@ Requests per read:
 - all tabs: the tab list + one `values:batchGet` for every tab at once.
 
 The client is made by `make_client` and can be kept for the life of the app (Streamlit's
-`st.cache_resource`); `read_values` does the reads with it.
+`st.cache_resource`); `read_values` does the reads with it. The app keeps a `SheetReader`
+instead: the client plus the first tab's title once it is known, so that reading the first
+tab costs one values request too; the tab list is asked for again only if Google answers
+that the remembered tab no longer exists (it was renamed or deleted).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from gspread.utils import absolute_range_name
 
 from lib.errors import SourceError
 from lib.normalize import RawTable, canonical_column, find_header_row, header_key
+from lib.sources import ALL_TABS  # `--tab '*'` on the command line: every tab, merged
 from lib.sources.files import _cell_text
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
@@ -49,8 +53,6 @@ GOOGLE_API_ROOT = "https://sheets.googleapis.com"
 ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
 """Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
-ALL_TABS = "*"
-"""`tab="*"` (e.g. `--tab '*'` on the command line) reads every tab, merged with a `tab` column."""
 TAB_COLUMN = "tab"
 
 DEFAULT_TIMEOUT = 20.0
@@ -59,7 +61,10 @@ QUOTA_BACKOFF = (0.5, 1.0, 1.5)
 """Waits before each retry after 'quota exceeded' (429): three retries, three seconds at most in total."""
 REQUIRED_KEY_FIELDS = ("client_email", "private_key")
 _VALUE_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
-_METADATA_PARAMS = {"includeGridData": "false", "fields": "sheets.properties(sheetId,title,index,sheetType,hidden)"}
+_METADATA_PARAMS = {
+    "includeGridData": "false",
+    "fields": "properties.title,sheets.properties(sheetId,title,index,sheetType,hidden)",
+}
 
 
 # --- credentials ---------------------------------------------------------------------------
@@ -279,11 +284,77 @@ def read_values(client: gspread.Client, key: str, tab: str | None = None, *, all
 
 def tab_titles(client: gspread.Client, key: str) -> list[str]:
     """The spreadsheet's tabs that hold cells, visible ones first, in the order people see them."""
+    return sheet_titles(client, key)[1]
+
+
+def sheet_titles(client: gspread.Client, key: str) -> tuple[str, list[str]]:
+    """The spreadsheet's own title and its tabs' titles (as `tab_titles`), from one metadata request."""
     meta = client.http_client.fetch_sheet_metadata(key, params=dict(_METADATA_PARAMS))
-    props = [s.get("properties", {}) for s in meta.get("sheets", [])] if isinstance(meta, dict) else []
+    if not isinstance(meta, dict):
+        return "", []
+    props = [s.get("properties", {}) for s in meta.get("sheets", [])]
     grids = [p for p in props if p.get("sheetType", "GRID") == "GRID" and "title" in p]
     grids.sort(key=lambda p: (bool(p.get("hidden")), p.get("index", 0)))
-    return [str(p["title"]) for p in grids]
+    title = meta.get("properties", {}).get("title", "")
+    return str(title or ""), [str(p["title"]) for p in grids]
+
+
+def read_first_tab(client: gspread.Client, key: str, known: str | None = None) -> tuple[RawTable, str, str]:
+    """The first tab's rows, its title, and the spreadsheet's title ('' when it was not asked for).
+
+    With `known` (the first tab's title from an earlier read) this is one values request; the
+    tab list is fetched only when there is no such title or Google says that tab is gone.
+    """
+    http = client.http_client
+    assert isinstance(http, _SheetsHTTPClient), "make the client with make_client()"
+    with _plain_errors(client, key, None):
+        http.sign_in()
+        if known:
+            try:
+                return _table(http.values_get(key, absolute_range_name(known), params=dict(_VALUE_PARAMS))), known, ""
+            except APIError as error:
+                if not _is_bad_range(error):
+                    raise
+        title, titles = sheet_titles(client, key)
+        if not titles:
+            raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
+        response = http.values_get(key, absolute_range_name(titles[0]), params=dict(_VALUE_PARAMS))
+        return _table(response), titles[0], title
+
+
+class SheetReader:
+    """A client to keep for the app's lifetime, and what it learnt about each spreadsheet.
+
+    It remembers each spreadsheet's first tab, so a read without a tab name costs one values
+    request like a read of a named tab, and the spreadsheet's title, for the app to show.
+    Shared between sessions: its only state is those two lookups, each a single assignment.
+    """
+
+    def __init__(self, client: gspread.Client) -> None:
+        self.client = client
+        self._first_tab: dict[str, str] = {}
+        self._title: dict[str, str] = {}
+
+    @property
+    def email(self) -> str:
+        """The service account's address: who the sheet must be shared with."""
+        return client_email(self.client)
+
+    def title(self, key: str) -> str:
+        """The spreadsheet's title, once a read has learnt it ('' before)."""
+        return self._title.get(key, "")
+
+    def read(self, key: str, tab: str | None = None) -> RawTable:
+        """One tab (`tab`, else the first), or every tab merged when `tab` is `ALL_TABS`."""
+        if tab == ALL_TABS:
+            return read_values(self.client, key, all_tabs=True)
+        if tab:
+            return read_values(self.client, key, tab)
+        table, first, title = read_first_tab(self.client, key, self._first_tab.get(key))
+        self._first_tab[key] = first
+        if title:
+            self._title[key] = title
+        return table
 
 
 def _table(response: Any) -> RawTable:

@@ -1,0 +1,300 @@
+"""Which sheet the app reads, and how: from the app's settings (Streamlit secrets) and the environment.
+
+An admin configures the source once, in `.streamlit/secrets.toml` (see
+`.streamlit/secrets.toml.example`):
+
+    [sheet]
+    url = "<Google Sheets link or key, or a published-to-web CSV link>"
+    tab = "Tracker"          # optional; "*" reads every tab, merged; none: the first tab
+    cache_minutes = 5        # optional; how long a read is reused
+    [gcp_service_account]    # the service account's JSON key, field by field
+    ...
+
+or in the environment: SPARKWATCH_SHEET, SPARKWATCH_TAB, GOOGLE_APPLICATION_CREDENTIALS (the
+path of the JSON key file), SPARKWATCH_CACHE_TTL (seconds). Nothing configured: the demo.
+SPARKWATCH_SOURCE (any source the command line takes, a file too) is the tests' hook.
+
+This module is pure: it turns those mappings into a `SourceConfig` and never raises for a
+mistake in them — a mistake becomes the config's `problem`, a plain sentence the app shows
+instead of reading. `read_source` then reads what a config names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lib.errors import SourceError
+from lib.normalize import RawTable
+from lib.sources import ALL_TABS, DEMO, kind_of, read_table, sheet_key
+
+if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
+    from lib.sources.gsheet import SheetReader
+
+SHEET_TABLE = "sheet"
+ACCOUNT_TABLE = "gcp_service_account"
+SHEET_ENV = "SPARKWATCH_SHEET"
+TAB_ENV = "SPARKWATCH_TAB"
+SOURCE_ENV = "SPARKWATCH_SOURCE"
+CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
+CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
+DEFAULT_CACHE_TTL = 300
+"""Seconds a read is reused before the sheet is read again (5 minutes)."""
+MIN_CACHE_TTL, MAX_CACHE_TTL = 1, 24 * 3600
+DEFAULT_TIMEOUT = 20.0
+"""Seconds to wait for Google (or the published link) to answer one request."""
+MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 120.0
+
+ORIGIN_SETTINGS, ORIGIN_ENVIRONMENT, ORIGIN_DEFAULT = "settings", "environment", "default"
+_SOURCE_KINDS = ("google_sheet", "published")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """The configured source. `account` (the key's fields) never shows in its repr or comparisons."""
+
+    kind: str
+    """'demo', 'google_sheet', 'published' or 'file' (a file only through the tests' SPARKWATCH_SOURCE)."""
+    location: str
+    """What the admin gave: the Sheets link or key, the published link, 'demo' or a path."""
+    tab: str | None = None
+    """A tab's name, `ALL_TABS`, or None for the first tab."""
+    cache_ttl: int = DEFAULT_CACHE_TTL
+    timeout: float = DEFAULT_TIMEOUT
+    origin: str = ORIGIN_DEFAULT
+    """Where the source came from: the settings file, the environment, or nothing (the demo)."""
+    account: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    key_file: str | None = None
+    """The JSON key file named by GOOGLE_APPLICATION_CREDENTIALS, when the settings hold no key."""
+    problem: str | None = None
+    """A mistake in the settings, in plain words with what to do; set means: do not read."""
+    notes: tuple[str, ...] = ()
+    """Smaller mistakes that were worked around (a default was used instead)."""
+
+    @property
+    def key(self) -> str:
+        """The spreadsheet key ('' unless this is a Google Sheet)."""
+        return sheet_key(self.location) if self.kind == "google_sheet" else ""
+
+    @property
+    def has_account(self) -> bool:
+        return self.account is not None or bool(self.key_file)
+
+    def account_info(self) -> Mapping[str, Any]:
+        """The service account key's fields, from the settings or the key file; SourceError if there is none."""
+        if self.account is not None:
+            return self.account
+        if self.key_file:
+            from lib.sources.gsheet import info_from_file
+
+            return info_from_file(self.key_file)
+        raise SourceError(NO_ACCOUNT, kind="no_credentials")
+
+    def account_email(self) -> str:
+        """The address to share the sheet with ('' when there is no readable key)."""
+        try:
+            info = self.account_info()
+        except SourceError:
+            return ""
+        email = info.get("client_email") if isinstance(info, Mapping) else None
+        return email.strip() if isinstance(email, str) else ""
+
+    def source_id(self) -> str:
+        """A stable name for this source and the key that reads it, for caches; holds no key material.
+
+        Two configs with the same id read the same data the same way. The key is represented by
+        a digest, so a new key (or a key for another token service) is a new source.
+        """
+        parts = [self.kind, self.location.strip(), self.tab or ""]
+        if self.kind == "google_sheet":
+            parts.append(account_fingerprint(self._info_or_none()))
+        return "|".join(parts)
+
+    def _info_or_none(self) -> Mapping[str, Any] | None:
+        try:
+            return self.account_info()
+        except SourceError:
+            return None
+
+
+NO_ACCOUNT = (
+    "To read the Google Sheet, the app needs a service account key: paste its fields into the settings under "
+    "[gcp_service_account] (see the setup steps on the Data page) — or publish the sheet to the web as CSV and "
+    "put that link in the settings instead."
+)
+
+
+def account_fingerprint(info: Mapping[str, Any] | None) -> str:
+    """A short digest naming one key (email, key id, key, token service) without revealing any of it."""
+    if not isinstance(info, Mapping):
+        return "no-key"
+    names = ("client_email", "private_key_id", "private_key", "token_uri")
+    text = "\x00".join(str(info.get(name) or "") for name in names)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfig:
+    """The source config from the app's settings (secrets) and the environment; never raises."""
+    sheet = secrets.get(SHEET_TABLE)
+    notes: list[str] = []
+    if sheet is not None and not isinstance(sheet, Mapping):
+        return _demo_with_problem("The settings' [sheet] part is not a table: write it as a [sheet] section.")
+    sheet = sheet or {}
+    account, account_problem = _account(secrets.get(ACCOUNT_TABLE))
+    key_file = (environ.get(CREDENTIALS_ENV) or "").strip() or None
+    cache_ttl = _cache_ttl(sheet, environ, notes)
+    timeout = _timeout(sheet, notes)
+
+    location, origin, strict = _location(sheet, environ)
+    if location is None:
+        if account is not None:
+            notes.append(
+                "The settings hold a service account key but no sheet: add the sheet's link as url under [sheet]."
+            )
+        return SourceConfig("demo", DEMO, cache_ttl=cache_ttl, timeout=timeout, account=account, notes=tuple(notes))
+
+    kind = kind_of(location)
+    tab = _tab(sheet, environ)
+    problem = None
+    if strict and kind not in _SOURCE_KINDS and kind != "demo":
+        problem = (
+            "The sheet link in the settings is not a Google Sheets link, a spreadsheet key or a published CSV link. "
+            "Open the sheet in the browser and copy the whole address from the address bar."
+        )
+    elif kind == "google_sheet" and account_problem:
+        problem = account_problem
+    elif kind == "google_sheet" and account is None and not key_file:
+        problem = NO_ACCOUNT
+    if kind == "published" and tab:
+        notes.append("A published link holds one tab already, so the tab setting is not used for it.")
+        tab = None
+    return SourceConfig(
+        kind,
+        location,
+        tab=tab,
+        cache_ttl=cache_ttl,
+        timeout=timeout,
+        origin=origin,
+        account=account,
+        key_file=None if account is not None else key_file,
+        problem=problem,
+        notes=tuple(notes),
+    )
+
+
+def read_source(
+    config: SourceConfig,
+    today: dt.date | None = None,
+    *,
+    reader: Callable[[SourceConfig], SheetReader] | None = None,
+) -> RawTable:
+    """The raw table behind a config; raises `SourceError` with the plain message when it can't.
+
+    `reader` gives the (cached) `SheetReader` for a Google Sheet config; without one a new
+    client is made for this read.
+    """
+    if config.problem:
+        raise SourceError(config.problem, kind="settings")
+    if config.kind == "google_sheet":
+        if reader is None:
+            from lib.sources.gsheet import SheetReader, make_client
+
+            sheets = SheetReader(make_client(config.account_info(), timeout=config.timeout))
+        else:
+            sheets = reader(config)
+        return sheets.read(config.key, config.tab)
+    if config.kind == "published":
+        from lib.sources.published import read_published
+
+        return read_published(config.location, timeout=config.timeout)
+    return read_table(config.location, today=today, tab=config.tab)
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def _demo_with_problem(problem: str) -> SourceConfig:
+    return SourceConfig("demo", DEMO, origin=ORIGIN_SETTINGS, problem=problem)
+
+
+def _location(sheet: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str | None, str, bool]:
+    """(what to read, where it was configured, whether it must be a sheet link) — settings first."""
+    for name in ("url", "key"):
+        value = sheet.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip(), ORIGIN_SETTINGS, True
+    value = (environ.get(SHEET_ENV) or "").strip()
+    if value:
+        return value, ORIGIN_ENVIRONMENT, True
+    value = (environ.get(SOURCE_ENV) or "").strip()
+    if value and value.lower() != DEMO:
+        return value, ORIGIN_ENVIRONMENT, False
+    return None, ORIGIN_DEFAULT, False
+
+
+def _tab(sheet: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:
+    value = sheet.get("tab")
+    text = value.strip() if isinstance(value, str) else ""
+    return text or (environ.get(TAB_ENV) or "").strip() or None
+
+
+def _account(table: Any) -> tuple[Mapping[str, Any] | None, str | None]:
+    """The key's fields from the settings, or a problem when the section is there but is not a table."""
+    if table is None:
+        return None, None
+    if not isinstance(table, Mapping):
+        return None, (
+            "The settings' [gcp_service_account] part is not a table: write each field of the JSON key on its own "
+            "line under a [gcp_service_account] heading."
+        )
+    return dict(table), None
+
+
+def _cache_ttl(sheet: Mapping[str, Any], environ: Mapping[str, str], notes: list[str]) -> int:
+    minutes = sheet.get("cache_minutes")
+    if minutes is not None:
+        seconds = _number(minutes, 60)
+        if seconds is not None and MIN_CACHE_TTL <= seconds <= MAX_CACHE_TTL:
+            return int(seconds)
+        notes.append(
+            "cache_minutes in the settings should be a number of minutes between 1 and 1440; "
+            f"{DEFAULT_CACHE_TTL // 60} minutes are used instead."
+        )
+        return DEFAULT_CACHE_TTL
+    seconds = _number(environ.get(CACHE_TTL_ENV), 1)
+    if seconds is not None and MIN_CACHE_TTL <= seconds <= MAX_CACHE_TTL:
+        return int(seconds)
+    return DEFAULT_CACHE_TTL
+
+
+def _timeout(sheet: Mapping[str, Any], notes: list[str]) -> float:
+    value = sheet.get("timeout_seconds")
+    if value is None:
+        return DEFAULT_TIMEOUT
+    seconds = _number(value, 1)
+    if seconds is not None and MIN_TIMEOUT <= seconds <= MAX_TIMEOUT:
+        return seconds
+    notes.append(
+        f"timeout_seconds in the settings should be a number between {MIN_TIMEOUT:g} and {MAX_TIMEOUT:g}; "
+        f"{DEFAULT_TIMEOUT:g} seconds are used instead."
+    )
+    return DEFAULT_TIMEOUT
+
+
+def _number(value: Any, scale: float) -> float | None:
+    """`value` (a number, or a number written as text) times `scale`; None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip()) * scale
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+__all__ = ["ALL_TABS", "DEFAULT_CACHE_TTL", "SourceConfig", "account_fingerprint", "parse", "read_source"]

@@ -1,0 +1,189 @@
+"""Reading the source's configuration from the app's settings (secrets) and the environment, and
+reading what a configuration names — the Google Sheet through the real gspread client against the
+local fake Sheets API, the published link against the same server."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib import settings
+from lib.demo import demo_table
+from lib.errors import SourceError
+from lib.normalize import normalize
+from lib.settings import SourceConfig, parse, read_source
+from lib.sources import gsheet
+from tests.conftest import ROOT, TODAY
+from tests.fakes import FakeSheets, service_account_info
+from tests.fakes.webhook import clear_proxies
+
+KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
+URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
+PUBLISHED = "https://docs.google.com/spreadsheets/d/e/2PACX-1vTestPublishedSheet/pub?output=csv"
+ACCOUNT = {
+    "type": "service_account",
+    "client_email": "reader@project.iam.gserviceaccount.com",
+    "private_key_id": "abc123",
+    "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEfakefakefake\\n-----END PRIVATE KEY-----\\n",
+    "token_uri": "https://oauth2.googleapis.com/token",
+}
+
+
+def test_nothing_configured_is_the_demo_with_default_cache_time():
+    config = parse({}, {})
+    assert (config.kind, config.location, config.origin) == ("demo", "demo", settings.ORIGIN_DEFAULT)
+    assert config.cache_ttl == settings.DEFAULT_CACHE_TTL == 300
+    assert config.problem is None and config.notes == ()
+
+
+def test_settings_name_the_sheet_tab_cache_time_and_key():
+    config = parse({"sheet": {"url": URL, "tab": " Tracker ", "cache_minutes": 2}, "gcp_service_account": ACCOUNT}, {})
+    assert config.kind == "google_sheet"
+    assert config.key == KEY
+    assert config.tab == "Tracker"
+    assert config.cache_ttl == 120
+    assert config.origin == settings.ORIGIN_SETTINGS
+    assert config.account_email() == ACCOUNT["client_email"]
+    assert config.problem is None
+
+
+def test_a_bare_key_and_all_tabs():
+    config = parse({"sheet": {"url": KEY, "tab": "*"}, "gcp_service_account": ACCOUNT}, {})
+    assert (config.kind, config.key, config.tab) == ("google_sheet", KEY, settings.ALL_TABS)
+
+
+def test_the_environment_is_the_alternative_and_the_settings_win():
+    environ = {"SPARKWATCH_SHEET": URL, "SPARKWATCH_TAB": "Leads", "SPARKWATCH_CACHE_TTL": "90"}
+    from_env = parse({}, environ)
+    assert (from_env.kind, from_env.tab, from_env.cache_ttl) == ("google_sheet", "Leads", 90)
+    assert from_env.origin == settings.ORIGIN_ENVIRONMENT
+    assert from_env.problem == settings.NO_ACCOUNT
+
+    both = parse({"sheet": {"url": PUBLISHED}}, environ)
+    assert (both.kind, both.location, both.origin) == ("published", PUBLISHED, settings.ORIGIN_SETTINGS)
+
+
+def test_a_key_file_from_google_application_credentials(tmp_path: Path):
+    path = tmp_path / "key.json"
+    path.write_text(json.dumps(ACCOUNT), encoding="utf-8")
+    config = parse({}, {"SPARKWATCH_SHEET": KEY, "GOOGLE_APPLICATION_CREDENTIALS": str(path)})
+    assert config.problem is None
+    assert config.key_file == str(path)
+    assert config.account_email() == ACCOUNT["client_email"]
+    assert config.account_info()["private_key_id"] == "abc123"
+
+
+def test_a_published_link_needs_no_key_and_ignores_a_tab():
+    config = parse({"sheet": {"url": PUBLISHED, "tab": "Tracker"}}, {})
+    assert (config.kind, config.tab, config.problem) == ("published", None, None)
+    assert any("published link holds one tab" in note for note in config.notes)
+
+
+@pytest.mark.parametrize(
+    ("secrets", "says"),
+    [
+        ({"sheet": {"url": URL}}, "needs a service account key"),
+        ({"sheet": {"url": "my tracker"}}, "not a Google Sheets link"),
+        ({"sheet": {"url": URL}, "gcp_service_account": "paste here"}, "[gcp_service_account] part is not a table"),
+        ({"sheet": "https://example.com"}, "[sheet] part is not a table"),
+    ],
+)
+def test_setting_mistakes_become_a_plain_problem_not_an_exception(secrets, says):
+    config = parse(secrets, {})
+    assert config.problem is not None and says in config.problem
+    with pytest.raises(SourceError) as caught:
+        read_source(config, TODAY)
+    assert caught.value.kind == "settings"
+
+
+@pytest.mark.parametrize("minutes", ["soon", 0, -5, 100_000, True, float("nan")])
+def test_a_bad_cache_time_falls_back_to_five_minutes_with_a_note(minutes):
+    config = parse({"sheet": {"url": PUBLISHED, "cache_minutes": minutes}}, {})
+    assert config.cache_ttl == 300
+    assert any("cache_minutes" in note for note in config.notes)
+
+
+def test_a_cache_time_written_as_text_or_a_fraction_counts():
+    assert parse({"sheet": {"url": PUBLISHED, "cache_minutes": "10"}}, {}).cache_ttl == 600
+    assert parse({"sheet": {"url": PUBLISHED, "cache_minutes": 0.5}}, {}).cache_ttl == 30
+
+
+def test_a_key_without_a_sheet_is_noted_and_the_demo_is_shown():
+    config = parse({"gcp_service_account": ACCOUNT}, {})
+    assert config.kind == "demo"
+    assert any("no sheet" in note for note in config.notes)
+
+
+def test_the_tests_source_hook_takes_any_source_even_a_file(tmp_path: Path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("Creator,Expires\n@nia,2026-12-01\n", encoding="utf-8")
+    config = parse({}, {"SPARKWATCH_SOURCE": str(path)})
+    assert (config.kind, config.problem) == ("file", None)
+    assert read_source(config, TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
+    assert parse({}, {"SPARKWATCH_SOURCE": "demo"}).kind == "demo"
+
+
+def test_the_key_never_shows_in_the_config_or_its_cache_name():
+    config = parse({"sheet": {"url": URL}, "gcp_service_account": ACCOUNT}, {})
+    for text in (repr(config), str(config), config.source_id()):
+        assert "PRIVATE KEY" not in text and "MIIEfake" not in text
+    other_key = parse({"sheet": {"url": URL}, "gcp_service_account": {**ACCOUNT, "private_key_id": "new"}}, {})
+    assert other_key.source_id() != config.source_id()
+    assert parse({"sheet": {"url": URL}, "gcp_service_account": dict(ACCOUNT)}, {}).source_id() == config.source_id()
+
+
+def test_the_committed_example_settings_parse_to_a_google_sheet_with_a_key():
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
+    config = parse(example, {})
+    assert (config.kind, config.tab, config.cache_ttl, config.problem) == ("google_sheet", "Tracker", 300, None)
+    assert config.account_email().endswith(".iam.gserviceaccount.com")
+    assert "\n" in config.account_info()["private_key"]
+
+
+# --- reading what a config names, against the local fake ------------------------------------------
+
+
+@pytest.fixture
+def fake(monkeypatch) -> Iterator[FakeSheets]:
+    clear_proxies(monkeypatch)
+    with FakeSheets() as server:
+        server.add_spreadsheet(KEY, {"Tracker": demo_table(TODAY), "Notes": [["Read me first"]]})
+        monkeypatch.setenv(gsheet.ENDPOINT_ENV, server.url)
+        yield server
+
+
+def test_read_source_reads_the_configured_google_sheet(fake):
+    config = parse({"sheet": {"url": URL, "tab": "Tracker"}, "gcp_service_account": service_account_info(fake)}, {})
+    table = read_source(config, TODAY)
+    pd.testing.assert_frame_equal(normalize(table).frame, normalize(demo_table(TODAY)).frame)
+    assert fake.value_requests == 1 and fake.counts["metadata"] == 0
+
+
+def test_read_source_reads_a_published_link_with_no_key(fake):
+    csv_text = "Creator,Expires\n@nia,2026-12-01\n"
+    url = fake.publish("/spreadsheets/d/e/2PACX-1vTest/pub?output=csv", csv_text)
+    config = parse({"sheet": {"url": url}}, {})
+    assert read_source(config, TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
+    assert fake.counts["csv"] == 1 and fake.counts["token"] == 0
+
+
+def test_read_source_uses_the_given_reader_and_its_timeout(fake):
+    secrets = {"sheet": {"url": URL, "timeout_seconds": 0.5}, "gcp_service_account": service_account_info(fake)}
+    config = parse(secrets, {})
+    assert config.timeout == 0.5
+    reader = gsheet.SheetReader(gsheet.make_client(config.account_info(), timeout=config.timeout))
+    fake.fail("hang", times=1)
+    with pytest.raises(SourceError) as caught:
+        read_source(config, TODAY, reader=lambda _config: reader)
+    assert caught.value.kind == "timeout"
+
+
+def test_config_is_comparable_without_the_key():
+    a = SourceConfig("published", PUBLISHED, account={"private_key": "x"})
+    b = SourceConfig("published", PUBLISHED, account={"private_key": "y"})
+    assert a == b
