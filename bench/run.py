@@ -86,6 +86,49 @@ def measure_figures(rows: int) -> dict[str, float]:
     return {"figures_s": seconds, "figures_json_mb": size / 1e6}
 
 
+def measure_app(rows: int) -> dict[str, float]:
+    """A full Overview run in AppTest on a sheet of `rows` rows: cold (empty cache) and warm.
+
+    Warm is the rerun after a filter change, what a lead does all day: the sheet is not read
+    again, only filtered and drawn.
+    """
+    import tempfile
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from lib.settings import SOURCE_ENV
+    from ui import state
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sheet.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            import csv
+
+            csv.writer(f).writerows(synthetic_table(rows, TODAY))
+        os.environ[SOURCE_ENV] = str(path)
+        try:
+            st.cache_data.clear()
+            at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+            start = time.perf_counter()
+            at.run()
+            cold = time.perf_counter() - start
+            if at.exception:
+                raise RuntimeError(f"the app failed: {at.exception[0].value}")
+            at.switch_page("pages/overview.py").run()
+            health = at.sidebar.multiselect(key=state.widget_key(state.KEY_FILTERS["health"]))
+            warm_times = []
+            for choice in (["expired"], ["expiring"], []):
+                start = time.perf_counter()
+                health.set_value(choice).run()
+                warm_times.append(time.perf_counter() - start)
+            if at.exception:
+                raise RuntimeError(f"the app failed: {at.exception[0].value}")
+        finally:
+            os.environ.pop(SOURCE_ENV, None)
+    return {"overview_cold_s": cold, "overview_warm_s": statistics.median(warm_times)}
+
+
 def measure_naive(rows: int) -> dict[str, float]:
     """The real path against the naive one on the same sheet: check plus timeline."""
     from bench.naive import naive_check, naive_timeline
@@ -146,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
     extra: dict[str, float] = {}
     if not args.quick:
+        extra.update(measure_app(10_000))
+        print("overview @10k: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items()), flush=True)
         extra.update(measure_naive(10_000))
         print("naive @10k: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items()), flush=True)
 
