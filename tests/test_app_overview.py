@@ -36,7 +36,7 @@ def test_overview_is_the_default_page_and_shows_the_demo():
     at = open_app()
     assert [t.value for t in at.title] == ["Overview"]
     assert at.sidebar.info[0].value == state.DEMO_LABEL
-    assert any(c.value.startswith("Loaded at ") for c in at.sidebar.caption)
+    assert any(c.value.startswith("Last synced ") for c in at.sidebar.caption)
 
 
 def test_headline_numbers_equal_the_diagnosis_counts():

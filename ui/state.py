@@ -1,6 +1,6 @@
 """Streamlit glue every page shares: the cached loaders, the session keys and the sidebar.
 
-Data is read in exactly one place (`load`), through `st.cache_data`, so every page and every
+Data is read in exactly one place (`ui.source.current`, cached there), so every page and every
 rerun sees the same sheet until the cache expires or someone presses Refresh. The sidebar
 is drawn by `streamlit_app.py` on every run, before the page, so its filters keep their
 values while moving between pages; the page then reads the result with `context()`.
@@ -11,37 +11,28 @@ request is a page's own address. `context()` notices (the shell leaves a marker 
 page, once per run) and draws the same sidebar itself; widget keys are the same, so the
 choices carry over either way.
 
-Test hook: the environment variable SPARKWATCH_SOURCE sets the source spec the app starts
-with (default "demo"); the browser test uses it to open the app on a file of its own.
+Which source is read (the configured Google Sheet or published link, this session's upload,
+or the demo) is `ui.source`'s business; the browser test's SPARKWATCH_SOURCE hook lives there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from lib.clock import team_timezone, team_today
+from lib.clock import team_today
 from lib.diagnose import diagnose
-from lib.errors import SourceError
 from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
-from lib.normalize import Normalized, normalize
-from lib.sources import DEMO, kind_of, read_table
+from lib.normalize import Normalized
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
-
-SOURCE_ENV = "SPARKWATCH_SOURCE"
-CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
-CACHE_TTL = int(os.environ.get(CACHE_TTL_ENV) or 300)
-"""Seconds a read of the sheet is reused before it is read again."""
-
-DEMO_LABEL = "Demo sheet — sample data, not your team's"
+from ui import source
+from ui.source import DEMO_LABEL, Loaded
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
 # keys; their widgets use `widget_key(key)`.
-KEY_SOURCE = "source"
 KEY_WARN_DAYS = "warn_days"
 KEY_FILTERS: dict[str, str] = {name: f"filter_{name}" for name in (*FILTER_COLUMNS, "health")}
 _KEY_CONTEXT = "_context"
@@ -50,14 +41,6 @@ _KEY_DRAWN = "_sidebar_drawn_this_run"
 
 FILTER_LABELS = {"campaign": "Campaign", "brand": "Brand", "owner": "Owner", "health": "Health"}
 MAX_WARN_DAYS = 90
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """One read of the source: the normalised sheet and when it was read."""
-
-    normalized: Normalized
-    loaded_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -78,16 +61,6 @@ class Context:
         return self.normalized.problems
 
 
-@st.cache_data(ttl=CACHE_TTL, show_spinner="Reading the sheet…", max_entries=16)
-def load(source: str, today: dt.date) -> Loaded:
-    """Read and normalise the source; raises SourceError (never cached) when it can't be read.
-
-    `today` is part of the key because the demo sheet is dated around it, and so that a
-    sheet read yesterday is read again today.
-    """
-    return Loaded(normalize(read_table(source, today=today)), dt.datetime.now(dt.UTC))
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
     """The diagnosis of one read, for one day and warning window (the read is keyed by its time)."""
@@ -96,15 +69,8 @@ def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.da
 
 def refresh() -> None:
     """Forget cached reads so the next run reads the sheet again."""
-    load.clear()
+    source.refresh()
     diagnosed.clear()
-
-
-def source_spec() -> str:
-    """The source the app reads: what the session chose, else $SPARKWATCH_SOURCE, else the demo."""
-    if KEY_SOURCE not in st.session_state:
-        st.session_state[KEY_SOURCE] = os.environ.get(SOURCE_ENV) or DEMO
-    return st.session_state[KEY_SOURCE]
 
 
 def setup() -> Context | None:
@@ -113,24 +79,23 @@ def setup() -> Context | None:
     Returns None (and remembers the error for `context()`) when the source can't be read,
     so pages that don't need data still work.
     """
-    source = source_spec()
     today = team_today()
     st.session_state.pop(_KEY_ERROR, None)
     st.session_state[_KEY_DRAWN] = True
     with st.sidebar:
-        try:
-            loaded = load(source, today)
-        except SourceError as error:
-            source_block(source, None)
-            st.session_state[_KEY_ERROR] = str(error)
+        outcome = source.current(today)
+        source.sidebar_block(outcome, refresh)
+        loaded = outcome.loaded
+        if loaded is None:
+            st.session_state[_KEY_ERROR] = outcome.error or ""
             st.session_state.pop(_KEY_CONTEXT, None)
             return None
-        source_block(source, loaded.loaded_at)
         warn_days = warn_days_input()
-        frame = diagnosed(loaded, source, loaded.loaded_at, today, warn_days)
+        frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
         filters = filter_block(filter_options(frame))
+    source.stale_note(outcome)
     ctx = Context(
-        source=source,
+        source=outcome.label,
         today=today,
         warn_days=warn_days,
         loaded_at=loaded.loaded_at,
@@ -166,19 +131,6 @@ def context() -> Context:
 
 # ---------------------------------------------------------------------------
 # The sidebar's blocks: small functions so later sources and settings can slot in.
-
-
-def source_block(source: str, loaded_at: dt.datetime | None) -> None:
-    """Where the data comes from, when it was read, and a Refresh button."""
-    st.subheader("Data")
-    if kind_of(source) == "demo":
-        st.info(DEMO_LABEL, icon=":material/science:")
-    else:
-        st.text(f"Sheet: {source}")
-    if loaded_at is not None:
-        local = loaded_at.astimezone(team_timezone())
-        st.caption(f"Loaded at {local:%H:%M:%S} on {local.day} {local:%b %Y}")
-    st.button("Refresh", on_click=refresh, icon=":material/refresh:", help="Read the sheet again now.")
 
 
 def warn_days_input() -> int:
@@ -247,4 +199,4 @@ def _remember(key: str) -> None:
     st.session_state[key] = st.session_state[widget_key(key)]
 
 
-__all__ = ["Context", "context", "load", "refresh", "setup", "shared", "source_spec", "widget_key"]
+__all__ = ["DEMO_LABEL", "Context", "Loaded", "context", "refresh", "setup", "shared", "widget_key"]

@@ -1,0 +1,14 @@
+"""Data: where the data comes from, the connection test, a file upload, and setup steps."""
+
+import streamlit as st
+
+from ui import data, source, state
+
+state.shared()
+config = source.config()
+st.title("Data")
+data.configured(config)
+data.share_with(config)
+data.connection_test()
+data.upload()
+data.setup_steps()

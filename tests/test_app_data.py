@@ -1,0 +1,186 @@
+"""The Data page in the real app (AppTest): the configured source, the address to share the sheet
+with, the connection test, an upload for this session, and the setup steps."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+from app_helpers import AUTHORIZATIONS, assert_clean, expected, markdown_texts
+from streamlit.testing.v1.util import patch_config_options
+from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
+    EMAIL,
+    URL,
+    fake_fixture,
+    info_fixture,
+    open_with,
+    sheet_secrets,
+    shown_rows,
+    texts,
+)
+
+from lib.sources.files import MAX_UPLOAD_BYTES
+from ui import data, source
+
+DATA = "pages/data.py"
+UPLOAD_ROWS = [
+    ["Creator", "Post URL", "Code", "Expires", "Campaign"],
+    ["@upload.one", "https://www.tiktok.com/@upload.one/video/7301000000000000101", "", "2026-12-24", "Upload"],
+    ["@upload.two", "https://www.tiktok.com/@upload.two/video/7301000000000000102", "", "2026-12-01", "Upload"],
+]
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def uploader(at):
+    (box,) = at.get("file_uploader")
+    return box
+
+
+def test_with_nothing_configured_the_page_explains_the_demo_and_the_setup(fake):
+    at = open_with({}, DATA)
+    assert_clean(at)
+    assert [t.value for t in at.title] == ["Data"]
+    shown = texts(at)
+    assert "Showing now: Demo sheet — sample data, not your team's" in shown
+    assert "Nothing is set up, so the app shows the demo." in shown
+    assert "No service account key is set up yet (see the setup steps below)." in shown
+    steps = "\n".join(m.value for m in at.markdown)
+    for words in ("Enable", "Create service account", "Add key", "[gcp_service_account]", "Viewer", "Publish to web"):
+        assert words in steps
+    assert "1. " in steps and "7. " in steps
+
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert fake.counts.total() == 0
+
+
+def test_a_configured_sheet_shows_where_it_is_and_who_to_share_it_with(fake, info):
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    assert_clean(at)
+    shown = texts(at)
+    assert "Showing now: Google Sheet: 1Spark…uvwx (tab Tracker)" in shown
+    assert f"Link or key: {URL}" in shown
+    assert "Tab: Tracker" in shown
+    assert "A read is reused for 5 minutes; Refresh reads again at once." in shown
+    assert [c.value for c in at.code] == [EMAIL]
+
+
+def test_the_connection_test_reads_once_and_says_what_failed_then_what_it_found(fake, info):
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    assert fake.counts["values"] == 1
+
+    fake.fail("forbidden")
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert fake.counts["values"] == 2
+    assert "The connection test failed:" in [e.value for e in at.error]
+    assert any(EMAIL in t and "Viewer" in t for t in texts(at))
+
+    fake.clear_faults()
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert fake.counts["values"] == 3
+    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert not at.warning  # the good read replaced the stale one everywhere
+    at.run()
+    assert not at.success and fake.counts["values"] == 3
+
+
+def test_a_passing_connection_test_brings_the_data_to_every_page(fake, info):
+    fake.fail("not_found")
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    assert "The last read failed:" in [e.value for e in at.error]
+    assert any("No spreadsheet was found" in t for t in texts(at))
+
+    fake.clear_faults()
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert at.success
+    at.switch_page(AUTHORIZATIONS).run()
+    assert shown_rows(at) == expected()["row"].tolist()
+
+
+def test_setting_mistakes_show_on_the_page_with_what_to_do(fake, info):
+    at = open_with({"sheet": {"url": "the tracker", "cache_minutes": "often"}}, DATA)
+    assert not at.exception
+    assert "The data settings need fixing:" in [e.value for e in at.error]
+    assert any("not a Google Sheets link" in t for t in texts(at))
+    assert "A setting was not used as written:" in [i.value for i in at.info]
+    assert any("cache_minutes" in t for t in texts(at))
+    assert fake.counts.total() == 0
+
+
+def test_an_upload_is_used_for_this_session_until_stopped(fake, info):
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    requests = fake.counts.total()
+    uploader(at).upload("tracker export.csv", csv_bytes(UPLOAD_ROWS), "text/csv")
+    at.run()
+    assert not at.error
+    assert [t.value for t in at.sidebar.text] == ["Uploaded file: tracker export.csv"]
+    assert "Using tracker export.csv (2 rows) for this session." in texts(at)
+
+    at.switch_page(AUTHORIZATIONS).run()
+    assert set(at.dataframe[0].value["Creator"]) == {"@upload.one", "@upload.two"}
+    assert fake.counts.total() == requests
+
+    other = open_with(sheet_secrets(info, tab="Tracker"))
+    assert shown_rows(other) == expected()["row"].tolist()
+
+    at.switch_page(DATA).run()
+    at.button(key=data.KEY_STOP_UPLOAD).click().run()
+    assert [t.value for t in at.sidebar.text] == ["Google Sheet: 1Spark…uvwx (tab Tracker)"]
+    assert uploader(at).value is None
+    at.switch_page(AUTHORIZATIONS).run()
+    assert shown_rows(at) == expected()["row"].tolist()
+
+
+def test_an_xlsx_export_can_be_uploaded(fake):
+    at = open_with({}, DATA)
+    uploader(at).upload("tracker.xlsx", xlsx_bytes(UPLOAD_ROWS))
+    at.run()
+    assert "Using tracker.xlsx (2 rows) for this session." in texts(at)
+
+
+def test_an_unusable_upload_says_why_and_the_sheet_stays(fake):
+    at = open_with({}, DATA)
+    uploader(at).upload("notes.csv", csv_bytes([["Name", "Phone"], ["Ana", "123"]]))
+    at.run()
+    assert "That file can't be used:" in [e.value for e in at.error]
+    assert any("no creator column" in t for t in texts(at))
+    assert at.sidebar.info[0].value == source.DEMO_LABEL
+
+    uploader(at).upload("huge.csv", b"Creator\n" + b"x" * MAX_UPLOAD_BYTES)
+    at.run()
+    assert any("the limit is" in t for t in texts(at))
+
+
+def test_an_uploaded_file_name_is_shown_as_plain_text(fake):
+    at = open_with({}, DATA)
+    name = "<b>x</b> :red[y].csv"
+    uploader(at).upload(name, csv_bytes(UPLOAD_ROWS))
+    at.run()
+    assert [t.value for t in at.sidebar.text] == [f"Uploaded file: {name}"]
+    assert not at.get("html")
+    assert not any("<b>" in text or ":red[" in text for text in markdown_texts(at))
+
+
+def test_an_unreadable_settings_file_leaves_the_demo_on_and_says_what_to_fix(fake, tmp_path):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[sheet]\nurl = "https://docs.google.com/spreadsheets/d/', encoding="utf-8")
+    with patch_config_options({"secrets.files": [str(broken)]}):
+        at = open_with({}, DATA)
+        assert not at.exception and not at.error
+        assert at.sidebar.info[0].value == source.DEMO_LABEL
+        assert any("settings file (.streamlit/secrets.toml) could not be read" in t for t in texts(at))
