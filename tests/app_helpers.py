@@ -102,3 +102,18 @@ def assert_shown_literally(at: AppTest, shown: list[str]) -> None:
             assert needle not in text, text
     for needle in HOSTILE:
         assert any(needle in text for text in shown), needle
+
+
+def rendered(at: AppTest) -> str:
+    """Everything on the page (main and sidebar), as the element protos' text."""
+    parts: list[str] = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)

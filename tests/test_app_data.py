@@ -8,7 +8,6 @@ import io
 
 import openpyxl
 from app_helpers import AUTHORIZATIONS, assert_clean, expected, markdown_texts
-from streamlit.testing.v1.util import patch_config_options
 from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
     EMAIL,
     URL,
@@ -174,13 +173,3 @@ def test_an_uploaded_file_name_is_shown_as_plain_text(fake):
     assert [t.value for t in at.sidebar.text] == [f"Uploaded file: {name}"]
     assert not at.get("html")
     assert not any("<b>" in text or ":red[" in text for text in markdown_texts(at))
-
-
-def test_an_unreadable_settings_file_leaves_the_demo_on_and_says_what_to_fix(fake, tmp_path):
-    broken = tmp_path / "secrets.toml"
-    broken.write_text('[sheet]\nurl = "https://docs.google.com/spreadsheets/d/', encoding="utf-8")
-    with patch_config_options({"secrets.files": [str(broken)]}):
-        at = open_with({}, DATA)
-        assert not at.exception and not at.error
-        assert at.sidebar.info[0].value == source.DEMO_LABEL
-        assert any("settings file (.streamlit/secrets.toml) could not be read" in t for t in texts(at))

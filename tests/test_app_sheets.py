@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, expected
+from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, expected, rendered
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
@@ -103,21 +103,6 @@ def shown_rows(at: AppTest) -> list[int]:
 
 def texts(at: AppTest) -> list[str]:
     return [t.value for t in at.text]
-
-
-def rendered(at: AppTest) -> str:
-    """Everything on the page (main and sidebar), as the element protos' text."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
 
 
 def assert_no_key_material(text: str, info: dict[str, Any]) -> None:

@@ -7,38 +7,12 @@ data is read, on every page, so nobody outside the allowlist ever gets a byte of
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from lib.access import AccessPolicy, can_reveal, is_allowed, policy_from_secrets
+from ui.app_settings import SettingsUnreadable, app_secrets
 
 OPEN_LINK_NOTE = "Open to anyone with the link: no login is set up (see the README's Security section)."
-
-
-BROKEN_SETTINGS = (
-    "The app's settings file (.streamlit/secrets.toml) could not be read: it is not valid TOML. "
-    "Compare it with .streamlit/secrets.toml.example: every text value needs quotes, and each "
-    "[section] heading its own line."
-)
-
-
-class SettingsUnreadable(Exception):
-    """The secrets file exists but is not valid TOML: nothing in it can be trusted."""
-
-
-def app_secrets() -> dict[str, Any]:
-    """The app's secrets as a plain dict ({} when there is no secrets file).
-
-    A file that exists but cannot be parsed raises `SettingsUnreadable`: treating it as
-    empty would silently switch login off and open the dashboard to anyone.
-    """
-    try:
-        return st.secrets.to_dict()
-    except FileNotFoundError as error:
-        if getattr(error, "error_id", "") == "failed-parsing-secrets-file":
-            raise SettingsUnreadable(BROKEN_SETTINGS) from None
-        return {}
 
 
 def policy() -> AccessPolicy:

@@ -14,7 +14,7 @@ import streamlit as st
 from lib import settings
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
-from ui import source
+from ui import app_settings, source
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
@@ -81,6 +81,11 @@ def configured(config: SourceConfig) -> None:
     for note in config.notes:
         st.info("A setting was not used as written:", icon=":material/info:")
         st.text(note)
+    zone = app_settings.zone_problem()
+    st.text(f"Time zone for 'today': {app_settings.zone_name() or 'this computer’s own'}")
+    if zone:
+        st.warning("The time zone setting was not used:", icon=":material/schedule:")
+        st.text(zone)
     if outcome is not None and outcome.loaded is None and outcome.error is not None and not config.problem:
         # (With data still shown, the stale note above the page says it already.)
         st.error("The last read failed:", icon=":material/error:")

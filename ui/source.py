@@ -30,12 +30,11 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from lib import settings
-from lib.clock import team_timezone, team_today
 from lib.errors import SourceError
 from lib.normalize import Normalized, normalize
 from lib.settings import SourceConfig
 from lib.sources.files import read_bytes
-from ui import access
+from ui import app_settings
 
 if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
     from lib.sources.gsheet import SheetReader
@@ -110,8 +109,8 @@ def config() -> SourceConfig:
     says what to fix.
     """
     try:
-        secrets = access.app_secrets()
-    except access.SettingsUnreadable as error:
+        secrets = app_settings.app_secrets()
+    except app_settings.SettingsUnreadable as error:
         return replace(settings.parse({}, os.environ), notes=(str(error),))
     return settings.parse(secrets, os.environ)
 
@@ -223,7 +222,7 @@ def current(today: dt.date | None = None) -> Outcome:
     if isinstance(upload, Upload):
         outcome = Outcome(f"Uploaded file: {upload.name}", "upload", f"upload|{upload.digest}", upload.loaded)
     else:
-        outcome = read_configured(config(), today or team_today())
+        outcome = read_configured(config(), today or app_settings.today())
     st.session_state[KEY_OUTCOME] = outcome
     return outcome
 
@@ -259,7 +258,7 @@ def short_key(key: str) -> str:
 
 def clock(moment: dt.datetime) -> str:
     """HH:MM in the team's time zone."""
-    return f"{moment.astimezone(team_timezone()):%H:%M}"
+    return f"{moment.astimezone(app_settings.zone()):%H:%M}"
 
 
 # --- the connection test and the upload (session only) -----------------------------------------
@@ -274,7 +273,7 @@ class ConnectionCheck:
 
 def test_connection() -> None:
     """Button callback: read the configured source now (a refresh) and keep the result for the page."""
-    outcome = read_configured(config(), team_today(), force=True)
+    outcome = read_configured(config(), app_settings.today(), force=True)
     if outcome.error is not None:
         result = ConnectionCheck(False, message=outcome.error)
     else:

@@ -23,12 +23,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib.clock import team_today
 from lib.diagnose import diagnose
 from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
 from lib.normalize import Normalized
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
-from ui import source
+from ui import access, app_settings, source
 from ui.source import DEMO_LABEL, Loaded
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
@@ -79,10 +78,12 @@ def setup() -> Context | None:
     Returns None (and remembers the error for `context()`) when the source can't be read,
     so pages that don't need data still work.
     """
-    today = team_today()
+    rules = access.gate()  # before any data is read: nobody outside the allowlist gets a byte
+    today = app_settings.today()
     st.session_state.pop(_KEY_ERROR, None)
     st.session_state[_KEY_DRAWN] = True
     with st.sidebar:
+        access.sidebar_status(rules)
         outcome = source.current(today)
         source.sidebar_block(outcome, refresh)
         loaded = outcome.loaded

@@ -1,0 +1,123 @@
+"""Login, allowlist and code reveal in the real app (AppTest with an injected user).
+
+With `[auth]` in the secrets, every page asks for login first; only the allowlist gets in;
+only the reveal list sees whole codes. A settings file that can't be read locks the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import streamlit as st
+from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, TROUBLESHOOTER, expected, rendered
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
+
+from ui import access, authorizations
+from ui.app_settings import BROKEN_SETTINGS
+
+ACT, DATA = "pages/act.py", "pages/data.py"
+PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT, DATA)
+SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret",
+        "client_id": "test-client",
+        "client_secret": "test-client-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    },
+    "access": {"allowed": ["maya@agency.com", "@brand.com"], "reveal_codes": ["maya@agency.com"]},
+}
+MAYA = {"is_logged_in": True, "email": "maya@agency.com", "name": "Maya"}
+SAM = {"is_logged_in": True, "email": "sam@brand.com", "name": "Sam"}
+EVE = {"is_logged_in": True, "email": "eve@elsewhere.com", "name": "Eve"}
+NOBODY = {"is_logged_in": False}
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_file(tmp_path):
+    """Only the secrets a test injects count, never a developer's own secrets.toml."""
+    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+        yield
+
+
+def open_as(user: dict[str, Any] | None, secrets: dict[str, Any], page: str | None = None) -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for name, value in secrets.items():
+        at.secrets[name] = value
+    if user is not None:
+        at.user = user
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def assert_no_data(at: AppTest) -> None:
+    """Nothing of the sheet reached the page: no table, number, chart or creator handle."""
+    assert not at.dataframe and not at.metric and not at.get("plotly_chart")
+    page = rendered(at)
+    for creator in expected()["creator"].dropna().unique():
+        assert creator not in page
+
+
+def test_without_auth_the_sidebar_says_the_link_is_open():
+    at = open_as(None, {})
+    assert access.OPEN_LINK_NOTE in [c.value for c in at.sidebar.caption]
+    assert at.metric  # the data is there
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_logged_out_viewers_see_only_a_login_button_on_every_page(page):
+    at = open_as(NOBODY, SECRETS, page)
+    assert [b.label for b in at.button] == ["Log in"]
+    assert_no_data(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_people_outside_the_allowlist_get_a_polite_refusal_and_no_data(page):
+    at = open_as(EVE, SECRETS, page)
+    assert "only open to the team" in at.error[0].value
+    assert any("eve@elsewhere.com" in t.value for t in at.text)
+    assert [b.label for b in at.button] == ["Log out"]
+    assert_no_data(at)
+
+
+def test_a_domain_on_the_allowlist_gets_in_but_codes_stay_masked():
+    at = open_as(SAM, SECRETS, AUTHORIZATIONS)
+    assert at.dataframe
+    assert any(t.value == "Signed in as sam@brand.com" for t in at.sidebar.text)
+    assert not [s for s in at.selectbox if s.key == authorizations.KEY_REVEAL]
+    assert any("Codes stay masked for you" in c.value for c in at.main.caption)
+    page = rendered(at)
+    assert not [code for code in expected()["code"].dropna() if code in page]
+
+
+def test_the_reveal_list_may_reveal_one_code():
+    at = open_as(MAYA, SECRETS, AUTHORIZATIONS)
+    diagnosed = expected()
+    row = int(diagnosed.loc[diagnosed["code"].notna(), "row"].iloc[0])
+    at.selectbox(key=authorizations.KEY_REVEAL).select(row).run()
+    next(b for b in at.main.button if b.label == "Reveal this code").click().run()
+    assert [c.value for c in at.code] == [diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]]
+
+
+def test_an_unreadable_settings_file_locks_the_app(tmp_path):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nredirect_uri = 'x'", encoding="utf-8")
+    with patch_config_options({"secrets.files": [str(broken)]}):
+        for page in (None, AUTHORIZATIONS, ACT):
+            at = open_as(None, {}, page)
+            assert [e.value for e in at.error] == [BROKEN_SETTINGS]
+            assert_no_data(at)
+
+
+def test_the_teams_time_zone_setting_decides_today_and_a_bad_one_is_explained():
+    at = open_as(None, {"app": {"timezone": "Mars/Olympus"}}, DATA)
+    assert any("Unknown time zone 'Mars/Olympus'" in t.value for t in at.text)
+    at = open_as(None, {"app": {"timezone": "Pacific/Kiritimati"}}, DATA)
+    assert any(t.value == "Time zone for 'today': Pacific/Kiritimati" for t in at.text)
+    assert not at.warning
