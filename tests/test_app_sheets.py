@@ -360,3 +360,20 @@ def test_no_key_material_or_token_on_any_page_or_in_any_log(fake, info, caplog):
 
     for text in [*seen, caplog.text]:
         assert_no_key_material(text, info)
+
+
+def test_a_malformed_key_never_reaches_a_page_or_a_log(fake, info, caplog):
+    caplog.set_level(logging.DEBUG)
+    lines = info["private_key"].splitlines()
+    broken = {**info, "private_key": "\n".join([lines[0], *lines[1:4], lines[-1]])}  # cut short
+    at = open_with(sheet_secrets(broken, tab="Tracker"), page=None)
+    seen = [rendered(at)]
+    for page in ("pages/overview.py", AUTHORIZATIONS, "pages/troubleshooter.py", "pages/act.py", "pages/data.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        seen.append(rendered(at))
+    at.button(key="data_test_connection").click().run()
+    seen.append(rendered(at))
+    for text in [*seen, caplog.text]:
+        assert_no_key_material(text, broken)
+        assert info["private_key_id"] not in text

@@ -134,3 +134,17 @@ def test_check_a_published_link_needs_no_credentials(fake):
     assert done.returncode == 0, done.stderr
     assert without_source(json.loads(done.stdout)) == without_source(expected_summary())
     assert fake.counts["csv"] == 1
+
+
+def test_a_malformed_key_file_exits_2_without_quoting_the_key(fake, tmp_path):
+    info = service_account_info(fake, EMAIL)
+    lines = info["private_key"].splitlines()
+    info["private_key"] = "\n".join([lines[0], *lines[1:4], lines[-1]])  # cut short, as a bad paste would
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    done = cli(KEY, credentials=path, endpoint=fake.url)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    for line in lines[1:4]:
+        assert line[:24] not in done.stdout + done.stderr
+    assert "PRIVATE KEY" not in done.stdout + done.stderr and info["private_key_id"] not in done.stderr
