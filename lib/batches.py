@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.bidi import isolate
 from lib.codes import looks_like_code, mask_codes
 from lib.normalize import header_key
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, BOOLEAN_VALUES
@@ -92,7 +93,8 @@ def batches(
             "size": grouped.size(),
             "codes": grouped["_shown"].agg("\n".join),
             "rows": grouped["row"].agg(lambda r: [int(x) for x in r]),
-            "creators": grouped["creator"].agg(lambda c: ", ".join(dict.fromkeys(c.dropna()))),
+            # Each handle isolated, so a right-to-left one cannot reorder the list around it.
+            "creators": grouped["creator"].agg(lambda c: ", ".join(map(isolate, dict.fromkeys(c.dropna())))),
         }
     ).reset_index(drop=True)
     out["batches"] = out.groupby("ad_account")["batch"].transform("max")

@@ -3,7 +3,9 @@
 Each chart is a pure function from a diagnosed frame to a Plotly figure whose size does not
 grow with the sheet: the timeline has one trace per health state (never one per row) and
 shows only the most urgent rows; the other two are counts. Sheet text that reaches a figure
-(creator handles, post links) is HTML-escaped first, because Plotly reads a few HTML tags
+(creator handles, post links) is cut to a bounded length (a 10,000-character cell must not
+squeeze the bars out of the picture), isolated so right-to-left text cannot reorder the
+row number beside it (`lib.bidi`), then HTML-escaped, because Plotly reads a few HTML tags
 in labels and hover text; escaped, `<b>x</b>` shows as those characters.
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.bidi import isolate_all
 from lib.diagnose import health_counts, issue_counts
 from lib.vocab import HEALTH, HEALTH_ORDER, ISSUES, ROLES, role_labels
 
@@ -24,6 +27,10 @@ TIMELINE_LIMIT = 50
 TIMELINE_CHOICES: tuple[int, ...] = (25, 50, 100, 250, 500)
 """What the 'show more' control offers; 500 is the ceiling, whatever the sheet's size."""
 WEEKS_AHEAD = 12
+LABEL_CHARS = 40
+"""Longest creator handle a timeline row label shows; longer ones end in '…'."""
+HOVER_CHARS = 120
+"""Longest sheet text (handle, post link) a hover box shows."""
 
 ROLE_COLORS: dict[str, str] = {
     "creator": "#fe2c55",
@@ -90,18 +97,18 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
     duration = pd.to_timedelta(dated["duration_days"].astype("float64"), unit="D")
     start = dated["authorized_on"].fillna(end - duration).fillna(pd.Timestamp(today))
     start = start.where(start <= end - pd.Timedelta(days=1), end - pd.Timedelta(days=1))
-    creator = escape(dated["creator"].astype("string").fillna("(no creator)"))
+    creator = dated["creator"].astype("string").fillna("(no creator)")
     days = dated["days_left"]
     return pd.DataFrame(
         {
-            "label": creator + " · row " + dated["row"].astype(str),
+            "label": sheet_text(creator, LABEL_CHARS) + " · row " + dated["row"].astype(str),
             "start": start,
             "end": end,
             "length_ms": (end - start) / pd.Timedelta(milliseconds=1),
             "health": dated["health"].astype("string"),
             "campaign_end": dated["campaign_end"],
-            "creator": creator,
-            "post": escape(dated["post"].astype("string").fillna("(no post link)")),
+            "creator": sheet_text(creator, HOVER_CHARS),
+            "post": sheet_text(dated["post"].astype("string").fillna("(no post link)"), HOVER_CHARS),
             "ends": end.dt.strftime("%d %b %Y"),
             "days_left_text": days_left_text(days),
             "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
@@ -309,6 +316,13 @@ def expiries_per_week(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, w
         },
     )
     return fig
+
+
+def sheet_text(text: pd.Series, limit: int) -> pd.Series:
+    """Sheet text ready for a figure: at most `limit` characters, direction isolated, HTML-escaped."""
+    text = text.astype("string")
+    cut = text.where(text.str.len() <= limit, text.str[: limit - 1] + "…")
+    return escape(isolate_all(cut))
 
 
 def escape(text: pd.Series) -> pd.Series:

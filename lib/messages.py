@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.bidi import isolate
 from lib.codes import redact_codes
 from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS, ISSUES
 
@@ -96,9 +97,9 @@ def _steps(asks: list[Ask]) -> list[str]:
 
 def _post_name(post: object, campaign: object = None) -> str:
     """The exact post: its link as written, or 'post 123…' for a bare id, with the campaign when known."""
-    text = post.strip() if isinstance(post, str) else ""
+    text = isolate(post.strip()) if isinstance(post, str) else ""
     name = "the post we agreed on" if not text else text if "/" in text else f"post {text}"
-    return f"{name} ({campaign})" if isinstance(campaign, str) and campaign.strip() else name
+    return f"{name} ({isolate(campaign)})" if isinstance(campaign, str) and campaign.strip() else name
 
 
 def post_section(
@@ -127,7 +128,7 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
             sections.append(section)
     if not sections:
         return None
-    name = creator if isinstance(creator, str) and creator else "there"
+    name = isolate(creator) if isinstance(creator, str) and creator else "there"
     plural = "these posts" if len(sections) > 1 else "this post"
     closing = "Thank you so much, we love working with you!"
     signature = f"\n{sender}" if sender else ""

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from lib.bidi import isolate, isolate_all
 from lib.codes import mask_code
 from lib.messages import CREATOR_ASKS, creator_message
 from lib.vocab import ISSUES, ROLES, SYMPTOMS, role_labels
@@ -245,12 +246,12 @@ def _missing_code(f: RowFacts) -> Verdict:
         return _confirmed("No code is recorded for this post.")
     if not f.uses_code:
         return _ruled_out("This post uses a Business Center link, so it needs no code")
-    return _ruled_out(f"A code is recorded for this post ({mask_code(f.code)})")
+    return _ruled_out(f"A code is recorded for this post ({isolate(mask_code(f.code))})")
 
 
 def _invalid_code_format(f: RowFacts) -> Verdict:
     if "invalid_code_format" in f.issues:
-        return _confirmed(f"The code in the sheet ({mask_code(f.code)}) does not look like a TikTok code.")
+        return _confirmed(f"The code in the sheet ({isolate(mask_code(f.code))}) does not look like a TikTok code.")
     if not f.uses_code:
         return _ruled_out(_BC_NO_CODE)
     if f.code is None:
@@ -269,10 +270,11 @@ def _duplicate_code(f: RowFacts) -> Verdict:
 def _region_mismatch(f: RowFacts) -> Verdict:
     if "region_mismatch" in f.issues:
         return _confirmed(
-            f"The creator's region ({f.creator_region}) differs from the ad account's ({f.ad_account_region})."
+            f"The creator's region ({isolate(f.creator_region)}) differs from the ad account's "
+            f"({isolate(f.ad_account_region)})."
         )
     if f.creator_region and f.ad_account_region:
-        return _ruled_out(f"Both are in the same region ({f.creator_region})")
+        return _ruled_out(f"Both are in the same region ({isolate(f.creator_region)})")
     return _possible("The sheet does not give both regions: check them in Ads Manager.")
 
 
@@ -370,7 +372,7 @@ def row_choices(diagnosed: pd.DataFrame) -> dict[int, str]:
     post = ordered["post"].astype("string")
     short = post.str.extract(r"/video/(\d+)", expand=False).radd("video ").fillna(post).fillna("no post")
     creator = ordered["creator"].astype("string").fillna("(no creator)")
-    labels = creator + " · " + short + " (sheet row " + ordered["row"].astype(str) + ")"
+    labels = isolate_all(creator) + " · " + isolate_all(short) + " (sheet row " + ordered["row"].astype(str) + ")"
     return dict(zip(ordered["row"].astype(int), labels, strict=True))
 
 

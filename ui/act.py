@@ -15,6 +15,7 @@ import streamlit as st
 
 from lib import batches as batching
 from lib import reminders
+from lib.bidi import isolate
 from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
 from ui.access import may_reveal_codes
@@ -121,7 +122,7 @@ def messages(ctx: Context) -> None:
     # Several messages scroll in a box of their own, so the batches below stay in reach.
     box = st.container(height=MESSAGES_HEIGHT if len(shown) > 2 else "content", key="act_messages_list")
     for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
-        box.text(f"{rec.creator or NO_CREATOR} · {_n(rec.posts, 'post')}")
+        box.text(f"{isolate(rec.creator) or NO_CREATOR} · {_n(rec.posts, 'post')}")
         box.code(rec.message, language=None, wrap_lines=True)
 
 
@@ -149,7 +150,7 @@ def batch_heading(rec: Any) -> str:
     """'STRIDE-EU-02 · batch 1 of 2 · 20 codes (rows 4, 7, …) from @a, @b' in plain text."""
     rows = ", ".join(str(r) for r in rec.rows)
     part = f" · batch {rec.batch} of {rec.batches}" if rec.batches > 1 else ""
-    return f"{rec.ad_account}{part} · {_n(rec.size, 'code')} (sheet rows {rows}) from {rec.creators}"
+    return f"{isolate(rec.ad_account)}{part} · {_n(rec.size, 'code')} (sheet rows {rows}) from {rec.creators}"
 
 
 def _n(count: int, noun: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import exports
+from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import search
 from ui import views
@@ -69,9 +70,9 @@ def reveal(ctx: Context, allowed: bool) -> None:
             "row "
             + with_code["row"].astype(str)
             + " · "
-            + with_code["creator"].fillna("(no creator)")
+            + isolate_all(with_code["creator"].fillna("(no creator)"))
             + " · "
-            + mask_codes(with_code["code"]),
+            + isolate_all(mask_codes(with_code["code"])),
             strict=True,
         )
     )
