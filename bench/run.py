@@ -129,6 +129,56 @@ def measure_app(rows: int) -> dict[str, float]:
     return {"overview_cold_s": cold, "overview_warm_s": statistics.median(warm_times)}
 
 
+def measure_requests(rows: int) -> dict[str, float]:
+    """Sheets API requests the app spends, against the local fake Sheets API, and the naive way's.
+
+    The app runs in AppTest with a real service-account key and the real gspread client;
+    requests are counted by the fake server. Sign-in (token) requests are not Sheets requests.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from lib.sources import gsheet
+    from tests.fakes import FakeSheets, service_account_info
+
+    key = "1SparkwatchBenchSheet_abcdefghijklmnopqrstuv"
+    with FakeSheets() as fake:
+        fake.add_spreadsheet(key, {"Tracker": synthetic_table(rows, TODAY)})
+        info = service_account_info(fake)
+        os.environ[gsheet.ENDPOINT_ENV] = fake.url
+        try:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+            at.secrets["sheet"] = {"url": key}
+            at.secrets["gcp_service_account"] = info
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"the app failed: {at.exception[0].value}")
+
+            def sheets_requests() -> int:
+                return sum(n for endpoint, n in fake.counts.items() if endpoint != "token")
+
+            fake.reset_counts()
+            at.sidebar.button[0].click().run()  # Refresh
+            per_refresh = sheets_requests()
+            fake.reset_counts()
+            at.run()
+            per_rerun = sheets_requests()
+
+            fake.reset_counts()
+            client = gsheet.make_client(info, endpoint=fake.url)
+            client.open_by_key(key).sheet1.get_all_records()
+            naive = sheets_requests()
+        finally:
+            os.environ.pop(gsheet.ENDPOINT_ENV, None)
+    return {
+        "sheets_requests_per_refresh": per_refresh,
+        "sheets_requests_per_cached_rerun": per_rerun,
+        "naive_sheets_requests_per_read": naive,
+    }
+
+
 def measure_naive(rows: int) -> dict[str, float]:
     """The real path against the naive one on the same sheet: check plus timeline."""
     from bench.naive import naive_check, naive_timeline
@@ -189,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
 
     extra: dict[str, float] = {}
     if not args.quick:
-        extra.update(measure_app(10_000))
-        print("overview @10k: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items()), flush=True)
-        extra.update(measure_naive(10_000))
-        print("naive @10k: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items()), flush=True)
+        for name, measure in (("overview", measure_app), ("requests", measure_requests), ("naive", measure_naive)):
+            found = measure(10_000)
+            print(f"{name} @10k: " + ", ".join(f"{k} {v:.3f}" for k, v in found.items()), flush=True)
+            extra.update(found)
 
     failures = check_budgets(measures, extra)
     write_results(Path(args.out), measures, extra, failures)
