@@ -20,18 +20,19 @@ import base64
 import functools
 import json
 import re
-import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.fakes.local_server import LocalServer
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 """google-auth always addresses the JWT to Google's token endpoint, whatever the key's token_uri."""
@@ -84,10 +85,11 @@ class Spreadsheet:
     hidden: frozenset[str] = field(default_factory=frozenset)
 
 
-class FakeSheets:
+class FakeSheets(LocalServer):
     """The fake server; use as a context manager, or call `start()` and `stop()`."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.sheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.redirects: dict[str, str] = {}
@@ -97,42 +99,16 @@ class FakeSheets:
         self._trusted: dict[str, rsa.RSAPublicKey] = {}
         self._tokens: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._release = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle ---
 
-    def start(self) -> FakeSheets:
-        handler = functools.partial(_Handler, self)
-        self._server = _Server(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-sheets", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> FakeSheets:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler(self) -> Any:
+        return functools.partial(_Handler, self)
 
     @property
     def url(self) -> str:
         """The API root to give the client instead of https://sheets.googleapis.com."""
-        assert self._server is not None, "start() the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     @property
     def token_uri(self) -> str:
@@ -224,14 +200,6 @@ class FakeSheets:
         if not authorization or not authorization.startswith("Bearer "):
             return None
         return self._tokens.get(authorization[len("Bearer ") :])
-
-
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hangs up (it timed out, or closed a kept-alive connection) is not an error."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

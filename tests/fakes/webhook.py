@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_server import LocalServer
 
 SECRET_PATH = "/services/T0000/B0000/s3cretW3bhookPath"
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy")
@@ -35,7 +37,7 @@ class Received:
 
 
 @dataclass
-class WebhookReceiver:
+class WebhookReceiver(LocalServer):
     """Start with `with WebhookReceiver() as receiver:`; every POST lands in `received`."""
 
     status: int = 200
@@ -47,22 +49,19 @@ class WebhookReceiver:
     received: list[Received] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._release = threading.Event()
+        LocalServer.__init__(self)
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "start the receiver first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}{SECRET_PATH}"
+        return f"{self.origin}{SECRET_PATH}"
 
     @property
     def payloads(self) -> list[Any]:
         with self._lock:
             return [r.json for r in self.received]
 
-    def start(self) -> WebhookReceiver:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -85,22 +84,4 @@ class WebhookReceiver:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return Handler
