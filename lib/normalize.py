@@ -114,15 +114,17 @@ def normalize(table: RawTable) -> Normalized:
 
     names, headers = _column_names(header)
     padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
-    raw = pd.DataFrame(padded or np.empty((0, width)), columns=names, dtype=object)
-    raw = pd.DataFrame(
-        {name: _by_unique(raw[name], _clean_text if name == "code" else _clean_other) for name in names}
+    grid = np.empty((len(padded), width), dtype=object)
+    grid[:] = padded if padded else grid
+    cells = _Cells(
+        {name: _distinct(grid[:, i], _clean_text if name == "code" else _clean_other) for i, name in enumerate(names)},
+        rows=np.arange(len(padded), dtype="int64") + header_index + 2,
     )
-    raw["__row"] = _row_numbers(raw, header_index)
-    blank = (raw[names] == "").all(axis=1)
-    raw = raw.loc[~blank].reset_index(drop=True)
+    cells = cells.without_blank_rows()
+    if SHEET_ROW in cells:
+        cells = cells.numbered_by(SHEET_ROW)
 
-    frame, problems = _typed(raw, headers)
+    frame, problems = _typed(cells, headers)
     return Normalized(frame=frame, problems=problems, headers=headers)
 
 
@@ -130,26 +132,63 @@ SHEET_ROW = "sheet_row"
 """A column a merged table may carry (header 'Sheet row') with each row's number in its own tab."""
 
 
-def _row_numbers(raw: pd.DataFrame, header_index: int) -> np.ndarray:
-    """Each row's number in the sheet people look at: its position, or its own tab's row when merged."""
-    position = np.arange(len(raw), dtype="int64") + header_index + 2
-    if SHEET_ROW not in raw.columns:
-        return position
-    given = pd.to_numeric(raw[SHEET_ROW], errors="coerce")
-    return given.where(given.notna() & (given > 0), position).astype("int64").to_numpy()
-
-
-def _by_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series | pd.DataFrame]):
-    """Run `parse` once per distinct cell text and spread the result back over the rows.
+def _distinct(values: np.ndarray, clean: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, pd.Series]:
+    """A column as (per-row index, cleaned distinct texts).
 
     Sheets repeat themselves (the same dates, durations and statuses on thousands of rows),
-    so parsing each distinct text once is what keeps a 100,000-row sheet fast.
+    so each distinct text is cleaned and parsed once and results are spread back by index:
+    that is what keeps a 100,000-row sheet fast.
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    result = parse(pd.Series(uniques, dtype=object))
-    if isinstance(result, pd.Series):
-        return pd.Series(result.array.take(codes, allow_fill=True), index=values.index)
-    return pd.DataFrame({c: result[c].array.take(codes, allow_fill=True) for c in result}, index=values.index)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = clean(pd.Series([*uniques, ""], dtype=object)).reset_index(drop=True)
+    codes = np.where(codes < 0, len(uniques), codes)  # empty cells (None) point at the "" entry
+    return codes, texts
+
+
+class _Cells:
+    """The sheet's cells, column by column, each kept as distinct texts plus a per-row index."""
+
+    def __init__(self, columns: dict[str, tuple[np.ndarray, pd.Series]], rows: np.ndarray) -> None:
+        self.columns = columns
+        self.rows = rows
+        self._text: dict[str, pd.Series] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def without_blank_rows(self) -> _Cells:
+        blank = np.ones(len(self.rows), dtype=bool)
+        for codes, texts in self.columns.values():
+            blank &= (texts == "").to_numpy()[codes]
+        return self._subset(~blank)
+
+    def numbered_by(self, name: str) -> _Cells:
+        """Rows numbered by a column of their own (a merged tab's rows), where it holds a number."""
+        given = pd.to_numeric(self.text(name), errors="coerce")
+        rows = given.where(given.notna() & (given > 0), pd.Series(self.rows)).astype("int64").to_numpy()
+        return _Cells(self.columns, rows)
+
+    def _subset(self, keep: np.ndarray) -> _Cells:
+        return _Cells({n: (codes[keep], texts) for n, (codes, texts) in self.columns.items()}, self.rows[keep])
+
+    def text(self, name: str) -> pd.Series:
+        """The column's cleaned text per row ('' for a column the sheet does not have)."""
+        if name not in self._text:
+            if name in self.columns:
+                codes, texts = self.columns[name]
+                self._text[name] = pd.Series(texts.array.take(codes), dtype="string")
+            else:
+                self._text[name] = pd.Series("", index=range(len(self.rows)), dtype="string")
+        return self._text[name]
+
+    def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+        """`parse` run once per distinct text of the column, spread back over the rows."""
+        codes, texts = self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
+        result = parse(texts.astype("string"))
+        return pd.DataFrame({c: result[c].array.take(codes) for c in result})
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
@@ -163,7 +202,11 @@ def _clean_other(values: pd.Series) -> pd.Series:
     A code in the notes (or in a second code column) is still a credential; after this,
     the code column is the only place a whole code can be found.
     """
-    return _clean_text(values).map(redact_codes).astype("string")
+    text = _clean_text(values)
+    maybe_code = text.str.contains("#", regex=False)
+    if maybe_code.any():
+        text[maybe_code] = text[maybe_code].map(redact_codes)
+    return text
 
 
 def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -189,14 +232,10 @@ def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
     return names, headers
 
 
-def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = raw["__row"]
+def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = pd.Series(cells.rows, dtype="int64")
     problems: list[pd.DataFrame] = []
-
-    def column(name: str) -> pd.Series:
-        if name in raw.columns:
-            return raw[name]
-        return pd.Series("", index=raw.index, dtype="string")
+    column = cells.text
 
     def report(name: str, message: pd.Series) -> None:
         """Add a problem for every row whose `message` is set, quoting the cell as written."""
@@ -209,12 +248,12 @@ def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd
                 "value": column(name).to_numpy(dtype=object)[bad],
                 "problem": message.to_numpy(dtype=object)[bad],
             }
-            if "tab" in raw.columns:
-                found["tab"] = raw["tab"].to_numpy(dtype=object)[bad]
+            if "tab" in cells:
+                found["tab"] = column("tab").to_numpy(dtype=object)[bad]
             problems.append(pd.DataFrame(found))
 
     def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
-        result = _by_unique(column(name), parse)
+        result = cells.parsed(name, parse)
         report(name, result["problem"])
         return result["value"]
 
@@ -228,9 +267,9 @@ def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd
     out["post_id"] = post_id
     out["post"] = post_url.fillna(post_id)
     out["post_key"] = post_id.fillna(_post_keys(post_url))
-    if "post_url" in raw.columns or "post_id" in raw.columns:
-        missing = pd.Series(pd.NA, index=raw.index, dtype=object).where(out["post"].notna(), _NO_POST)
-        report("post_url" if "post_url" in raw.columns else "post_id", missing)
+    if "post_url" in cells or "post_id" in cells:
+        missing = pd.Series(pd.NA, index=out.index, dtype=object).where(out["post"].notna(), _NO_POST)
+        report("post_url" if "post_url" in cells else "post_id", missing)
 
     # The code, its access method and what the team recorded.
     out["code"] = _blank_to_na(column("code"))
@@ -252,9 +291,9 @@ def _typed(raw: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, pd
         out[name] = _blank_to_na(column(name))
 
     # Columns the product does not know are kept, as the team wrote them.
-    for name in raw.columns:
-        if name not in ("__row", SHEET_ROW) and name not in out.columns and name not in CANONICAL_COLUMNS:
-            out[name] = _blank_to_na(raw[name])
+    for name in cells.columns:
+        if name != SHEET_ROW and name not in out.columns and name not in CANONICAL_COLUMNS:
+            out[name] = _blank_to_na(column(name))
 
     if problems:
         problem_frame = pd.concat(problems, ignore_index=True).sort_values("__pos", kind="stable")
