@@ -27,7 +27,7 @@ from lib.diagnose import diagnose
 from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
 from lib.normalize import Normalized
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
-from ui import access, app_settings, source
+from ui import access, app_settings, nav, source
 from ui.source import DEMO_LABEL, Loaded
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
@@ -83,6 +83,7 @@ def setup() -> Context | None:
     st.session_state.pop(_KEY_ERROR, None)
     st.session_state[_KEY_DRAWN] = True
     with st.sidebar:
+        nav.sidebar_links()
         access.sidebar_status(rules)
         outcome = source.current(today)
         source.sidebar_block(outcome, refresh)

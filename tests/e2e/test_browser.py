@@ -52,7 +52,7 @@ def charts_drawn(page: Page, count: int) -> None:
 
 def go_to(page: Page, title: str) -> None:
     """Open a page through the sidebar, as a person does."""
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+    page.locator(".st-key-sparkwatch_nav a", has_text=title).click()
     expect(page.locator("h1", has_text=title)).to_be_visible()
     settled(page)
 

@@ -1,0 +1,40 @@
+"""The app's pages, defined once: the router registers them and the sidebar links to them.
+
+The links are drawn by the shared sidebar rather than by `st.navigation`, so they look the
+same even when Streamlit runs a page file on its own (the first request of a fresh server
+that opens a page's own address), where its `pages/`-folder menu would otherwise appear.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+
+class PageSpec(NamedTuple):
+    path: str
+    title: str
+    icon: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:"),
+    PageSpec("pages/authorizations.py", "Authorizations", ":material/table_rows:"),
+    PageSpec("pages/troubleshooter.py", "Troubleshooter", ":material/build:"),
+    PageSpec("pages/act.py", "Act now", ":material/bolt:"),
+    PageSpec("pages/data.py", "Data", ":material/database:"),
+)
+
+
+def pages() -> list[st.Page]:
+    """The pages for `st.navigation`; the first is the default."""
+    return [st.Page(p.path, title=p.title, icon=p.icon, default=n == 0) for n, p in enumerate(PAGES)]
+
+
+def sidebar_links() -> None:
+    """One link per page, at the top of the sidebar."""
+    with st.container(key="sparkwatch_nav"):
+        for p in PAGES:
+            st.page_link(p.path, label=p.title, icon=p.icon)
+    st.divider()
