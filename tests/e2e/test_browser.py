@@ -186,3 +186,20 @@ def test_html_in_the_sheet_shows_as_text(open_page, tmp_path):
     assert not watch.dialogs, watch.dialogs
     assert not watch.errors, watch.errors
     clean_log(server.output())
+
+
+def test_a_page_opened_by_its_own_address_on_a_fresh_server_has_the_apps_menu(browser, tmp_path):
+    """A bookmarked page after a restart (or a sleeping host waking up) looks like every other visit."""
+    with run_app(tmp_path / "server.log") as server:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        try:
+            page.goto(f"{server.url}/authorizations")
+            expect(page.locator("h1", has_text="Authorizations")).to_be_visible()
+            settled(page)
+            links = page.locator(".st-key-sparkwatch_nav a")
+            expect(links).to_have_count(5)
+            assert links.all_inner_texts()[0].endswith("Overview")
+            expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
+        finally:
+            page.close()
+        assert not LOG_PROBLEMS.search(server.output()), server.output()
