@@ -26,6 +26,7 @@ def table_columns() -> dict[str, object]:
             options=[h.label for h in HEALTH.values()],
             color=[h.color for h in HEALTH.values()],
             help="One state per authorization; the worst that applies.",
+            width="medium",
         ),
         "Days left": cc.NumberColumn("Days left", format="%d", help="Negative: the code ended that many days ago."),
         "Expires": cc.DateColumn("Expires", format=DATE_FORMAT),
