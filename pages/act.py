@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import act, state
+from ui import act, state, views
 
 ctx = state.context()
 st.title("Act now")
+views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 st.caption("For the rows as filtered in the sidebar.")
 act.calendar(ctx)
 act.messages(ctx)

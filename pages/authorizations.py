@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import access, authorizations, state
+from ui import access, authorizations, state, views
 
 ctx = state.context()
 st.title("Authorizations")
+views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 authorizations.table(ctx)
 authorizations.fix_list(ctx)
 authorizations.reveal(ctx, access.may_reveal_codes())

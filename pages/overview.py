@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import overview, state
+from ui import overview, state, views
 
 ctx = state.context()
 st.title("Overview")
+views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 overview.headline(ctx)
 overview.timeline(ctx)
 overview.problem_charts(ctx)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import decoder, state, troubleshooter
+from ui import decoder, state, troubleshooter, views
 
 ctx = state.context()
 st.title("Troubleshooter")
+views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 decoder.render()
 symptoms = troubleshooter.pick_symptoms()
 row = troubleshooter.pick_row(ctx)

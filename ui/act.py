@@ -20,6 +20,7 @@ from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
 from ui.access import may_reveal_codes
 from ui.state import Context
+from ui.views import plural as _n
 
 KEY_DAYS = "act_calendar_days"
 KEY_REMIND = "act_calendar_remind_days"
@@ -150,11 +151,8 @@ def batch_heading(rec: Any) -> str:
     """'STRIDE-EU-02 · batch 1 of 2 · 20 codes (rows 4, 7, …) from @a, @b' in plain text."""
     rows = ", ".join(str(r) for r in rec.rows)
     part = f" · batch {rec.batch} of {rec.batches}" if rec.batches > 1 else ""
-    return f"{isolate(rec.ad_account)}{part} · {_n(rec.size, 'code')} (sheet rows {rows}) from {rec.creators}"
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    where = "sheet row" if len(rec.rows) == 1 else "sheet rows"
+    return f"{isolate(rec.ad_account)}{part} · {_n(rec.size, 'code')} ({where} {rows}) from {rec.creators}"
 
 
 __all__ = ["ads_manager_batches", "calendar", "messages"]

@@ -42,7 +42,10 @@ def fix_list(ctx: Context) -> None:
     if fixes.empty:
         st.success("Nothing to fix: every row of the sheet could be read.")
         return
-    st.caption("These cells could not be understood. The rest of each row still counts.")
+    st.caption(
+        "These cells could not be understood. The rest of each row still counts. "
+        "This list covers the whole sheet: the sidebar filters and the search don't apply to it."
+    )
     st.dataframe(
         fixes,
         hide_index=True,

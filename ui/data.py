@@ -15,6 +15,7 @@ from lib import settings
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
 from ui import app_settings, source
+from ui.views import plural
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
@@ -153,7 +154,7 @@ def upload() -> None:
     current = st.session_state.get(source.KEY_UPLOAD)
     if isinstance(current, source.Upload):
         rows = len(current.loaded.normalized.frame)
-        st.text(f"Using {current.name} ({rows} rows) for this session.")
+        st.text(f"Using {current.name} ({plural(rows, 'row')}) for this session.")
         st.button("Stop using the upload", key=KEY_STOP_UPLOAD, on_click=source.stop_upload)
 
 

@@ -40,9 +40,15 @@ def timeline(ctx: Context) -> None:
         key=KEY_TIMELINE_ROWS,
         help="Show more rows to see further down the list.",
     )
-    note = f"Showing the {min(limit, dated)} most urgent of {dated} authorizations with an end date."
+    if dated:
+        note = (
+            f"Showing the {min(limit, dated)} most urgent of {views.plural(dated, 'authorization')} with an end date."
+        )
+    else:
+        note = "No authorization shown has an end date to draw."
     if undated:
-        note += f" {undated} have no end date (Business Center links, or no expiry in the sheet) and are not drawn."
+        has, are = ("has", "is") if undated == 1 else ("have", "are")
+        note += f" {undated} {has} no end date (Business Center links, or no expiry in the sheet) and {are} not drawn."
     st.caption(note)
     st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")
 
@@ -92,7 +98,7 @@ def needs_action_now(ctx: Context) -> None:
     )
     rows = with_issue(rows, issue)
     if rows.empty:
-        st.success("Nothing needs action with these filters.")
+        st.success("Nothing needs action." if ctx.filters.is_empty() else "Nothing needs action with these filters.")
         return
-    st.caption(f"{len(rows)} authorizations, most urgent first.")
+    st.caption(f"{views.plural(len(rows), 'authorization')}, most urgent first.")
     views.show_table(action_list(rows), key="overview_actions")

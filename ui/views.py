@@ -13,6 +13,24 @@ from lib.charts import HEADLINES
 from lib.vocab import HEALTH
 
 DATE_FORMAT = "D MMM YYYY"
+EMPTY_SHEET = "The sheet has no authorizations yet: add one row per authorized post, then press Refresh."
+NOTHING_MATCHES = (
+    "No authorization matches the filters in the sidebar (the sheet has {total}). "
+    "Press Clear filters there to see them all."
+)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 row', '2 rows': counts on screen read as plain English."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def empty_note(shown: int, total: int) -> None:
+    """Why a page has nothing to show: an empty sheet, or filters that leave no row (else nothing)."""
+    if total == 0:
+        st.info(EMPTY_SHEET, icon=":material/inbox:")
+    elif shown == 0:
+        st.info(NOTHING_MATCHES.format(total=total), icon=":material/filter_alt_off:")
 
 
 def table_columns() -> dict[str, object]:

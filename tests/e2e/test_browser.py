@@ -21,6 +21,7 @@ from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.filters import Filters, apply_filters
 from lib.normalize import normalize
+from ui.views import plural
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -111,7 +112,7 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         problem = page.locator('[data-testid="stSelectbox"]', has_text="Show only rows with this problem")
         expect(problem.get_by_role("combobox")).to_have_value("Regions don't match")
-        expect(page.get_by_text(f"{mismatched} authorizations, most urgent first.")).to_be_visible()
+        expect(page.get_by_text(f"{plural(mismatched, 'authorization')}, most urgent first.")).to_be_visible()
 
         # A sidebar filter changes the numbers, and stays set on the next page.
         run_club = apply_filters(diagnosed, Filters(campaign=("Run Club",)))

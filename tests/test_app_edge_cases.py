@@ -1,0 +1,109 @@
+"""Edge cases of the real app (AppTest): a sheet with no rows, filters that leave nothing, a sheet
+with only the two columns people always have, and counts of one.
+
+Every page must render without an error and say in plain words why it is empty, rather than
+show a row of zeros that looks like good news.
+"""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import AUTHORIZATIONS, OVERVIEW, TROUBLESHOOTER, assert_clean, expected, open_app, sidebar_filter
+from streamlit.testing.v1.util import patch_config_options
+
+from lib import demo
+from ui import views
+
+ACT = "pages/act.py"
+DATA_PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT)
+CODE = "#Ab3dEf7hIj1lMn0pQr5tUv9xYz2BcDeFgHiJkLmN+/="
+
+HEADER_ONLY = [["Creator", "Post URL", "Spark code", "Expires", "Campaign"]]
+TWO_COLUMNS = [["TikTok handle", "Spark code"], ["@only.code", CODE], ["@no.code.yet", ""]]
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_file(tmp_path):
+    """No developer's own secrets.toml: the app is open and reads the (replaced) demo sheet."""
+    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+        yield
+
+
+def use_sheet(monkeypatch, table: list[list[str]]) -> None:
+    monkeypatch.setattr(demo, "demo_table", lambda today=None: table)
+
+
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("page", DATA_PAGES)
+def test_a_sheet_with_only_its_header_says_it_has_no_rows_yet(monkeypatch, page):
+    use_sheet(monkeypatch, HEADER_ONLY)
+    at = open_app(page)
+    assert views.EMPTY_SHEET in infos(at)
+    assert views.NOTHING_MATCHES.format(total=0) not in infos(at)
+
+
+def test_an_empty_overview_does_not_speak_of_filters_nobody_set(monkeypatch):
+    use_sheet(monkeypatch, HEADER_ONLY)
+    at = open_app(OVERVIEW)
+    assert [s.value for s in at.success] == ["Nothing needs action."]
+    assert "Showing the 0 most urgent of 0" not in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", DATA_PAGES)
+def test_filters_that_leave_nothing_say_so_and_how_to_undo_it(page):
+    at = open_app(page)
+    diagnosed = expected()
+    campaign = diagnosed["campaign"].dropna().iloc[0]
+    absent = next(
+        h
+        for h in ("revoked", "expired", "blocked", "pending")
+        if h not in set(diagnosed.loc[diagnosed["campaign"] == campaign, "health"].astype(str))
+    )
+    sidebar_filter(at, "campaign").select(campaign).run()
+    sidebar_filter(at, "health").select(absent).run()
+    assert_clean(at)
+    assert views.NOTHING_MATCHES.format(total=len(diagnosed)) in infos(at)
+    assert views.EMPTY_SHEET not in infos(at)
+
+
+def test_the_fix_list_says_the_filters_do_not_apply_to_it():
+    at = open_app(AUTHORIZATIONS)
+    sidebar_filter(at, "campaign").select(expected()["campaign"].dropna().iloc[0]).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "the sidebar filters and the search don't apply" in captions
+
+
+@pytest.mark.parametrize("page", (*DATA_PAGES, "pages/data.py"))
+def test_a_sheet_with_only_creator_and_code_columns_works_on_every_page(monkeypatch, page):
+    use_sheet(monkeypatch, TWO_COLUMNS)
+    at = open_app(page)
+    assert not infos(at) or views.EMPTY_SHEET not in infos(at)
+
+
+def test_counts_of_one_read_in_the_singular(monkeypatch):
+    use_sheet(monkeypatch, TWO_COLUMNS[:2])
+    at = open_app(OVERVIEW)
+    captions = [c.value for c in at.caption]
+    assert "1 authorization, most urgent first." in captions
+    assert any("1 has no end date" in c and "is not drawn" in c for c in captions), captions
+    at.switch_page(ACT).run()
+    headings = [t.value for t in at.text]
+    assert any("1 code (sheet row 2) from @only.code" in t for t in headings), headings
+
+
+def test_plural_words():
+    assert views.plural(1, "row") == "1 row"
+    assert views.plural(0, "row") == "0 rows"
+    assert views.plural(2, "authorization") == "2 authorizations"
+
+
+def test_an_upload_of_one_row_reads_in_the_singular():
+    at = open_app("pages/data.py")
+    (box,) = at.get("file_uploader")
+    box.upload("one.csv", b"Creator,Spark code\n@solo,\n", "text/csv")
+    at.run()
+    assert_clean(at)
+    assert "Using one.csv (1 row) for this session." in [t.value for t in at.text]
