@@ -378,7 +378,8 @@ def _dates(text: pd.Series) -> pd.DataFrame:
 
     todo = text.notna() & parsed.isna()
     if todo.any():
-        serial = pd.to_numeric(text[todo], errors="coerce")
+        # Plain floats: a masked (nullable) array keeps huge values under its mask, and they overflow below.
+        serial = pd.to_numeric(text[todo], errors="coerce").astype("float64")
         serial = serial.where((serial >= _SERIAL_MIN) & (serial <= _SERIAL_MAX))
         parsed[todo] = _SHEETS_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
 

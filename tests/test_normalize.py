@@ -140,6 +140,16 @@ def test_bad_dates_become_problems(text, message):
     assert message in norm.problems.loc[0, "problem"]
 
 
+def test_huge_number_beside_a_serial_date_is_a_problem_not_a_crash():
+    # A decimal serial makes the column's numbers nullable floats; the huge one must not overflow.
+    norm = normalize([["Creator", "Expires"], ["amy", "46348.9"], ["bob", "99999999999"]])
+    assert norm.frame["expires_on"].iloc[0] == pd.Timestamp("2026-11-22")
+    assert pd.isna(norm.frame["expires_on"].iloc[1])
+    assert norm.problems[["row", "column", "value"]].to_dict("records") == [
+        {"row": 3, "column": "Expires", "value": "99999999999"}
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "days"),
     [
