@@ -140,13 +140,14 @@ def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_batch_request
     table = read(fake, info, all_tabs=True)
 
     assert table == [
-        ["tab", "Creator", "Spark code", "Expires"],
-        ["Lumen", "@nia", "", "2026-12-01"],
-        ["Stride", "@raf", "", "2026-12-24"],
+        ["tab", "Creator", "Spark code", "Expires", "Sheet row"],
+        ["Lumen", "@nia", "", "2026-12-01", "3"],
+        ["Stride", "@raf", "", "2026-12-24", "2"],
     ]
     assert fake.counts["batch_get"] == 1 and fake.counts["values"] == 0
     frame = normalize(table).frame
     assert list(frame["tab"]) == ["Lumen", "Stride"]
+    assert list(frame["row"]) == [3, 2]  # each row's number in its own tab
     assert list(frame["creator"]) == ["@nia", "@raf"]
     assert list(frame["expires_on"].dt.strftime("%Y-%m-%d")) == ["2026-12-01", "2026-12-24"]
 
@@ -441,10 +442,27 @@ def test_merge_keeps_every_column_of_the_first_tab_even_repeated_or_unnamed_ones
         ]
     )
     assert merged == [
-        ["tab", "Creator", "TikTok handle", "", "Notes"],
-        ["A", "@a", "@dup", "x", "n"],
-        ["B", "@b", "", "", "m"],
+        ["tab", "Creator", "TikTok handle", "", "Notes", "Sheet row"],
+        ["A", "@a", "@dup", "x", "n", "2"],
+        ["B", "@b", "", "", "m", "2"],
     ]
+
+
+def test_merged_tabs_keep_each_rows_own_sheet_row_number():
+    # Blank rows and a title above the header must not shift the row numbers people look up.
+    merged = gsheet.merge_tabs(
+        [
+            ("A", [["Creator", "Expires"], ["@a", "2026-12-01"], ["", ""], ["@b", "soon"]]),
+            ("B", [["Tracker 2026"], ["Creator", "Expires"], ["@c", "later"]]),
+        ]
+    )
+    norm = normalize(merged)
+    assert norm.frame[["tab", "creator", "row"]].values.tolist() == [["A", "@a", 2], ["A", "@b", 4], ["B", "@c", 3]]
+    assert norm.problems[["tab", "row", "column", "value"]].values.tolist() == [
+        ["A", 4, "Expires", "soon"],
+        ["B", 3, "Expires", "later"],
+    ]
+    assert "sheet_row" not in norm.frame.columns
 
 
 def test_against_a_local_endpoint_google_auth_makes_no_call_to_google(fake, info):

@@ -54,6 +54,8 @@ ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
 """Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 TAB_COLUMN = "tab"
+SHEET_ROW_HEADER = "Sheet row"
+"""Merged tabs carry each row's number in its own tab under this header (see `lib.normalize.SHEET_ROW`)."""
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds to wait for Google to answer one request (token or values) before giving up."""
@@ -370,7 +372,8 @@ def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
     The header comes from the first tab that has a creator column; other tabs' columns are
     matched to it by meaning (the same aliases the normaliser uses), so column order and
     spelling may differ between tabs. Tabs without a creator column (notes, lookups) are
-    left out, and blank rows are dropped.
+    left out, and blank rows are dropped. A trailing 'Sheet row' column keeps each row's
+    number in its own tab, so the problems list points at the row people will look for.
     """
     merged: RawTable = []
     slots: dict[str, int] = {}
@@ -382,16 +385,16 @@ def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
         header = [str(cell) for cell in table[start]]
         ids = _column_ids(header)
         if not merged:
-            merged.append([TAB_COLUMN, *header])
+            merged.append([TAB_COLUMN, *header, SHEET_ROW_HEADER])
             slots = {column: position for position, column in enumerate(ids)}
-        source_of = [-1] * (len(merged[0]) - 1)
+        source_of = [-1] * (len(merged[0]) - 2)  # the first tab's columns, between 'tab' and 'Sheet row'
         for position, column in enumerate(ids):
             if column in slots:
                 source_of[slots[column]] = position
-        for row in table[start + 1 :]:
+        for number, row in enumerate(table[start + 1 :], start=start + 2):
             cells = [row[i] if 0 <= i < len(row) else "" for i in source_of]
             if any(cell.strip() for cell in cells):
-                merged.append([title, *cells])
+                merged.append([title, *cells, str(number)])
     if not merged:
         find_header_row([])  # raises the plain "no creator column" message
     return merged
