@@ -173,8 +173,8 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
     """A short readable summary and the rows that need action; codes never appear."""
     counts = health_counts(diagnosed)
     lines = [
-        f"Sparkwatch · {source} · {len(diagnosed)} authorizations · {today.isoformat()}"
-        f" · warning window {warn_days} days",
+        f"Sparkwatch · {source} · {_count(len(diagnosed), 'authorization')} · {today.isoformat()}"
+        f" · warning window {_count(warn_days, 'day')}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
     action = needs_action(diagnosed)
@@ -186,9 +186,16 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
         lines.append(f"Fix these in the sheet ({len(problems)}):")
         for p in problems.itertuples(index=False):
             value = f" '{p.value}'" if p.value else ""
-            lines.append(f"  row {p.row:>5}  {p.column}{value}: {p.problem}")
+            # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
+            tab = f"(tab {p.tab})  " if isinstance(getattr(p, "tab", None), str) and p.tab else ""
+            lines.append(f"  row {p.row:>5}  {tab}{p.column}{value}: {p.problem}")
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
     return redact_codes("\n".join(lines) + "\n")
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 day', '7 days': the summary line is read by people."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:

@@ -228,6 +228,16 @@ def test_unreadable_sources_exit_2_with_one_plain_line(tmp_path, name, content, 
     assert not (tmp_path / "x.ics").exists()
 
 
+def test_text_output_counts_one_in_the_singular_and_names_the_tab_of_a_merged_sheet(tmp_path):
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("tab,Creator,Expires,Sheet row\nLumen,@amy,soon,7\n", encoding="utf-8")
+    status, out, err = run("check", str(sheet), "--today", TODAY, "--warn-days", "1")
+    assert (status, err) == (EXIT_OK, "")
+    lines = out.splitlines()
+    assert lines[0] == f"Sparkwatch · {sheet} · 1 authorization · {TODAY} · warning window 1 day"
+    assert "  row     7  (tab Lumen)  Expires 'soon': Not a date we can read: write it like 2026-11-22." in lines
+
+
 def test_xlsx_source(tmp_path):
     book = Workbook()
     sheet = book.active
