@@ -20,7 +20,7 @@ def team_timezone(name: str | None = None) -> dt.tzinfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"Unknown time zone '{name}': use a name like Europe/Berlin.") from None
 
 

@@ -27,3 +27,9 @@ def test_environment_sets_the_zone(monkeypatch):
 def test_unknown_zone_is_a_plain_message():
     with pytest.raises(ValueError, match="Unknown time zone 'Mars/Base'"):
         team_today("Mars/Base")
+
+
+def test_a_zone_name_too_long_for_a_file_name_is_the_same_plain_message():
+    # The zone database is a folder of files: an absurd name fails as an OS error, not 'not found'.
+    with pytest.raises(ValueError, match="Unknown time zone"):
+        team_today("a" * 300)
