@@ -96,7 +96,7 @@ def alert_text(
     noun = "authorization needs" if len(rows) == 1 else "authorizations need"
     lines = [
         f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
-        f"{source} · {today.isoformat()} · warning window {warn_days} days",
+        f"{source} · {today.isoformat()} · warning window {warn_days} day{'s' if warn_days != 1 else ''}",
         "",
         *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
     ]

@@ -85,6 +85,11 @@ def test_message_lists_the_rows_to_act_on_with_codes_masked():
     assert "@fine" not in text and "@waiting" not in text
 
 
+def test_a_one_day_window_reads_in_the_singular():
+    frame = judged({"Creator": "soon", "Expires": day(1)}, today=TODAY)
+    assert alert_text("sheet", TODAY, 1, frame).split("\n")[1] == "sheet · 2026-11-22 · warning window 1 day"
+
+
 def test_sheet_text_cannot_ping_a_channel_or_make_links():
     frame = judged({"Creator": "<!channel>", "Status": "revoked"}, today=TODAY)
     text = alert_text("a&b <sheet>", TODAY, 7, frame)
