@@ -26,7 +26,9 @@ class AccessPolicy:
 
 def policy_from_secrets(secrets: Mapping[str, Any]) -> AccessPolicy:
     """The policy the secrets describe; login is required as soon as `[auth]` exists."""
-    access = secrets.get("access", {}) or {}
+    access = secrets.get("access")
+    if not isinstance(access, Mapping):  # missing, or written as a value instead of an [access] table
+        access = {}
     return AccessPolicy(
         login_required="auth" in secrets,
         allowed=_entries(access.get("allowed", ())),

@@ -40,3 +40,10 @@ def test_reveal_list_alone_does_not_let_anyone_in():
     policy = policy_from_secrets({"auth": {}, "access": {"reveal_codes": ["maya@agency.com"]}})
     assert not is_allowed(policy, "maya@agency.com")
     assert not can_reveal(policy, "maya@agency.com")
+
+
+@pytest.mark.parametrize("written", ["maya@agency.com", ["maya@agency.com"], 3])
+def test_an_access_setting_that_is_not_a_table_lets_nobody_in_rather_than_failing(written):
+    policy = policy_from_secrets({"auth": {}, "access": written})
+    assert policy.login_required
+    assert not is_allowed(policy, "maya@agency.com")

@@ -41,7 +41,8 @@ def gate() -> AccessPolicy:
     if not st.user.get("is_logged_in"):
         st.title("Sparkwatch")
         st.write("This dashboard is private to your team. Log in with your work account to see it.")
-        provider = app_secrets().get("access", {}).get("provider")
+        settings = app_secrets().get("access")
+        provider = settings.get("provider") if isinstance(settings, dict) else None
         st.button("Log in", type="primary", on_click=st.login, args=(provider,) if provider else ())
         st.stop()
     email = _email()
