@@ -108,9 +108,14 @@ def next_actions(diagnosed: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def fix_list(problems: pd.DataFrame) -> pd.DataFrame:
-    """The cells a person has to correct in the sheet: row, column, value, what is wrong."""
+    """The cells a person has to correct in the sheet: row, column, value, what is wrong.
+
+    A sheet merged from several tabs numbers rows within each tab, so its list starts with the tab.
+    """
+    tab = {"Tab": problems["tab"].astype("string")} if "tab" in problems.columns else {}
     return pd.DataFrame(
         {
+            **tab,
             "Sheet row": problems["row"].astype("int64"),
             "Column": problems["column"].astype("string"),
             "Value": _redact(problems["value"]),

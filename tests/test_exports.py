@@ -143,6 +143,14 @@ def test_fix_list_names_sheet_row_column_value_and_problem(demo):
     assert bad_date["What is wrong"].startswith("Not a date")
 
 
+def test_fix_list_of_a_merged_sheet_says_which_tab_each_row_is_in():
+    # Row numbers repeat across tabs: without the tab, 'row 2' could be in any of them.
+    table = [["tab", "Creator", "Expires", "Sheet row"], ["Lumen", "a", "soon", "2"], ["Stride", "b", "later", "2"]]
+    fixes = exports.fix_list(normalize(table).problems)
+    assert list(fixes.columns) == ["Tab", "Sheet row", "Column", "Value", "What is wrong"]
+    assert fixes[["Tab", "Sheet row", "Value"]].values.tolist() == [["Lumen", 2, "soon"], ["Stride", 2, "later"]]
+
+
 def test_fix_list_masks_a_code_pasted_into_a_bad_cell(today):
     table = [["Creator", "Expires"], ["a", CODE]]
     fixes = exports.fix_list(normalize(table).problems)
