@@ -94,3 +94,26 @@ def with_issue(diagnosed: pd.DataFrame, issue_id: str | None) -> pd.DataFrame:
         return diagnosed
     has = diagnosed["issues"].explode().eq(issue_id).groupby(level=0).any()
     return diagnosed.loc[has.reindex(diagnosed.index, fill_value=False)]
+
+
+def row_keys(frame: pd.DataFrame) -> pd.Series:
+    """What tells one row from another in a picker: its sheet row, or tab and row when tabs are merged.
+
+    Row numbers repeat across tabs, so a merged sheet keys its rows by 'tab · row N'.
+    """
+    if "tab" in frame.columns:
+        return frame["tab"].astype("string").fillna("") + " · row " + frame["row"].astype(str)
+    return frame["row"].astype(int)
+
+
+def row_places(frame: pd.DataFrame) -> pd.Series:
+    """Where a row is, in words: 'sheet row 12', or 'tab Lumen, row 12' when tabs are merged."""
+    if "tab" in frame.columns:
+        return "tab " + frame["tab"].astype("string").fillna("") + ", row " + frame["row"].astype(str)
+    return "sheet row " + frame["row"].astype(str)
+
+
+def row_by_key(frame: pd.DataFrame, key: object) -> pd.Series | None:
+    """The row a picker's key names, or None when the frame no longer holds it."""
+    found = frame.loc[(row_keys(frame) == key).to_numpy()]
+    return None if found.empty else found.iloc[0]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.bidi import isolate, isolate_all
 from lib.codes import mask_code
+from lib.filters import row_keys, row_places
 from lib.messages import CREATOR_ASKS, creator_message
 from lib.vocab import ISSUES, ROLES, SYMPTOMS, role_labels
 
@@ -366,14 +367,14 @@ def cause_message(cause: Cause, today: dt.date, row: pd.Series | None = None, se
     return creator_message(creator, one, today, sender)
 
 
-def row_choices(diagnosed: pd.DataFrame) -> dict[int, str]:
-    """Sheet row number → 'creator · post (sheet row N)', for the row picker, in sheet order."""
-    ordered = diagnosed.sort_values("row", kind="stable")
+def row_choices(diagnosed: pd.DataFrame) -> dict[object, str]:
+    """Row key (see `lib.filters.row_keys`) → 'creator · post (sheet row N)', for the row picker, in sheet order."""
+    ordered = diagnosed.sort_values([c for c in ("tab", "row") if c in diagnosed.columns], kind="stable")
     post = ordered["post"].astype("string")
     short = post.str.extract(r"/video/(\d+)", expand=False).radd("video ").fillna(post).fillna("no post")
     creator = ordered["creator"].astype("string").fillna("(no creator)")
-    labels = isolate_all(creator) + " · " + isolate_all(short) + " (sheet row " + ordered["row"].astype(str) + ")"
-    return dict(zip(ordered["row"].astype(int), labels, strict=True))
+    labels = isolate_all(creator) + " · " + isolate_all(short) + " (" + row_places(ordered) + ")"
+    return dict(zip(row_keys(ordered), labels, strict=True))
 
 
 def role_checklist(causes: Sequence[Cause]) -> list[tuple[str, str, str, tuple[str, ...]]]:

@@ -84,3 +84,30 @@ def test_with_issue_keeps_only_rows_having_it(demo):
     ]
     assert with_issue(demo, None).equals(demo)
     assert with_issue(demo.iloc[:0], "code_expired").empty
+
+
+def test_merged_tabs_key_rows_by_tab_and_row_so_repeated_numbers_stay_apart():
+    import datetime as dt
+
+    from lib.diagnose import diagnose
+    from lib.filters import row_by_key, row_keys, row_places
+    from lib.normalize import normalize
+    from lib.troubleshoot import row_choices
+
+    table = [
+        ["tab", "Sheet row", "Creator", "Post URL"],
+        ["Lumen", "2", "amy", "https://www.tiktok.com/@amy/video/1"],
+        ["Stride", "2", "bob", "https://www.tiktok.com/@bob/video/2"],
+    ]
+    frame = diagnose(normalize(table).frame, dt.date(2026, 11, 22))
+    keys = row_keys(frame)
+    assert sorted(keys) == ["Lumen · row 2", "Stride · row 2"]
+    assert set(row_places(frame)) == {"tab Lumen, row 2", "tab Stride, row 2"}
+    assert row_by_key(frame, "Stride · row 2")["creator"] == "@bob"
+    assert row_by_key(frame, "Nowhere · row 9") is None
+    choices = row_choices(frame)
+    assert len(choices) == 2 and choices["Lumen · row 2"].endswith("(tab Lumen, row 2)")
+    single = diagnose(
+        normalize(table[:1] + [r[2:] for r in table[1:]] and [t[2:] for t in table]).frame, dt.date(2026, 11, 22)
+    )
+    assert row_keys(single).tolist() == [2, 3]

@@ -7,7 +7,7 @@ import streamlit as st
 from lib import exports
 from lib.bidi import isolate_all
 from lib.codes import mask_codes
-from lib.filters import search
+from lib.filters import row_by_key, row_keys, row_places, search
 from ui import views
 from ui.state import Context
 
@@ -59,7 +59,7 @@ KEY_REVEAL = "authorizations_reveal_row"
 
 def reveal(ctx: Context, allowed: bool) -> None:
     """Show one whole code, on request, to people allowed to see codes."""
-    with_code = ctx.filtered.loc[ctx.filtered["code"].notna(), ["row", "creator", "code"]]
+    with_code = ctx.filtered.loc[ctx.filtered["code"].notna()]
     if with_code.empty:
         return
     st.subheader("Reveal a code")
@@ -69,9 +69,8 @@ def reveal(ctx: Context, allowed: bool) -> None:
     st.caption("Codes are credentials: reveal one only to paste it into Ads Manager, and only on a screen you trust.")
     labels = dict(
         zip(
-            with_code["row"].astype(int),
-            "row "
-            + with_code["row"].astype(str)
+            row_keys(with_code),
+            row_places(with_code).str.replace("sheet row", "row", regex=False)
             + " · "
             + isolate_all(with_code["creator"].fillna("(no creator)"))
             + " · "
@@ -79,7 +78,7 @@ def reveal(ctx: Context, allowed: bool) -> None:
             strict=True,
         )
     )
-    row = st.selectbox(
+    key = st.selectbox(
         "Authorization",
         list(labels),
         format_func=labels.get,
@@ -87,6 +86,6 @@ def reveal(ctx: Context, allowed: bool) -> None:
         key=KEY_REVEAL,
         placeholder="Pick the row whose code you need",
     )
-    if row is not None and st.button("Reveal this code", icon=":material/visibility:"):
-        code = with_code.loc[with_code["row"] == row, "code"].iloc[0]
+    if key is not None and st.button("Reveal this code", icon=":material/visibility:"):
+        code = row_by_key(with_code, key)["code"]
         st.code(code, language=None)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import troubleshoot as ts
+from lib.filters import row_by_key
 from lib.vocab import HARD_REFRESH_NOTE, SYMPTOMS
 from ui.state import Context
 
@@ -48,7 +49,7 @@ def pick_row(ctx: Context) -> pd.Series | None:
     choices = ts.row_choices(ctx.filtered)
     if st.session_state.get(KEY_ROW) not in (None, *choices):
         st.session_state[KEY_ROW] = None
-    row_number = st.selectbox(
+    key = st.selectbox(
         "Which creator and post is it about? (optional)",
         list(choices),
         key=KEY_ROW,
@@ -56,9 +57,7 @@ def pick_row(ctx: Context) -> pd.Series | None:
         format_func=choices.get,
         placeholder="Any post: don't check the sheet",
     )
-    if row_number is None:
-        return None
-    return ctx.filtered.loc[ctx.filtered["row"] == row_number].iloc[0]
+    return None if key is None else row_by_key(ctx.filtered, key)
 
 
 def judge(symptoms: Sequence[str], row: pd.Series | None) -> Judged:
