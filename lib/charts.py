@@ -90,13 +90,16 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
     """The most urgent `limit` rows that have an end date, with bar start/end and hover text.
 
     The bar starts on the authorized date; failing that, the end minus the duration;
-    failing that, today (what matters is where it ends). Every bar is at least a day long.
+    failing that, today (what matters is where it ends). A code still works on its expiry
+    date, so the bar runs to the end of that day: a code ending today crosses the today
+    line. Every bar is at least a day long.
     """
     dated = diagnosed.loc[diagnosed["expires"].notna()].head(max(0, int(limit)))
-    end = dated["expires"]
+    last_day = dated["expires"]
+    end = last_day + pd.Timedelta(days=1)
     duration = pd.to_timedelta(dated["duration_days"].astype("float64"), unit="D")
-    start = dated["authorized_on"].fillna(end - duration).fillna(pd.Timestamp(today))
-    start = start.where(start <= end - pd.Timedelta(days=1), end - pd.Timedelta(days=1))
+    start = dated["authorized_on"].fillna(last_day - duration).fillna(pd.Timestamp(today))
+    start = start.where(start <= last_day, last_day)
     creator = dated["creator"].astype("string").fillna("(no creator)")
     days = dated["days_left"]
     return pd.DataFrame(
@@ -109,7 +112,7 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
             "campaign_end": dated["campaign_end"],
             "creator": sheet_text(creator, HOVER_CHARS),
             "post": sheet_text(dated["post"].astype("string").fillna("(no post link)"), HOVER_CHARS),
-            "ends": end.dt.strftime("%d %b %Y"),
+            "ends": last_day.dt.strftime("%d %b %Y"),
             "days_left_text": days_left_text(days),
             "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
             "issues": dated["issues"].map(lambda ids: "; ".join(ISSUES[i].label for i in ids) or "No problems"),

@@ -64,7 +64,9 @@ def test_timeline_bars_run_from_authorized_to_expiry_with_plain_hover(demo, toda
     expired = next(t for t in bars(fig) if t["name"] == "Expired")
     row = demo.loc[demo["health"] == "expired"].iloc[0]
     assert expired["base"] == [row["authorized_on"].strftime("%Y-%m-%d")]
-    assert expired["x"] == [(row["expires"] - row["authorized_on"]) / pd.Timedelta(milliseconds=1)]
+    # The bar runs to the end of the last day the code works.
+    bar_end = row["expires"] + pd.Timedelta(days=1)
+    assert expired["x"] == [(bar_end - row["authorized_on"]) / pd.Timedelta(milliseconds=1)]
     creator, post, ends, left, status, issues = expired["customdata"][0]
     assert (creator, post, status) == (row["creator"], row["post"], "Expired")
     assert left == f"{-row['days_left']} days ago" and ends == row["expires"].strftime("%d %b %Y")
@@ -104,8 +106,9 @@ def test_timeline_rows_fall_back_when_start_is_unknown(today):
     rows = charts.timeline_rows(diagnose(normalize(table).frame, today), today).set_index("creator")
     assert rows.loc["@a", "start"] == pd.Timestamp("2026-11-22")
     assert rows.loc["@b", "start"] == pd.Timestamp(today)
-    assert rows.loc["@c", "start"] == pd.Timestamp("2026-10-31")
-    assert (rows["length_ms"] > 0).all()
+    assert rows.loc["@c", "start"] == pd.Timestamp("2026-11-01")  # its last day, drawn whole
+    assert rows.loc["@c", "end"] == pd.Timestamp("2026-11-02")
+    assert (rows["length_ms"] >= 86_400_000).all()
 
 
 def test_sheet_text_is_escaped_in_figures(today):
