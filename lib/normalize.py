@@ -128,8 +128,12 @@ def normalize(table: RawTable) -> Normalized:
     return Normalized(frame=frame, problems=problems, headers=headers)
 
 
-SHEET_ROW = "sheet_row"
-"""A column a merged table may carry (header 'Sheet row') with each row's number in its own tab."""
+SHEET_ROW_HEADER = "__sparkwatch_sheet_row__"
+"""Header of the column a merged table carries with each row's number in its own tab.
+
+Reserved (no team names a column like this), so a sheet's own 'Sheet row' column, or one of
+Sparkwatch's CSV exports uploaded again, is never mistaken for it."""
+SHEET_ROW = header_key(SHEET_ROW_HEADER)
 
 
 def _distinct(values: np.ndarray, clean: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, pd.Series]:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
+from lib.normalize import SHEET_ROW_HEADER
 from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
 from tests.fakes.tracking_sheet import code
 from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, WebhookReceiver, clear_proxies
@@ -230,7 +231,7 @@ def test_unreadable_sources_exit_2_with_one_plain_line(tmp_path, name, content, 
 
 def test_text_output_counts_one_in_the_singular_and_names_the_tab_of_a_merged_sheet(tmp_path):
     sheet = tmp_path / "one.csv"
-    sheet.write_text("tab,Creator,Expires,Sheet row\nLumen,@amy,soon,7\n", encoding="utf-8")
+    sheet.write_text(f"tab,Creator,Expires,{SHEET_ROW_HEADER}\nLumen,@amy,soon,7\n", encoding="utf-8")
     status, out, err = run("check", str(sheet), "--today", TODAY, "--warn-days", "1")
     assert (status, err) == (EXIT_OK, "")
     lines = out.splitlines()

@@ -11,7 +11,7 @@ import pytest
 from lib import exports
 from lib.demo import demo_table
 from lib.diagnose import diagnose, needs_action
-from lib.normalize import normalize
+from lib.normalize import SHEET_ROW_HEADER, normalize
 from lib.vocab import HEALTH, ISSUES
 
 CODE = "#" + "A1b2C3d4E5f6G7h8" * 3 + "="
@@ -145,7 +145,11 @@ def test_fix_list_names_sheet_row_column_value_and_problem(demo):
 
 def test_fix_list_of_a_merged_sheet_says_which_tab_each_row_is_in():
     # Row numbers repeat across tabs: without the tab, 'row 2' could be in any of them.
-    table = [["tab", "Creator", "Expires", "Sheet row"], ["Lumen", "a", "soon", "2"], ["Stride", "b", "later", "2"]]
+    table = [
+        ["tab", "Creator", "Expires", SHEET_ROW_HEADER],
+        ["Lumen", "a", "soon", "2"],
+        ["Stride", "b", "later", "2"],
+    ]
     fixes = exports.fix_list(normalize(table).problems)
     assert list(fixes.columns) == ["Tab", "Sheet row", "Column", "Value", "What is wrong"]
     assert fixes[["Tab", "Sheet row", "Value"]].values.tolist() == [["Lumen", 2, "soon"], ["Stride", 2, "later"]]

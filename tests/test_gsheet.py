@@ -13,7 +13,7 @@ import pytest
 
 from lib.demo import demo_table
 from lib.errors import SourceError
-from lib.normalize import normalize
+from lib.normalize import SHEET_ROW_HEADER, normalize
 from lib.sources import gsheet, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets, service_account_info
@@ -140,7 +140,7 @@ def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_batch_request
     table = read(fake, info, all_tabs=True)
 
     assert table == [
-        ["tab", "Creator", "Spark code", "Expires", "Sheet row"],
+        ["tab", "Creator", "Spark code", "Expires", SHEET_ROW_HEADER],
         ["Lumen", "@nia", "", "2026-12-01", "3"],
         ["Stride", "@raf", "", "2026-12-24", "2"],
     ]
@@ -442,7 +442,7 @@ def test_merge_keeps_every_column_of_the_first_tab_even_repeated_or_unnamed_ones
         ]
     )
     assert merged == [
-        ["tab", "Creator", "TikTok handle", "", "Notes", "Sheet row"],
+        ["tab", "Creator", "TikTok handle", "", "Notes", SHEET_ROW_HEADER],
         ["A", "@a", "@dup", "x", "n", "2"],
         ["B", "@b", "", "", "m", "2"],
     ]

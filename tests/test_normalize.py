@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from lib.errors import SourceError
-from lib.normalize import header_key, normalize
+from lib.normalize import SHEET_ROW, SHEET_ROW_HEADER, header_key, normalize
 from lib.vocab import COLUMN_ALIASES
 
 CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
@@ -276,16 +276,23 @@ def test_types_are_fixed_whatever_the_sheet():
 def test_merged_tabs_keep_each_tabs_own_row_numbers_and_name_the_tab():
     norm = normalize(
         [
-            ["tab", "Sheet row", "Creator", "Expires"],
+            ["tab", SHEET_ROW_HEADER, "Creator", "Expires"],
             ["Lumen", "2", "amy", "2026-12-01"],
             ["Lumen", "3", "bob", "soon"],
             ["Stride", "2", "cat", "never"],
         ]
     )
     assert norm.frame["row"].tolist() == [2, 3, 2]
-    assert "sheet_row" not in norm.frame.columns
+    assert SHEET_ROW not in norm.frame.columns
     assert norm.frame["tab"].tolist() == ["Lumen", "Lumen", "Stride"]
     assert norm.problems[["tab", "row", "column", "value"]].values.tolist() == [
         ["Lumen", 3, "Expires", "soon"],
         ["Stride", 2, "Expires", "never"],
     ]
+
+
+def test_a_sheets_own_sheet_row_column_is_just_a_column():
+    """Only Sparkwatch's reserved column renumbers rows; a team's 'Sheet row' (or our own CSV export) does not."""
+    norm = normalize([["Creator", "Sheet row"], ["amy", "1"], ["bob", "40"]])
+    assert norm.frame["row"].tolist() == [2, 3]
+    assert norm.frame["sheet_row"].tolist() == ["1", "40"]

@@ -43,7 +43,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
 from lib.errors import SourceError
-from lib.normalize import RawTable, canonical_column, find_header_row, header_key
+from lib.normalize import SHEET_ROW_HEADER, RawTable, canonical_column, find_header_row, header_key
 from lib.sources import ALL_TABS  # `--tab '*'` on the command line: every tab, merged
 from lib.sources.files import _cell_text
 
@@ -54,8 +54,6 @@ ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
 """Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 TAB_COLUMN = "tab"
-SHEET_ROW_HEADER = "Sheet row"
-"""Merged tabs carry each row's number in its own tab under this header (see `lib.normalize.SHEET_ROW`)."""
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds to wait for Google to answer one request (token or values) before giving up."""
@@ -372,7 +370,7 @@ def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
     The header comes from the first tab that has a creator column; other tabs' columns are
     matched to it by meaning (the same aliases the normaliser uses), so column order and
     spelling may differ between tabs. Tabs without a creator column (notes, lookups) are
-    left out, and blank rows are dropped. A trailing 'Sheet row' column keeps each row's
+    left out, and blank rows are dropped. A trailing SHEET_ROW_HEADER column keeps each row's
     number in its own tab, so the problems list points at the row people will look for.
     """
     merged: RawTable = []
@@ -387,7 +385,7 @@ def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
         if not merged:
             merged.append([TAB_COLUMN, *header, SHEET_ROW_HEADER])
             slots = {column: position for position, column in enumerate(ids)}
-        source_of = [-1] * (len(merged[0]) - 2)  # the first tab's columns, between 'tab' and 'Sheet row'
+        source_of = [-1] * (len(merged[0]) - 2)  # the first tab's columns, between 'tab' and the row numbers
         for position, column in enumerate(ids):
             if column in slots:
                 source_of[slots[column]] = position
