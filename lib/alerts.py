@@ -24,7 +24,7 @@ import pandas as pd
 from lib.codes import redact_codes
 from lib.diagnose import health_counts
 from lib.report import records
-from lib.vocab import HEALTH, ISSUES, issue_labels, role_labels
+from lib.vocab import HEALTH, ISSUES, issue_labels, plural, role_labels
 
 ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
 """The states worth waking a channel for: each means an ad stops, or is about to."""
@@ -42,10 +42,10 @@ class WebhookError(Exception):
 def days_phrase(days: int) -> str:
     """'ended 3 days ago', 'ends today', '1 day left' — how a date reads in a list."""
     if days < 0:
-        return f"ended {-days} day{'s' if days != -1 else ''} ago"
+        return f"ended {plural(-days, 'day')} ago"
     if days == 0:
         return "ends today"
-    return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{plural(days, 'day')} left"
 
 
 def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
@@ -96,7 +96,7 @@ def alert_text(
     noun = "authorization needs" if len(rows) == 1 else "authorizations need"
     lines = [
         f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
-        f"{source} · {today.isoformat()} · warning window {warn_days} day{'s' if warn_days != 1 else ''}",
+        f"{source} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
         "",
         *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
     ]

@@ -57,7 +57,7 @@ from lib.normalize import normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
 from lib.sources import read_table
-from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE = 0, 1, 2
 EXIT_ATTENTION = EXIT_FAIL_ON
@@ -173,8 +173,8 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
     """A short readable summary and the rows that need action; codes never appear."""
     counts = health_counts(diagnosed)
     lines = [
-        f"Sparkwatch · {source} · {_count(len(diagnosed), 'authorization')} · {today.isoformat()}"
-        f" · warning window {_count(warn_days, 'day')}",
+        f"Sparkwatch · {source} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
+        f" · warning window {plural(warn_days, 'day')}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
     action = needs_action(diagnosed)
@@ -191,11 +191,6 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
             lines.append(f"  row {p.row:>5}  {tab}{p.column}{value}: {p.problem}")
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
     return redact_codes("\n".join(lines) + "\n")
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 day', '7 days': the summary line is read by people."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:

@@ -19,7 +19,7 @@ from icalendar import Alarm, Calendar, Event
 
 from lib.codes import mask_codes
 from lib.messages import recommended_duration
-from lib.vocab import DEFAULT_WARN_DAYS, ISSUES, issue_labels, role_labels
+from lib.vocab import DEFAULT_WARN_DAYS, ISSUES, issue_labels, plural, role_labels
 
 DEFAULT_DAYS = 30
 """How far ahead the calendar looks by default: a month of expiries."""
@@ -151,7 +151,7 @@ def _event(rec, today: dt.date, remind_days: int, stamp: dt.datetime, sequence: 
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", dt.timedelta(days=-remind_days) + REMIND_AT)
-    when = "today" if remind_days == 0 else f"in {remind_days} day{'s' if remind_days != 1 else ''}"
+    when = "today" if remind_days == 0 else f"in {plural(remind_days, 'day')}"
     creator, campaign = _who(rec)
     alarm.add("description", f"The Spark Ads code of {creator} ({campaign}) ends {when}: ask for a new code now.")
     event.add_component(alarm)

@@ -12,6 +12,7 @@ from app_helpers import AUTHORIZATIONS, OVERVIEW, TROUBLESHOOTER, assert_clean, 
 from streamlit.testing.v1.util import patch_config_options
 
 from lib import demo
+from lib.vocab import plural
 from ui import views
 
 ACT = "pages/act.py"
@@ -95,9 +96,9 @@ def test_counts_of_one_read_in_the_singular(monkeypatch):
 
 
 def test_plural_words():
-    assert views.plural(1, "row") == "1 row"
-    assert views.plural(0, "row") == "0 rows"
-    assert views.plural(2, "authorization") == "2 authorizations"
+    assert plural(1, "row") == "1 row"
+    assert plural(0, "row") == "0 rows"
+    assert plural(2, "authorization") == "2 authorizations"
 
 
 def test_an_upload_of_one_row_reads_in_the_singular():

@@ -17,10 +17,9 @@ from lib import batches as batching
 from lib import reminders
 from lib.bidi import isolate
 from lib.messages import creator_messages
-from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
+from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES, plural
 from ui.access import may_reveal_codes
 from ui.state import Context
-from ui.views import plural as _n
 
 KEY_DAYS = "act_calendar_days"
 KEY_REMIND = "act_calendar_remind_days"
@@ -77,9 +76,9 @@ def calendar(ctx: Context) -> None:
     )
     count = len(reminders.due(ctx.filtered, days))
     if count:
-        st.text(f"{_n(count, 'authorization')} of the rows shown end in the next {_n(days, 'day')}.")
+        st.text(f"{plural(count, 'authorization')} of the rows shown end in the next {plural(days, 'day')}.")
     else:
-        st.info(f"None of the rows shown ends in the next {_n(days, 'day')}, so there is nothing to remind.")
+        st.info(f"None of the rows shown ends in the next {plural(days, 'day')}, so there is nothing to remind.")
     st.download_button(
         "Download calendar file (.ics)",
         # Stamped with the read time, so the file only changes when the sheet or the choices do.
@@ -123,7 +122,7 @@ def messages(ctx: Context) -> None:
     # Several messages scroll in a box of their own, so the batches below stay in reach.
     box = st.container(height=MESSAGES_HEIGHT if len(shown) > 2 else "content", key="act_messages_list")
     for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
-        box.text(f"{isolate(rec.creator) or NO_CREATOR} · {_n(rec.posts, 'post')}")
+        box.text(f"{isolate(rec.creator) or NO_CREATOR} · {plural(rec.posts, 'post')}")
         box.code(rec.message, language=None, wrap_lines=True)
 
 
@@ -152,7 +151,7 @@ def batch_heading(rec: Any) -> str:
     rows = ", ".join(str(r) for r in rec.rows)
     part = f" · batch {rec.batch} of {rec.batches}" if rec.batches > 1 else ""
     where = "sheet row" if len(rec.rows) == 1 else "sheet rows"
-    return f"{isolate(rec.ad_account)}{part} · {_n(rec.size, 'code')} ({where} {rows}) from {rec.creators}"
+    return f"{isolate(rec.ad_account)}{part} · {plural(rec.size, 'code')} ({where} {rows}) from {rec.creators}"
 
 
 __all__ = ["ads_manager_batches", "calendar", "messages"]

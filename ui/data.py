@@ -14,8 +14,8 @@ import streamlit as st
 from lib import settings
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
+from lib.vocab import plural
 from ui import app_settings, source
-from ui.views import plural
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
@@ -75,7 +75,7 @@ def configured(config: SourceConfig) -> None:
     if config.kind == "google_sheet":
         st.text(f"Tab: {_tab_words(config.tab)}")
     minutes = config.cache_ttl / 60
-    st.text(f"A read is reused for {minutes:g} minute{'s' if minutes != 1 else ''}; Refresh reads again at once.")
+    st.text(f"A read is reused for {minutes:g} minute{'' if minutes == 1 else 's'}; Refresh reads again at once.")
     if config.problem:
         st.error("The data settings need fixing:", icon=":material/settings:")
         st.text(config.problem)
@@ -126,7 +126,7 @@ def connection_test() -> None:
     if result is None:
         return
     if result.ok:
-        st.success(f"Connected: {result.rows} row{'s' if result.rows != 1 else ''} found.", icon=":material/check:")
+        st.success(f"Connected: {plural(result.rows, 'row')} found.", icon=":material/check:")
     else:
         st.error("The connection test failed:", icon=":material/error:")
         st.text(result.message)

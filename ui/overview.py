@@ -12,7 +12,7 @@ from lib import charts
 from lib.diagnose import needs_action
 from lib.exports import action_list
 from lib.filters import with_issue
-from lib.vocab import ISSUES
+from lib.vocab import ISSUES, plural
 from ui import views
 from ui.state import Context
 
@@ -41,9 +41,7 @@ def timeline(ctx: Context) -> None:
         help="Show more rows to see further down the list.",
     )
     if dated:
-        note = (
-            f"Showing the {min(limit, dated)} most urgent of {views.plural(dated, 'authorization')} with an end date."
-        )
+        note = f"Showing the {min(limit, dated)} most urgent of {plural(dated, 'authorization')} with an end date."
     else:
         note = "No authorization shown has an end date to draw."
     if undated:
@@ -100,5 +98,5 @@ def needs_action_now(ctx: Context) -> None:
     if rows.empty:
         st.success("Nothing needs action." if ctx.filters.is_empty() else "Nothing needs action with these filters.")
         return
-    st.caption(f"{views.plural(len(rows), 'authorization')}, most urgent first.")
+    st.caption(f"{plural(len(rows), 'authorization')}, most urgent first.")
     views.show_table(action_list(rows), key="overview_actions")

@@ -20,11 +20,6 @@ NOTHING_MATCHES = (
 )
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 row', '2 rows': counts on screen read as plain English."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def empty_note(shown: int, total: int) -> None:
     """Why a page has nothing to show: an empty sheet, or filters that leave no row (else nothing)."""
     if total == 0:
