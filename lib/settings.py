@@ -202,9 +202,9 @@ def read_source(
         raise SourceError(config.problem, kind="settings")
     if config.kind == "google_sheet":
         if reader is None:
-            from lib.sources.gsheet import SheetReader, make_client
+            from lib.sources.gsheet import sheet_reader
 
-            sheets = SheetReader(make_client(config.account_info(), timeout=config.timeout))
+            sheets = sheet_reader(config.account_info(), timeout=config.timeout)
         else:
             sheets = reader(config)
         return sheets.read(config.key, config.tab)

@@ -33,6 +33,7 @@ from lib import settings
 from lib.errors import SourceError
 from lib.normalize import Normalized, normalize
 from lib.settings import SourceConfig
+from lib.sources import SHEETS_ENDPOINT_ENV
 from lib.sources.files import read_bytes
 from ui import app_settings
 
@@ -43,8 +44,6 @@ DEMO_LABEL = "Demo sheet — sample data, not your team's"
 FAILURE_RETRY_SECONDS = 60
 """A failed read is tried again after this long at most (or on Refresh), not on every click."""
 MAX_GOOD_READS = 16
-ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
-"""Test-only: the Sheets API root (see lib.sources.gsheet); part of the client's cache key."""
 
 KEY_OUTCOME = "_source_outcome"
 KEY_UPLOAD = "_upload"
@@ -125,9 +124,9 @@ def _now() -> dt.datetime:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _reader(email: str, fingerprint: str, endpoint: str, timeout: float, _info: Mapping[str, Any]) -> SheetReader:
     """One Google client per key (and API root and timeout), kept for the life of the server."""
-    from lib.sources.gsheet import SheetReader, make_client
+    from lib.sources.gsheet import sheet_reader
 
-    return SheetReader(make_client(_info, timeout=timeout, endpoint=endpoint or None))
+    return sheet_reader(_info, timeout=timeout, endpoint=endpoint or None)
 
 
 def reader_for(config: SourceConfig) -> SheetReader:
@@ -135,7 +134,8 @@ def reader_for(config: SourceConfig) -> SheetReader:
     info = config.account_info()
     email = str(info.get("client_email") or "") if isinstance(info, Mapping) else ""
     fingerprint = settings.account_fingerprint(info)
-    return _reader(email, fingerprint, os.environ.get(ENDPOINT_ENV, ""), config.timeout, _info=info)
+    endpoint = os.environ.get(SHEETS_ENDPOINT_ENV, "")  # part of the cache key: tests point it at a fake
+    return _reader(email, fingerprint, endpoint, config.timeout, _info=info)
 
 
 @st.cache_data(show_spinner="Reading the sheet…", max_entries=16)

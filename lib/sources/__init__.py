@@ -15,6 +15,8 @@ from lib.normalize import RawTable
 
 DEMO = "demo"
 ALL_TABS = "*"
+SHEETS_ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
+"""Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
 """As a tab name: read every tab of a Google Sheet, merged with a `tab` column."""
 _PUBLISHED_RE = re.compile(r"^https?://.*(/pub\?|/pub$|/pubhtml|output=csv|format=csv|/export\?)", re.I)
 _SHEET_URL_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")

@@ -44,14 +44,13 @@ from gspread.utils import absolute_range_name
 
 from lib.errors import SourceError
 from lib.normalize import SHEET_ROW_HEADER, RawTable, canonical_column, find_header_row, header_key
-from lib.sources import ALL_TABS  # `--tab '*'` on the command line: every tab, merged
+from lib.sources import ALL_TABS, SHEETS_ENDPOINT_ENV  # ALL_TABS: `--tab '*'`, every tab merged
 from lib.sources.files import _cell_text
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_API_ROOT = "https://sheets.googleapis.com"
-ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
-"""Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
+ENDPOINT_ENV = SHEETS_ENDPOINT_ENV
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 TAB_COLUMN = "tab"
 
@@ -320,6 +319,13 @@ def read_first_tab(client: gspread.Client, key: str, known: str | None = None) -
             raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
         response = http.values_get(key, absolute_range_name(titles[0]), params=dict(_VALUE_PARAMS))
         return _table(response), titles[0], title
+
+
+def sheet_reader(
+    info: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None
+) -> SheetReader:
+    """A new `SheetReader` for a service account's key (the app caches it; the CLI uses it once)."""
+    return SheetReader(make_client(info, timeout=timeout, endpoint=endpoint))
 
 
 class SheetReader:
