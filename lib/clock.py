@@ -24,8 +24,11 @@ def team_timezone(name: str | None = None) -> dt.tzinfo | None:
         raise ValueError(f"Unknown time zone '{name}': use a name like Europe/Berlin.") from None
 
 
+def today_in(tz: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in a time zone (None: the machine's)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(tz).date()
+
+
 def team_today(tz_name: str | None = None, now: dt.datetime | None = None) -> dt.date:
     """Today's date where the team works."""
-    tz = team_timezone(tz_name)
-    now = now or dt.datetime.now(dt.UTC)
-    return now.astimezone(tz).date()
+    return today_in(team_timezone(tz_name), now)

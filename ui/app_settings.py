@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.clock import team_timezone, team_today
+from lib.clock import team_timezone, team_today, today_in
 
 BROKEN_SETTINGS = (
     "The app's settings file (.streamlit/secrets.toml) could not be read: it is not valid TOML. "
@@ -55,7 +55,7 @@ def zone() -> dt.tzinfo | None:
 
 def today() -> dt.date:
     """Today where the team works, the same on every page (a code ending today is 'expiring' everywhere)."""
-    return dt.datetime.now(dt.UTC).astimezone(zone()).date()
+    return today_in(zone())
 
 
 def zone_problem() -> str | None:
