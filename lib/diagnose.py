@@ -46,7 +46,9 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
     blocked = flags[list(BLOCKING_ISSUES)].any(axis=1).to_numpy()
     pending = flags["missing_code"].to_numpy()
     expiring = flags["expiring_soon"].to_numpy()
-    unknown = uses_code & expires.isna().to_numpy()
+    # A code the team recorded as unlimited has no end date to know.
+    no_end = out["no_end"].to_numpy(dtype=bool) if "no_end" in out else np.zeros(len(out), dtype=bool)
+    unknown = uses_code & expires.isna().to_numpy() & ~no_end
     health = np.select(
         [revoked, expired, blocked, pending, expiring, unknown],
         HEALTH_ORDER[:-1],
@@ -77,7 +79,7 @@ def issue_flags(frame: pd.DataFrame, today: pd.Timestamp, warn_days: int) -> pd.
         "expiring_soon": days_left.between(0, warn_days),
         "expires_before_campaign_end": expires < frame["campaign_end"],
         "missing_code": uses_code & ~has_code,
-        "invalid_code_format": has_code & ~looks_like_code(code),
+        "invalid_code_format": (has_code & ~looks_like_code(code)) | status.eq("rejected"),
         "duplicate_code": duplicate,
         "region_mismatch": regions_known & frame["creator_region"].ne(frame["ad_account_region"]),
         "post_not_public": frame["post_visibility"].notna() & frame["post_visibility"].ne("public"),

@@ -60,9 +60,24 @@ _SHEETS_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MIN, _SERIAL_MAX = 21916, 73415
 _YEAR_MIN, _YEAR_MAX = 1990, 2100
 
-_DURATION_RE = (
-    r"^(?P<n>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>d|days?|w|wks?|weeks?|m|mos?|mths?|months?|y|yrs?|years?)?\.?$"
+# Durations: a number, then a unit in any of the languages teams write in (English, Spanish,
+# French, German, Portuguese, Indonesian). The unit's first letter after folding decides.
+_DURATION_UNITS = {
+    "d": r"d|days?|dias?|días?|jours?|j|tage?n?|t|hari",
+    "w": r"w|wks?|weeks?|semanas?|semaines?|wochen?|minggu",
+    "m": r"m|mos?|mths?|months?|mes|meses|mois|monate?|bulan",
+    "y": r"y|yrs?|years?|años?|anos?|ans?|jahre?|tahun",
+}
+_NUMBER = r"(?P<n>\d+(?:\.\d+)?)"
+_UNIT = "(?:" + "|".join(f"(?P<{letter}>{words})" for letter, words in _DURATION_UNITS.items()) + ")"
+# A bare number ('30', '60.0'), or a number with a unit anywhere in the text ('Organic (30 days)').
+_BARE_DURATION_RE = rf"^{_NUMBER}$"
+_DURATION_RE = rf"(?<![\w.]){_NUMBER}\s*[-_ ]?\s*{_UNIT}(?![^\W\d_])"
+_THOUSANDS_RE = r"(?<=\d),(?=\d{3}(?!\d))"
+_UNLIMITED_RE = (
+    r"^(unlimited|lifetime|life time|forever|perpetual|permanent|indefinite|no end|no end date|no expiry|"
+    r"never expires|ilimitado|ilimitada|illimité|illimitée|unbegrenzt|unbefristet|vitalício|selamanya|"
+    r"tanpa batas|seumur hidup)$"
 )
 _VIDEO_ID_RE = r"/video/(\d+)"
 
@@ -283,7 +298,10 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
     # Dates and durations.
     for name in DATE_COLUMNS:
         out[name] = parsed(name, _dates).astype("datetime64[s]")
-    out["duration_days"] = parsed("duration_days", _durations).astype("Int64")
+    durations = cells.parsed("duration_days", _durations)
+    report("duration_days", durations["problem"])
+    out["duration_days"] = durations["value"].astype("Int64")
+    out["no_end"] = durations["no_end"].astype(bool)
 
     # The checks' inputs.
     for name in REGION_COLUMNS:
@@ -394,15 +412,27 @@ def _dates(text: pd.Series) -> pd.DataFrame:
 
 
 def _durations(text: pd.Series) -> pd.DataFrame:
-    """'30', '30 days', '2 weeks', '12 months', '1 year' → whole days."""
-    parts = text.astype("string").str.lower().str.strip().str.extract(_DURATION_RE)
-    n = pd.to_numeric(parts["n"], errors="coerce")
-    unit = parts["unit"].fillna("d").str[0]
+    """'30', '30 days', '60-day', '1 year (365 days)', '30 días', '1,095' → whole days.
+
+    'unlimited' (and its synonyms) is read as "no end date" (`no_end`), never as a number.
+    A number among other words counts only with a unit beside it, so 'post 2 of 3' stays a
+    problem instead of quietly becoming two days.
+    """
+    folded = text.astype("string").str.lower().str.strip().str.replace(_THOUSANDS_RE, "", regex=True)
+    bare = folded.str.extract(_BARE_DURATION_RE)["n"]
+    parts = folded.str.extract(_DURATION_RE)
+    n = pd.to_numeric(bare.fillna(parts["n"]), errors="coerce").astype("float64")
+    unit = pd.Series("d", index=text.index, dtype=object)
+    for letter in _DURATION_UNITS:
+        unit = unit.mask(parts[letter].notna() & bare.isna(), letter)
     months = unit == "m"
     per_unit = unit.map({"d": 1, "w": 7, "y": 365}).astype("float64")
     days = n * per_unit
     whole_years = months & (n % 12 == 0)
     days = days.where(~months, np.where(whole_years, n / 12 * 365, n * 30)).round()
-    bad_text = (text != "") & days.isna()
+    unlimited = folded.str.replace(r"[_\-\s]+", " ", regex=True).str.fullmatch(_UNLIMITED_RE).fillna(False)
+    bad_text = (text != "") & days.isna() & ~unlimited
     bad_size = days.notna() & ~days.between(1, 3650)
-    return _result(days.where(~bad_size), [(bad_text, _BAD_DURATION), (bad_size, _BIG_DURATION)])
+    out = _result(days.where(~bad_size), [(bad_text, _BAD_DURATION), (bad_size, _BIG_DURATION)])
+    out["no_end"] = unlimited.astype(bool)
+    return out

@@ -177,8 +177,8 @@ ISSUES: dict[str, Issue] = {
             "invalid_code_format",
             "Code looks damaged",
             "The code in the sheet does not look like a TikTok code (it should start with # "
-            "followed by a long run of letters and digits); it was probably cut short or "
-            "changed while copying.",
+            "followed by a long run of letters and digits), or the sheet says Ads Manager turned "
+            "it down; it was probably cut short or changed while copying.",
             ("creator",),
             (
                 "Ask the creator to copy the code again from the post's Ad settings and send it as plain text.",
@@ -406,21 +406,45 @@ DATE_COLUMNS: tuple[str, ...] = ("authorized_on", "expires_on", "campaign_start"
 
 # Values the team may type, mapped to the one word the product uses.
 STATUS_VALUES: dict[str, str] = {
+    # The code is applied and the ad can run.
     "active": "active",
     "live": "active",
     "applied": "active",
     "running": "active",
-    "received": "pending",
-    "not applied": "pending",
     "ok": "active",
+    "authorized": "active",  # TikTok's ad_auth_status AUTHORIZED
+    "authorised": "active",
+    "bound": "active",  # bound to the ad account
+    "used": "active",
+    "in use": "active",  # TikTok's IN_USE
+    "paid": "active",  # paid usage running
+    # The code exists (or is on its way) but is not applied yet.
     "pending": "pending",
+    "received": "pending",
+    "code received": "pending",
+    "spark code received": "pending",
+    "not applied": "pending",
+    "not used": "pending",  # TikTok's NOT_USED
     "requested": "pending",
     "waiting": "pending",
+    "identified": "pending",
+    "ready": "pending",
+    "posted": "pending",
+    # The creator took it back.
     "revoked": "revoked",
-    "deleted": "revoked",
+    "deleted": "revoked",  # TikTok's DELETED
     "withdrawn": "revoked",
-    "expired": "expired",
+    # It ran out.
+    "expired": "expired",  # TikTok's EXPIRED
+    # Ads Manager turned the code down.
+    "rejected": "rejected",
+    "failed": "rejected",
+    "invalid": "rejected",
+    "error": "rejected",
 }
+"""Status words teams and TikTok write, folded (lower case, `_`/`-` as spaces), to the product's word.
+
+`rejected` is not a health state of its own: the diagnosis reads it as a damaged code."""
 VISIBILITY_VALUES: dict[str, str] = {
     "public": "public",
     "everyone": "public",

@@ -149,3 +149,14 @@ def test_diagnose_does_not_change_its_input():
     before = frame.copy()
     diagnose(frame, TODAY)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_code_recorded_as_unlimited_is_not_expiry_unknown():
+    row = one({"Expires": "", "Duration": "unlimited"})
+    assert row["health"] == "ok"
+
+
+def test_a_code_ads_manager_rejected_is_a_damaged_code():
+    row = one({"Status": "INVALID"})
+    assert row["issues"] == ("invalid_code_format",)
+    assert row["health"] == "blocked"

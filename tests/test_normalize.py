@@ -171,7 +171,7 @@ def test_duration_forms(text, days):
     assert norm.problems.empty
 
 
-@pytest.mark.parametrize("text", ["thirty", "0", "-5", "forever"])
+@pytest.mark.parametrize("text", ["thirty", "0", "-5", "soon"])
 def test_bad_durations_become_problems(text):
     norm = one_row(["Creator", "Duration"], ["amy", text])
     assert pd.isna(norm.frame.loc[0, "duration_days"])
@@ -296,3 +296,77 @@ def test_a_sheets_own_sheet_row_column_is_just_a_column():
     norm = normalize([["Creator", "Sheet row"], ["amy", "1"], ["bob", "40"]])
     assert norm.frame["row"].tolist() == [2, 3]
     assert norm.frame["sheet_row"].tolist() == ["1", "40"]
+
+
+# --- words real teams and TikTok use (issue 10) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # TikTok's own ad_auth_status values, as an API export writes them.
+        ("AUTHORIZED", "active"),
+        ("authorized", "active"),
+        ("EXPIRED", "expired"),
+        # /business/post/authorize/status/ answers.
+        ("IN_USE", "active"),
+        ("NOT_USED", "pending"),
+        ("DELETED", "revoked"),
+        # Words seen in agency trackers and KOL lists.
+        ("bound", "active"),
+        ("used", "active"),
+        ("in use", "active"),
+        ("paid", "active"),
+        ("Spark Code Received", "pending"),
+        ("Identified", "pending"),
+        ("READY", "pending"),
+        ("posted", "pending"),
+        ("failed", "rejected"),
+        ("INVALID", "rejected"),
+        ("Rejected", "rejected"),
+    ],
+)
+def test_status_words_teams_and_tiktok_use(text, status):
+    norm = one_row(["Creator", "Status"], ["amy", text])
+    assert norm.frame.loc[0, "status"] == status
+    assert norm.problems.empty
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("60-day", 60),
+        ("30_days", 30),
+        ("1 year (365 days)", 365),
+        ("30 days paid usage", 30),
+        ("Organic (30 days)", 30),
+        ("1,095", 1095),
+        ("30 días", 30),
+        ("30 dias", 30),
+        ("30 jours", 30),
+        ("30 Tage", 30),
+        ("30 hari", 30),
+        ("1 año", 365),
+        ("2 semanas", 14),
+        ("6 bulan", 180),
+    ],
+)
+def test_duration_words_teams_use(text, days):
+    norm = one_row(["Creator", "Duration (days)"], ["amy", text])
+    assert norm.frame.loc[0, "duration_days"] == days
+    assert norm.problems.empty
+
+
+@pytest.mark.parametrize("text", ["unlimited", "Lifetime", "forever", "no expiry", "ilimitado", "unbegrenzt"])
+def test_unlimited_durations_mean_no_end_date(text):
+    norm = one_row(["Creator", "Duration"], ["amy", text])
+    row = norm.frame.loc[0]
+    assert pd.isna(row["duration_days"])
+    assert bool(row["no_end"]) is True
+    assert norm.problems.empty
+
+
+def test_a_number_inside_other_words_is_not_a_duration():
+    norm = one_row(["Creator", "Duration"], ["amy", "post 2 of 3"])
+    assert pd.isna(norm.frame.loc[0, "duration_days"])
+    assert norm.problems["column"].tolist() == ["Duration"]
