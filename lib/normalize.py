@@ -26,6 +26,7 @@ from lib.vocab import (
     IDENTITY_VALUES,
     STATUS_VALUES,
     VISIBILITY_VALUES,
+    plural,
 )
 
 RawTable = list[list[str]]
@@ -256,25 +257,38 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
     problems: list[pd.DataFrame] = []
     column = cells.text
 
-    def report(name: str, message: pd.Series) -> None:
-        """Add a problem for every row whose `message` is set, quoting the cell as written."""
+    def report(name: str, message: pd.Series, *, once_per_value: bool = False) -> None:
+        """Add a problem for every row whose `message` is set, quoting the cell as written.
+
+        With `once_per_value`, a word the product does not know ('paused' on 300 rows) is one
+        problem at its first row that names the other rows, instead of 300 lines saying the same.
+        """
         bad = message.notna().to_numpy()
-        if bad.any():
-            found = {
+        if not bad.any():
+            return
+        found = pd.DataFrame(
+            {
                 "__pos": np.flatnonzero(bad),
                 "row": rows.to_numpy()[bad],
                 "column": headers.get(name, name),
                 "value": column(name).to_numpy(dtype=object)[bad],
                 "problem": message.to_numpy(dtype=object)[bad],
             }
-            if "tab" in cells:
-                found["tab"] = column("tab").to_numpy(dtype=object)[bad]
-            problems.append(pd.DataFrame(found))
+        )
+        if "tab" in cells:
+            found["tab"] = column("tab").to_numpy(dtype=object)[bad]
+        if once_per_value:
+            found = _once_per_value(found)
+        problems.append(found)
 
-    def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
+    def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame], *, once_per_value: bool = False) -> pd.Series:
         result = cells.parsed(name, parse)
-        report(name, result["problem"])
+        report(name, result["problem"], once_per_value=once_per_value)
         return result["value"]
+
+    def word(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
+        """A column of words from a fixed vocabulary: an unknown word is reported once."""
+        return parsed(name, parse, once_per_value=True)
 
     out = pd.DataFrame({"row": rows})
 
@@ -292,8 +306,8 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
 
     # The code, its access method and what the team recorded.
     out["code"] = _blank_to_na(column("code"))
-    out["access_method"] = parsed("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
-    out["status"] = parsed("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
+    out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
+    out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
 
     # Dates and durations.
     for name in DATE_COLUMNS:
@@ -306,9 +320,9 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
     # The checks' inputs.
     for name in REGION_COLUMNS:
         out[name] = _blank_to_na(column(name)).str.upper()
-    out["post_visibility"] = parsed("post_visibility", _vocabulary(VISIBILITY_VALUES, _BAD_VISIBILITY))
-    out["identity"] = parsed("identity", _vocabulary(IDENTITY_VALUES, _BAD_IDENTITY))
-    out["ad_delivery_permission"] = parsed("ad_delivery_permission", _booleans).astype("boolean")
+    out["post_visibility"] = word("post_visibility", _vocabulary(VISIBILITY_VALUES, _BAD_VISIBILITY))
+    out["identity"] = word("identity", _vocabulary(IDENTITY_VALUES, _BAD_IDENTITY))
+    out["ad_delivery_permission"] = word("ad_delivery_permission", _booleans).astype("boolean")
     for name in TEXT_COLUMNS:
         out[name] = _blank_to_na(column(name))
 
@@ -339,6 +353,25 @@ _BAD_DATE = "Not a date we can read: write it like 2026-11-22."
 _OLD_DATE = f"The year is outside {_YEAR_MIN}–{_YEAR_MAX}: check the date."
 _BAD_DURATION = "Not a duration we can read: write a number of days, like 30."
 _BIG_DURATION = "The duration must be between 1 and 3650 days."
+
+
+def _once_per_value(found: pd.DataFrame) -> pd.DataFrame:
+    """One problem per distinct value (per tab), at its first row, naming the rows it also appears on."""
+    keys = ["tab", "value"] if "tab" in found else ["value"]
+    groups = found.groupby(keys, sort=False, dropna=False)["row"]
+    also = groups.transform(lambda r: _also_rows(r.iloc[1:].tolist()))
+    first = ~found.duplicated(keys)
+    out = found.loc[first].copy()
+    out["problem"] = out["problem"] + also.loc[first]
+    return out
+
+
+def _also_rows(rows: list[int], shown: int = 5) -> str:
+    if not rows:
+        return ""
+    listed = ", ".join(str(r) for r in rows[:shown])
+    more = f" and {plural(len(rows) - shown, 'more row')}" if len(rows) > shown else ""
+    return f" (also on {'row' if len(rows) == 1 else 'rows'} {listed}{more})"
 
 
 def _result(value: pd.Series, problems: list[tuple[pd.Series, str]]) -> pd.DataFrame:

@@ -370,3 +370,10 @@ def test_a_number_inside_other_words_is_not_a_duration():
     norm = one_row(["Creator", "Duration"], ["amy", "post 2 of 3"])
     assert pd.isna(norm.frame.loc[0, "duration_days"])
     assert norm.problems["column"].tolist() == ["Duration"]
+
+
+def test_an_unknown_word_is_one_problem_naming_every_row_it_is_on():
+    norm = normalize([["Creator", "Status"], *[["amy", "paused"]] * 8, ["bob", "on hold"]])
+    assert norm.problems[["row", "value"]].values.tolist() == [[2, "paused"], [10, "on hold"]]
+    assert norm.problems.loc[0, "problem"].endswith("(also on rows 3, 4, 5, 6, 7 and 2 more rows)")
+    assert "also" not in norm.problems.loc[1, "problem"]
