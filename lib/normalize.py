@@ -132,10 +132,7 @@ def normalize(table: RawTable) -> Normalized:
     padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
     grid = np.empty((len(padded), width), dtype=object)
     grid[:] = padded if padded else grid
-    cells = _Cells(
-        {name: _distinct(grid[:, i], _clean_text if name == "code" else _clean_other) for i, name in enumerate(names)},
-        rows=np.arange(len(padded), dtype="int64") + header_index + 2,
-    )
+    cells = _Cells(_distinct_columns(grid, names), rows=np.arange(len(padded), dtype="int64") + header_index + 2)
     cells = cells.without_blank_rows()
     if SHEET_ROW in cells:
         cells = cells.numbered_by(SHEET_ROW)
@@ -152,17 +149,33 @@ Sparkwatch's CSV exports uploaded again, is never mistaken for it."""
 SHEET_ROW = header_key(SHEET_ROW_HEADER)
 
 
-def _distinct(values: np.ndarray, clean: Callable[[pd.Series], pd.Series]) -> tuple[np.ndarray, pd.Series]:
-    """A column as (per-row index, cleaned distinct texts).
+def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
+    """Every column as (per-row index, cleaned distinct texts).
 
     Sheets repeat themselves (the same dates, durations and statuses on thousands of rows),
     so each distinct text is cleaned and parsed once and results are spread back by index:
-    that is what keeps a 100,000-row sheet fast.
+    that is what keeps a 100,000-row sheet fast. The distinct texts of all columns are
+    cleaned together, in one pass, so a sheet with thousands of columns costs no more per
+    cell than a narrow one.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = clean(pd.Series([*uniques, ""], dtype=object)).reset_index(drop=True)
-    codes = np.where(codes < 0, len(uniques), codes)  # empty cells (None) point at the "" entry
-    return codes, texts
+    factorized = [pd.factorize(grid[:, i], use_na_sentinel=True) for i in range(grid.shape[1])]
+    # Each column's distinct texts, then "" for its empty cells (pointed at by the -1 sentinel).
+    uniques = [np.append(np.asarray(u, dtype=object), "") for _, u in factorized]
+    is_code = np.array([name == "code" for name in names], dtype=bool)
+    cleaned: list[pd.Series | None] = [None] * len(names)
+    for clean, chosen in ((_clean_text, is_code), (_clean_other, ~is_code)):
+        picked = np.flatnonzero(chosen)
+        if not len(picked):
+            continue
+        texts = clean(pd.Series(np.concatenate([uniques[i] for i in picked]), dtype=object))
+        bounds = np.cumsum([0, *(len(uniques[i]) for i in picked)])
+        for i, start, end in zip(picked, bounds[:-1], bounds[1:], strict=True):
+            cleaned[i] = texts.iloc[start:end].reset_index(drop=True)
+    out: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    for name, (codes, unique), texts in zip(names, factorized, cleaned, strict=True):
+        assert texts is not None
+        out[name] = (np.where(codes < 0, len(unique), codes), texts)
+    return out
 
 
 class _Cells:
@@ -204,6 +217,13 @@ class _Cells:
                 self._text[name] = pd.Series("", index=range(len(self.rows)), dtype="string")
         return self._text[name]
 
+    def values(self, name: str) -> np.ndarray:
+        """The column's cleaned text per row as an object array, None for an empty cell."""
+        codes, texts = self.columns[name]
+        distinct = texts.to_numpy(dtype=object, na_value=None)
+        distinct[distinct == ""] = None
+        return distinct[codes]
+
     def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
         """`parse` run once per distinct text of the column, spread back over the rows."""
         codes, texts = self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
@@ -236,6 +256,7 @@ def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
     own name, so no column is ever lost.
     """
     names: list[str] = []
+    taken: set[str] = set()
     headers: dict[str, str] = {}
     for position, text in enumerate(header, start=1):
         canonical = canonical_column(text)
@@ -245,9 +266,10 @@ def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
             name = header_key(text) or f"column_{position}"
             if name in _ALIAS_TO_CANONICAL.values():
                 name = f"{name}_{position}"
-        while name in names:
+        while name in taken:
             name = f"{name}_{position}"
         names.append(name)
+        taken.add(name)
         headers[name] = text.strip() or f"column {position}"
     return names, headers
 
@@ -326,10 +348,12 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
     for name in TEXT_COLUMNS:
         out[name] = _blank_to_na(column(name))
 
-    # Columns the product does not know are kept, as the team wrote them.
-    for name in cells.columns:
-        if name != SHEET_ROW and name not in out.columns and name not in CANONICAL_COLUMNS:
-            out[name] = _blank_to_na(column(name))
+    # Columns the product does not know are kept, as the team wrote them (added in one go:
+    # one at a time costs a copy of the frame's index per column).
+    others = [n for n in cells.columns if n != SHEET_ROW and n not in out.columns and n not in CANONICAL_COLUMNS]
+    if others:
+        kept = pd.DataFrame({name: cells.values(name) for name in others}, dtype="string")
+        out = pd.concat([out, kept], axis=1)
 
     if problems:
         problem_frame = pd.concat(problems, ignore_index=True).sort_values("__pos", kind="stable")

@@ -377,3 +377,14 @@ def test_an_unknown_word_is_one_problem_naming_every_row_it_is_on():
     assert norm.problems[["row", "value"]].values.tolist() == [[2, "paused"], [10, "on hold"]]
     assert norm.problems.loc[0, "problem"].endswith("(also on rows 3, 4, 5, 6, 7 and 2 more rows)")
     assert "also" not in norm.problems.loc[1, "problem"]
+
+
+@pytest.mark.timeout(30)
+def test_a_wide_sheet_costs_time_linear_in_its_columns():
+    """8,000 columns took minutes when columns were added one by one; the limit is the server's, not speed."""
+    width = 8000
+    header = ["Creator", *(f"Extra {i}" for i in range(width))]
+    rows = [[f"amy{r}", *(f"v{r}-{i}" for i in range(width))] for r in range(20)]
+    frame = normalize([header, *rows]).frame
+    assert frame.shape[0] == 20
+    assert frame.loc[19, "extra_7999"] == "v19-7999"
