@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,19 @@ TAB_ENV = "SPARKWATCH_TAB"
 SOURCE_ENV = "SPARKWATCH_SOURCE"
 CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+APP_TABLE = "app"
+DATE_ORDER_ENV = "SPARKWATCH_DATE_ORDER"
+DATE_ORDERS: dict[str, str] = {
+    "dmy": "DMY",
+    "day first": "DMY",
+    "dd mm yyyy": "DMY",
+    "dd mm yy": "DMY",
+    "mdy": "MDY",
+    "month first": "MDY",
+    "mm dd yyyy": "MDY",
+    "mm dd yy": "MDY",
+}
+"""How a team may write its date order (folded: lower case, punctuation as spaces) → DMY or MDY."""
 
 DEFAULT_CACHE_TTL = 300
 """Seconds a read is reused before the sheet is read again (5 minutes)."""
@@ -75,6 +89,8 @@ class SourceConfig:
     """A mistake in the settings, in plain words with what to do; set means: do not read."""
     notes: tuple[str, ...] = ()
     """Smaller mistakes that were worked around (a default was used instead)."""
+    date_order: str | None = None
+    """'DMY' or 'MDY': how to read dates like 02/12/2026 when the sheet itself does not tell; None: not set."""
 
     @property
     def key(self) -> str:
@@ -110,7 +126,7 @@ class SourceConfig:
         Two configs with the same id read the same data the same way. The key is represented by
         a digest, so a new key (or a key for another token service) is a new source.
         """
-        parts = [self.kind, self.location.strip(), self.tab or ""]
+        parts = [self.kind, self.location.strip(), self.tab or "", self.date_order or ""]
         if self.kind == "google_sheet":
             parts.append(account_fingerprint(self._info_or_none()))
         return "|".join(parts)
@@ -149,6 +165,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
     key_file = (environ.get(CREDENTIALS_ENV) or "").strip() or None
     cache_ttl = _cache_ttl(sheet, environ, notes)
     timeout = _timeout(sheet, notes)
+    date_order = _date_order(secrets.get(APP_TABLE), environ, notes)
 
     location, origin, strict = _location(sheet, environ)
     if location is None:
@@ -156,7 +173,15 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
             notes.append(
                 "The settings hold a service account key but no sheet: add the sheet's link as url under [sheet]."
             )
-        return SourceConfig("demo", DEMO, cache_ttl=cache_ttl, timeout=timeout, account=account, notes=tuple(notes))
+        return SourceConfig(
+            "demo",
+            DEMO,
+            cache_ttl=cache_ttl,
+            timeout=timeout,
+            account=account,
+            notes=tuple(notes),
+            date_order=date_order,
+        )
 
     kind = kind_of(location)
     tab = _tab(sheet, environ)
@@ -184,6 +209,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
         key_file=None if account is not None else key_file,
         problem=problem,
         notes=tuple(notes),
+        date_order=date_order,
     )
 
 
@@ -284,6 +310,30 @@ def _timeout(sheet: Mapping[str, Any], notes: list[str]) -> float:
         f"{DEFAULT_TIMEOUT:g} seconds are used instead."
     )
     return DEFAULT_TIMEOUT
+
+
+def parse_date_order(text: object) -> str | None:
+    """'DMY' or 'MDY' from how a person writes it ('day-first', 'dd/mm/yyyy', 'mdy'…); None when it is neither."""
+    if not isinstance(text, str):
+        return None
+    return DATE_ORDERS.get(" ".join(re.findall(r"[a-z]+", text.lower())))
+
+
+def _date_order(app: Any, environ: Mapping[str, str], notes: list[str]) -> str | None:
+    """The team's date order: `[app] date_order`, else $SPARKWATCH_DATE_ORDER; a value that means nothing is a note."""
+    written = app.get("date_order") if isinstance(app, Mapping) else None
+    origin = "date_order in the settings"
+    if written is None:
+        written, origin = environ.get(DATE_ORDER_ENV), DATE_ORDER_ENV
+    if written is None or (isinstance(written, str) and not written.strip()):
+        return None
+    order = parse_date_order(written)
+    if order is None:
+        notes.append(
+            f"{origin} should be DMY (day first, like 19/11/2026) or MDY (month first, like 11/19/2026); "
+            "it is not used, so dates that could be read both ways are listed under the problems."
+        )
+    return order
 
 
 def _number(value: Any, scale: float) -> float | None:

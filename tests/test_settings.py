@@ -187,3 +187,34 @@ def test_config_is_comparable_without_the_key():
     a = SourceConfig("published", PUBLISHED, account={"private_key": "x"})
     b = SourceConfig("published", PUBLISHED, account={"private_key": "y"})
     assert a == b
+
+
+# --- the team's date order (issue 10) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "order"),
+    [("DMY", "DMY"), ("dmy", "DMY"), ("MDY", "MDY"), ("day-first", "DMY"), ("month first", "MDY"),
+     ("dd/mm/yyyy", "DMY"), ("MM/DD/YYYY", "MDY")],
+)  # fmt: skip
+def test_date_order_from_the_settings(written, order):
+    config = parse({"app": {"date_order": written}}, {})
+    assert config.date_order == order
+    assert not config.notes
+
+
+def test_date_order_from_the_environment_when_the_settings_are_silent():
+    assert parse({}, {"SPARKWATCH_DATE_ORDER": "DMY"}).date_order == "DMY"
+    assert parse({"app": {"date_order": "MDY"}}, {"SPARKWATCH_DATE_ORDER": "DMY"}).date_order == "MDY"
+    assert parse({}, {}).date_order is None
+
+
+def test_a_date_order_that_means_nothing_is_a_note_not_a_guess():
+    config = parse({"app": {"date_order": "sometimes"}}, {})
+    assert config.date_order is None
+    assert any("date_order" in note for note in config.notes)
+
+
+def test_the_date_order_is_part_of_the_source_id():
+    """The same sheet read day-first and month-first are different results for the caches."""
+    assert parse({"app": {"date_order": "DMY"}}, {}).source_id() != parse({}, {}).source_id()
