@@ -9,6 +9,8 @@ Sheets, so it gets a leading apostrophe).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from lib.codes import CODE_PATTERN, mask_code, mask_codes
@@ -155,6 +157,26 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         elif values.dtype == object and values.map(lambda v: isinstance(v, list)).any():
             flat[column] = values.map(lambda v: "; ".join(v) if isinstance(v, list) else v)
     return neutralise(flat).to_csv(index=False).encode("utf-8-sig")
+
+
+_LINE_BREAKS_RE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+"""Tabs and everything `str.splitlines` breaks a line at."""
+_OTHER_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+"""The remaining C0 and C1 controls, and DEL."""
+
+
+def one_line(text: str | None) -> str | None:
+    """Cell text made safe to place on one line of any output: calendar, chat message, terminal.
+
+    A cell can hold anything a person or a script pasted: line breaks (which would start a new
+    line, or a new row, where the product writes one line), and control characters (a terminal
+    runs `ESC [2J` as 'clear the screen'; a calendar file must not contain them at all). Line
+    breaks and tabs become one space; every other C0/C1 control is dropped. What is left is the
+    text as people read it. Anything that is not a string (a missing cell) is returned as is.
+    """
+    if not isinstance(text, str):
+        return text
+    return _LINE_BREAKS_RE.sub(" ", _OTHER_CONTROLS_RE.sub("", text)).strip()
 
 
 def _redact(values: pd.Series) -> pd.Series:

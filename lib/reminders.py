@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pandas as pd
 from icalendar import Alarm, Calendar, Event
 
 from lib.codes import mask_codes
+from lib.exports import one_line
 from lib.messages import recommended_duration
 from lib.vocab import DEFAULT_WARN_DAYS, ISSUES, issue_labels, plural, role_labels
 
@@ -35,6 +37,8 @@ _SEQUENCE_EPOCH = dt.date(2024, 1, 1)
 
 # Health states whose expiry still lies ahead and still matters: a withdrawn code is over already.
 _ENDED = ("revoked", "expired")
+# A link that can be a URL property as it is: http(s), no space, no control, no line break.
+_PLAIN_LINK_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
 
 
 def due(diagnosed: pd.DataFrame, days: int = DEFAULT_DAYS) -> pd.DataFrame:
@@ -65,9 +69,31 @@ def authorization_uids(frame: pd.DataFrame) -> pd.Series:
     return digests + f"@{UID_DOMAIN}"
 
 
+def _text(value: object) -> str | None:
+    """A cell as calendar text: one line, no control characters (RFC 5545 allows none in TEXT).
+
+    icalendar escapes commas, semicolons and backslashes and folds long lines, but it passes
+    control characters through, and a line break in a cell would read as the product's own.
+    """
+    return one_line(value) or None if isinstance(value, str) else None
+
+
+def _url(post: object) -> str | None:
+    """The post link as the event's URL property, or None when it cannot be one.
+
+    A URI value may not contain a line break (icalendar raises, which used to fail the whole
+    download); a link with spaces or controls inside is not one link either. Such a cell still
+    reaches the reader, in the description, as one line. A break pasted at the end is trimmed.
+    """
+    if not isinstance(post, str):
+        return None
+    link = post.strip()
+    return link if _PLAIN_LINK_RE.fullmatch(link) else None
+
+
 def _who(rec) -> tuple[str, str]:
-    creator = rec.creator if isinstance(rec.creator, str) else "(no creator)"
-    campaign = rec.campaign if isinstance(rec.campaign, str) else "no campaign named"
+    creator = _text(rec.creator) or "(no creator)"
+    campaign = _text(rec.campaign) or "no campaign named"
     return creator, campaign
 
 
@@ -80,7 +106,7 @@ def _description(rec, today: dt.date) -> str:
     """What ends, and the fix: the vocabulary's steps for an expiring code, and the duration to ask for."""
     fix = ISSUES["expiring_soon"]
     ends = rec.expires.date()
-    post = rec.post if isinstance(rec.post, str) else "a post with no link in the sheet"
+    post = _text(rec.post) or "a post with no link in the sheet"
     duration = recommended_duration(rec.campaign_end, today)
     lines = [
         f"The authorization for {post} ends on {ends:%A} {ends.day} {ends:%B %Y} (its last day); "
@@ -94,9 +120,9 @@ def _description(rec, today: dt.date) -> str:
     if others:
         lines += ["", f"Also to fix on this row: {issue_labels(others)}."]
     details = [
-        f"Code: {rec.masked}" if isinstance(rec.masked, str) else "",
-        f"Ad account: {rec.ad_account}" if isinstance(rec.ad_account, str) else "",
-        f"Owner: {rec.owner}" if isinstance(rec.owner, str) else "",
+        f"Code: {_text(rec.masked)}" if _text(rec.masked) else "",
+        f"Ad account: {_text(rec.ad_account)}" if _text(rec.ad_account) else "",
+        f"Owner: {_text(rec.owner)}" if _text(rec.owner) else "",
         f"Sheet row {rec.row}",
     ]
     return "\n".join([*lines, "", " · ".join(d for d in details if d)])
@@ -146,8 +172,9 @@ def _event(rec, today: dt.date, remind_days: int, stamp: dt.datetime, sequence: 
     event.add("description", _description(rec, today))
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Sparkwatch"])
-    if isinstance(rec.post, str) and rec.post.startswith(("https://", "http://")):
-        event.add("url", rec.post)
+    url = _url(rec.post)
+    if url:
+        event.add("url", url)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", dt.timedelta(days=-remind_days) + REMIND_AT)

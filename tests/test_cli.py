@@ -309,6 +309,27 @@ def test_calendar_to_standard_output_and_bad_targets(messy, tmp_path):
     assert run("calendar", str(messy))[0] == EXIT_UNREADABLE  # -o is required
 
 
+def test_calendar_survives_a_link_with_a_line_break_and_control_characters(tmp_path):
+    """A post link pasted with a line break used to make `calendar` exit 2, quoting the cell."""
+    sheet = tmp_path / "links.csv"
+    sheet.write_text(
+        "Creator,Post URL,Code,Expires\n"
+        f'amy,"https://www.tiktok.com/@amy/video/1\nhttps://www.tiktok.com/@amy/video/2",{CODES[1]},2026-11-25\n'
+        f'bob,"https://www.tiktok.com/@bob/video/3\x1b]52;c;aGk=\x07\r",{CODES[2]},2026-11-26\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "r.ics"
+    status, out, err = run("calendar", str(sheet), "--today", TODAY, "-o", str(target))
+    assert (status, err) == (EXIT_OK, "")
+    assert out == f"Wrote 2 reminders (authorizations ending by 2026-12-22) to {target}.\n"
+    data = target.read_bytes()
+    assert b"\x1b" not in data and b"\x07" not in data
+    events = {str(e["summary"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+    amy = events["Spark Ads code ends: @amy · no campaign named"]
+    assert "url" not in amy
+    assert "https://www.tiktok.com/@amy/video/1 https://www.tiktok.com/@amy/video/2" in str(amy["description"])
+
+
 # --------------------------------------------------------------------------- alert
 
 

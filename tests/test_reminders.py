@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -178,3 +179,73 @@ def test_demo_calendar_matches_the_rows_on_screen(days):
     assert all("Summer Glow" in str(e["summary"]) for e in found)
     assert not any(c.encode() in data for c in frame["code"].dropna())
     assert pd.Series([str(e["uid"]) for e in found]).is_unique
+
+
+# Every control character a cell can carry: C0 (NUL, BEL, ESC, vertical tab, form feed, a lone CR,
+# CRLF, LF), DEL, C1 (NEL, CSI) and the Unicode line and paragraph separators.
+CONTROLS = "\x00\x07\x1b[2J\x0b\x0c\r\r\n\n\x7f\x85\x9b\u2028\u2029"
+BAD_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def ics_values(data: bytes) -> list[str]:
+    """Every decoded property value of every component: what a calendar app shows."""
+    calendar = Calendar.from_ical(data)
+    values = []
+    for component in calendar.walk():
+        for name, value in component.property_items(recursive=False):
+            if name not in ("BEGIN", "END"):
+                values.append(value.to_ical().decode("utf-8") if hasattr(value, "to_ical") else str(value))
+    for event in calendar.walk("VEVENT"):
+        values += [str(event[key]) for key in ("summary", "description") if key in event]
+    return values
+
+
+def test_a_post_link_with_a_line_break_does_not_break_the_calendar():
+    """One pasted link with a line break used to raise, failing the whole download for everyone."""
+    link = "https://www.tiktok.com/@amy/video/1\nhttps://www.tiktok.com/@amy/video/2"
+    frame = judged(
+        {"Creator": "amy", "Post URL": link, "Expires": day(3)},
+        {"Creator": "bob", "Post URL": "https://www.tiktok.com/@bob/video/3\r", "Expires": day(4)},
+        {"Creator": "cy", "Expires": day(5)},
+        today=TODAY,
+    )
+    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    found = by_summary(data)
+    assert len(found) == 3
+    amy = found["Spark Ads code ends: @amy · no campaign named"]
+    # The link cannot be one URL property any more: it is in the description, on one line.
+    assert "url" not in amy
+    assert "https://www.tiktok.com/@amy/video/1 https://www.tiktok.com/@amy/video/2" in str(amy["description"])
+    bob = found["Spark Ads code ends: @bob · no campaign named"]
+    assert str(bob["url"]) == "https://www.tiktok.com/@bob/video/3"  # a break pasted at the end is trimmed
+    cy = found["Spark Ads code ends: @cy · no campaign named"]
+    assert str(cy["url"]) == frame.loc[frame["creator"] == "@cy", "post"].iloc[0]  # a clean link keeps its URL
+
+
+def test_control_characters_in_any_cell_never_reach_the_calendar_file():
+    frame = judged(
+        {
+            "Creator": f"amy{CONTROLS}x",
+            "Post URL": f"https://www.tiktok.com/@amy/video/1{CONTROLS}",
+            "Campaign": f"Winter{CONTROLS}Run",
+            "Owner": f"Maya{CONTROLS}",
+            "Ad account": f"LUMEN{CONTROLS}01",
+            "Expires": day(3),
+        },
+        today=TODAY,
+    )
+    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    # On the wire: only CRLF line ends (folded lines start with a space); no other control byte at all.
+    assert not re.search(rb"[\x00-\x1f\x7f]", data.replace(b"\r\n", b""))
+    assert not re.search(rb"\r(?!\n)|(?<!\r)\n", data)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    (event,) = events(data)
+    for value in ics_values(data):
+        assert not BAD_CONTROLS.search(value.replace("\n", " ")), repr(value)
+    summary = str(event["summary"])
+    assert summary.startswith("Spark Ads code ends: @amy") and "Winter[2J Run" in summary and "\n" not in summary
+    description = str(event["description"])
+    assert "Owner: Maya" in description and "LUMEN" in description
+    assert description.count("\n") >= 5  # the product's own line breaks are kept
+    assert "Ad account: LUMEN[2J 01" in description  # the escape is inert text; the breaks are one space
+    assert "https://www.tiktok.com/@amy/video/1[2J" in description
