@@ -2,13 +2,15 @@
 
 One function (`table`) turns a diagnosed frame into plain columns with plain words: masked
 codes, health and problem labels, what to do next and who does it. The page shows it, the
-"needs action" list is a slice of it, and the CSV is it again, made safe for spreadsheets
-(a cell starting with `=`, `+`, `-` or `@` would run as a formula when opened in Excel or
-Sheets, so it gets a leading apostrophe).
+"needs action" list is a slice of it, and the CSV is it again, made safe for spreadsheets:
+every text field is quoted (a line break, `;`, `,` or tab inside a cell stays inside it), and
+text a spreadsheet would run as a formula (`=`, `+`, `-`, `@SUM(`…, their full-width forms)
+gets a leading apostrophe, at the cell's start and wherever a reader could start a cell.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pandas as pd
@@ -40,8 +42,24 @@ ACTION_COLUMNS: tuple[str, ...] = (
 )
 """The 'needs action now' list: a slice of `table`."""
 
-FORMULA_START = r"^[=+\-@\t\r]"
-"""Cells starting like this are run as formulas by spreadsheet programs."""
+_HIDDEN = r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff]*"
+"""What can stand before a formula without stopping it: spaces, controls, invisible characters."""
+_TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+"""`=`, `+`, `-`, `@` and their full-width forms (＝＋－＠), which East Asian Excel reads the same."""
+HANDLE = r"@(?!\$?[A-Za-z]{1,3}\$?[0-9]+\Z)[A-Za-z0-9._]+\Z"
+"""A whole cell that is one TikTok handle (letters, digits, `.`, `_`), and not a cell name like `@A1`.
+
+A spreadsheet has nothing to run in `@amy.cooks`; `@SUM(`, `@cmd|` and `@A1` are formulas (Lotus
+syntax, which Excel still accepts), so only the handle keeps its `@` unguarded.
+"""
+FORMULA_START = rf"^(?:[\t\r\n]|{_HIDDEN}(?!{HANDLE})[{_TRIGGERS}])"
+"""Cells starting like this are run as formulas by spreadsheet programs (tab and CR starts included)."""
+_CELL_BREAKS = "\n\r;\t\x0b\x0c\x85\u2028\u2029"
+"""Where some reader starts a new cell inside ours: a line break, or `;`/tab in locales that split on them."""
+_FORMULA_START_RE = re.compile(FORMULA_START)
+_INLINE_HIDDEN = r"[ \u00a0\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u2060\ufeff]*"
+"""`_HIDDEN` without the line breaks and tabs, which start a piece of their own."""
+_FORMULA_AFTER_BREAK_RE = re.compile(rf"(?<=[{_CELL_BREAKS}])(?={_INLINE_HIDDEN}[{_TRIGGERS}])")
 
 _HEALTH_LABELS = {k: h.label for k, h in HEALTH.items()}
 _ISSUE_LABELS = {k: i.label for k, i in ISSUES.items()}
@@ -127,8 +145,13 @@ def fix_list(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where every text cell that a spreadsheet would run as a formula starts with `'`.
+    """A copy where no text cell holds anything a spreadsheet would run as a formula.
 
+    A cell that starts like a formula (see `FORMULA_START`) gets a leading `'`, which every
+    spreadsheet reads as 'this is text' and does not show. So does a formula start right after a
+    line break, `;` or tab inside a cell: a spreadsheet that splits there (a `;` locale, a paste
+    as tab-separated text, a reader that ends the row at a line break) would otherwise see a
+    new cell starting with it. A cell that is just a handle (`@amy.cooks`) is left as it is.
     Numbers and dates are left alone: they are written as values, not as text. A masked
     code starts with `#`, so codes pass through unchanged.
     """
@@ -137,17 +160,26 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
             continue
-        text = values.astype("string")
-        risky = text.str.contains(FORMULA_START, regex=True).fillna(False).astype(bool)
-        out[column] = text.where(~risky, "'" + text)
+        out[column] = values.astype("string").map(_guard, na_action="ignore").astype("string")
     return out
+
+
+def _guard(text: str) -> str:
+    """One cell with an apostrophe before every formula start a spreadsheet could see in it."""
+    if any(c in text for c in _CELL_BREAKS):
+        text = _FORMULA_AFTER_BREAK_RE.sub("'", text)
+    return "'" + text if _FORMULA_START_RE.match(text) else text
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as a CSV that Excel and Sheets open safely and in the right encoding.
 
-    Lists become '; '-joined text, dates become YYYY-MM-DD, risky text is neutralised,
-    and the bytes start with a UTF-8 byte-order mark so Excel reads accents and emoji right.
+    Lists become '; '-joined text, dates become YYYY-MM-DD, risky text is neutralised, and
+    the bytes start with a UTF-8 byte-order mark so Excel reads accents and emoji right.
+    Every text field is quoted (numbers are not, so they stay numbers): a `;`, `,`, tab, quote
+    or line break inside a cell stays in that cell whichever separator the reader expects. A
+    line break inside a cell is written as LF (a lone CR, which some readers end a row at even
+    inside quotes, becomes LF too); rows end with CRLF as RFC 4180 says.
     """
     flat = frame.copy()
     for column in flat.columns:
@@ -156,7 +188,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
             flat[column] = values.dt.strftime("%Y-%m-%d")
         elif values.dtype == object and values.map(lambda v: isinstance(v, list)).any():
             flat[column] = values.map(lambda v: "; ".join(v) if isinstance(v, list) else v)
-    return neutralise(flat).to_csv(index=False).encode("utf-8-sig")
+        if not pd.api.types.is_numeric_dtype(flat[column]):
+            text = flat[column].astype("string")
+            flat[column] = text.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    safe = neutralise(flat)
+    return safe.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n").encode("utf-8-sig")
 
 
 _LINE_BREAKS_RE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")

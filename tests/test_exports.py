@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -106,7 +107,7 @@ def test_csv_neutralises_formulas_but_not_numbers_dates_or_codes(today):
     assert first["Creator"] == "'@=cmd"
     assert first["Campaign"] == "'+SUM(A1)"
     assert first["Brand"] == "'-2+3"
-    assert first["Owner"] == "'@boss"
+    assert first["Owner"] == "@boss"  # a handle, not a formula: left as the sheet has it
     assert first["Notes"] == '\'=HYPERLINK("http://x.test")'
     assert first["Days left"] == "-3"  # a number, not text
     assert first["Expires"] == "2026-11-19"
@@ -121,7 +122,7 @@ def test_csv_neutralises_formulas_but_not_numbers_dates_or_codes(today):
 def test_csv_of_no_rows_is_just_the_header(demo):
     _, diagnosed = demo
     rows = exports.csv_bytes(exports.table(diagnosed.iloc[:0]))
-    assert rows.decode("utf-8-sig").strip() == ",".join(exports.table(diagnosed.iloc[:0]).columns)
+    assert list(csv.reader(io.StringIO(rows.decode("utf-8-sig")))) == [list(exports.table(diagnosed.iloc[:0]).columns)]
 
 
 def test_neutralise_leaves_safe_text_and_non_text_alone():
@@ -160,3 +161,112 @@ def test_fix_list_masks_a_code_pasted_into_a_bad_cell(today):
     fixes = exports.fix_list(normalize(table).problems)
     assert CODE not in fixes["Value"].iloc[0]
     assert fixes["Value"].iloc[0] == CODE[:4] + "••••" + CODE[-4:]
+
+
+# --------------------------------------------------------------------------- CSV against hostile cells
+
+DDE = "=cmd|' /C calc'!A0"
+# What a spreadsheet runs: a formula start at the beginning of anything it reads as a cell, after
+# spaces and invisible characters too; `@` followed by anything but a handle's letters.
+LIVE = re.compile(r"^[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff]*(?:[=+\-＝＋－＠]|@(?![A-Za-z0-9._]+$))")
+
+
+def hostile_csv(today) -> tuple[pd.DataFrame, bytes]:
+    table = [
+        ["Creator", "Campaign", "Brand", "Owner", "Notes", "Post URL", "Expires"],
+        [
+            "amy.cooks",
+            "Run\r" + DDE,
+            "a;" + DDE,
+            "x\t" + DDE,
+            "ok\n" + DDE,
+            "＝1+1",
+            "2026-12-30",
+        ],
+        ["bob_2", "\x07 =1+1", "\u200b+SUM(A1)", "＋cmd", "－1", "＠SUM(A1)", "2026-12-30"],
+        ["cy", "@SUM(A1:A9)", "@cmd|' /C calc'!A0", "@A1", 'a,b;c"d"', "\x00=1", "2026-12-30"],
+    ]
+    frame = diagnose(normalize(table).frame, today).sort_values("row")
+    return frame, exports.csv_bytes(exports.table(frame))
+
+
+def test_csv_cell_line_breaks_tabs_and_semicolons_stay_inside_their_cell(today):
+    """A lone CR used to be written unquoted: spreadsheets started a new row with a live formula."""
+    frame, data = hostile_csv(today)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + len(frame)  # the header, then exactly one row per authorization
+    header, *body = rows
+    assert all(len(row) == len(header) for row in body)
+    cells = [dict(zip(header, row, strict=True)) for row in body]
+    amy, bob, cy = cells
+    assert amy["Campaign"] == "Run\n'" + DDE  # the break stays in the cell; what follows it is inert
+    assert amy["Brand"] == "a;'" + DDE
+    assert amy["Owner"] == "x\t'" + DDE
+    assert amy["Notes"] == "ok\n'" + DDE
+    assert cy["Notes"] == 'a,b;c"d"'
+    # Every text field is quoted, so no reader splits it at `;`, `,`, a tab or a line break.
+    for line in text.split("\r\n")[1:]:
+        if line:
+            assert re.match(r'^\d+,"', line), line
+
+
+def test_csv_opened_with_a_semicolon_separator_shows_no_live_formula(today):
+    """Excel in many European locales splits on `;`, not `,`: every piece it could show as a cell is inert."""
+    _, data = hostile_csv(today)
+    text = data[3:].decode("utf-8")
+    for dialect in ({"delimiter": ";"}, {"delimiter": "\t"}, {"delimiter": ","}):
+        pieces = [cell for row in csv.reader(io.StringIO(text, newline=""), **dialect) for cell in row]
+        assert pieces
+        live = [p for p in pieces if LIVE.match(p)]
+        assert not live, (dialect, live)
+
+
+def test_formula_guard_covers_full_width_and_hidden_starts_but_keeps_handles(today):
+    frame, data = hostile_csv(today)
+    amy, bob, cy = read_csv(data)
+    assert amy["Creator"] == "@amy.cooks" and bob["Creator"] == "@bob_2"  # handles are not defaced
+    assert amy["Post"] == "'＝1+1"
+    assert bob["Campaign"] == "'\x07 =1+1"
+    assert bob["Brand"] == "'\u200b+SUM(A1)"
+    assert bob["Owner"] == "'＋cmd"
+    assert bob["Notes"] == "'－1"
+    assert bob["Post"] == "'＠SUM(A1)"
+    assert cy["Campaign"] == "'@SUM(A1:A9)"
+    assert cy["Brand"] == "'@cmd|' /C calc'!A0"
+    assert cy["Owner"] == "'@A1"  # a cell reference, not a handle
+    assert exports.neutralise(pd.DataFrame({"t": ["a\n=1;+2\t-3"]}))["t"].iloc[0] == "a\n'=1;'+2\t'-3"
+    assert cy["Post"] == "'\x00=1"
+    assert cy["Days left"] == str(frame["days_left"].iloc[2])  # numbers stay numbers
+
+
+@pytest.mark.parametrize(
+    ("cell", "guarded"),
+    [
+        ("@amy.cooks", False),
+        ("@amy_2", False),
+        ("@x", False),
+        ("@", True),
+        ("@A1", True),
+        ("@ab12", True),
+        ("@SUM(A1)", True),
+        ("@cmd|' /C calc'!A0", True),
+        ("@amy cooks", True),
+        ("=1", True),
+        ("+1", True),
+        ("-1", True),
+        (" -1", True),
+        ("\t1", True),
+        ("\r1", True),
+        ("\n1", True),
+        ("＝1", True),
+        ("＠a", True),
+        ("plain", False),
+        ("a=b", False),
+        ("#pOn••••000=", False),
+    ],
+)
+def test_neutralise_decides_per_cell(cell, guarded):
+    (out,) = exports.neutralise(pd.DataFrame({"text": [cell]}))["text"]
+    assert out == ("'" + cell if guarded else cell)
