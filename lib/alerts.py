@@ -4,8 +4,10 @@ A cron job runs `python -m lib.cli alert SOURCE --webhook URL` every morning; wh
 authorization is expiring, expired, withdrawn or blocked, this module builds one short,
 Slack-compatible message (`{"text": ...}`, which Slack, Mattermost, Rocket.Chat and others
 accept on an incoming webhook) and posts it. The message lists the rows to act on with the
-fix's owner; codes appear masked only. The webhook address is a secret (whoever has it can post
-to the channel), so errors name the host, never the full address.
+fix's owner; codes appear masked only. Sheet text cannot mention anyone: `<…>` is escaped and
+a channel-wide `@here`/`@channel`/`@everyone` gets an invisible break, so Slack, Mattermost and
+Discord show the words and notify no one. The webhook address is a secret (whoever has it can
+post to the channel), so errors name the host, never the full address.
 """
 
 from __future__ import annotations
@@ -74,8 +76,29 @@ def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _slack_escape(text: str) -> str:
-    """Slack reads `<…>` as links and mentions (`<!channel>`): sheet text must not ping anyone."""
+    """Slack reads `<…>` as links and mentions (`<!channel>`): sheet text must not ping anyone.
+
+    The same escaping covers Discord's `<@123>`, `<@&role>` and `<#channel>` and Mattermost's
+    `<!channel>`, which it translates to `@channel`: neither decodes `&lt;` back into a mention.
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MASS_MENTION_RE = re.compile(
+    r"@(?=(?:everyone|here|someone)|(?:channel|all)[._:\-]*(?![\w.:\-@]))",
+    re.IGNORECASE,
+)
+"""An `@` that would notify a whole channel: Discord pings `@everyone`/`@here` wherever they
+appear; Mattermost pings `@channel`, `@all` and `@here` as a word, even with `.`, `-`, `_` or `:`
+after it (so `@all_stars` is a handle, `@all_` is not)."""
+NO_MENTION = "\u200b"
+"""A zero-width space, put after such an `@`: the word reads the same, and no service sees a mention."""
+
+
+def _defuse_mentions(text: str) -> str:
+    """Sheet text must not ping a channel: `@here` becomes `@\u200bhere` (Slack needs `<!here>`,
+    escaped already; Mattermost and Discord read the plain word)."""
+    return _MASS_MENTION_RE.sub("@" + NO_MENTION, text)
 
 
 def alert_text(
@@ -104,7 +127,7 @@ def alert_text(
         lines.append(f"… and {len(rows) - max_lines} more: run `python -m lib.cli check` on the sheet to see all.")
     if problems is not None and len(problems):
         lines += ["", f"Also: {len(problems)} cell(s) in the sheet could not be read; fix them so nothing is missed."]
-    return _slack_escape(redact_codes("\n".join(lines)))
+    return _defuse_mentions(_slack_escape(redact_codes("\n".join(lines))))
 
 
 def alert_payload(
@@ -122,6 +145,21 @@ def webhook_host(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}{port}"
 
 
+_DISCORD_HOSTS = ("discord.com", "discordapp.com")
+
+
+def webhook_body(url: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The JSON to post to `url`: the Slack-compatible payload, plus Discord's own 'mention nobody'.
+
+    The text is inert on its own; a Discord webhook is also told, with `allowed_mentions`, to
+    ping no one whatever the text says, so a mention form nobody thought of still pings nobody.
+    """
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    if any(host == d or host.endswith("." + d) for d in _DISCORD_HOSTS):
+        return {**payload, "allowed_mentions": {"parse": []}}
+    return dict(payload)
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A webhook that redirects is misconfigured: never resend the alert somewhere else."""
 
@@ -137,7 +175,7 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
     where = webhook_host(url.strip())
     request = urllib.request.Request(
         url.strip(),
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        data=json.dumps(webhook_body(url, payload), ensure_ascii=False).encode("utf-8"),
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "Sparkwatch"},
         method="POST",
     )

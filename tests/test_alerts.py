@@ -15,6 +15,7 @@ from lib.alerts import (
     alert_text,
     days_phrase,
     post_webhook,
+    webhook_body,
     webhook_host,
 )
 from lib.codes import MASK, mask_code
@@ -184,3 +185,94 @@ def test_an_unreachable_webhook_says_so():
 def test_only_web_addresses_are_accepted(url):
     with pytest.raises(WebhookError, match="must be a full link starting with https://"):
         post_webhook(url, {"text": "hi"})
+
+
+# --------------------------------------------------------------------------- mentions
+
+MENTION_CELLS = [
+    "channel", "here", "everyone", "all", "someone", "@here", "@everyone", "EVERYONE", "Channel.", "all_",
+    "<!channel>", "<!here>", "<!everyone>", "<@U024BE7LH>", "<@123456789012345678>", "<@!123456789012345678>",
+    "<@&123456789012345678>", "<#123456789012345678>", "x@here",
+]  # fmt: skip
+
+
+def mattermost_mentions(text: str) -> set[str]:
+    """The channel-wide mentions Mattermost finds in a message: its word split and suffix trimming."""
+    found = set()
+    for word in re.split(r"[^\w.:\-@]+", text):
+        word = word.lstrip(":.-_").lower()
+        while word:
+            if word in ("@here", "@channel", "@all"):
+                found.add(word)
+                break
+            if word[-1] not in ".-:_":
+                break
+            word = word[:-1]
+    return found
+
+
+def discord_mentions(text: str) -> list[str]:
+    """What Discord pings for: @everyone / @here anywhere, and <@id>, <@!id>, <@&role>, <#channel>."""
+    return re.findall(r"@(?:everyone|here)|<[@#][!&]?\d+>", text, flags=re.IGNORECASE)
+
+
+def slack_mentions(text: str) -> list[str]:
+    """Slack reads mentions and links only inside `<…>`."""
+    return re.findall(r"<[^>]*>", text)
+
+
+def test_no_cell_can_mention_a_whole_channel_on_slack_mattermost_or_discord():
+    frame = judged(*({"Creator": cell, "Status": "revoked"} for cell in MENTION_CELLS), today=TODAY)
+    text = alert_text("@channel <!here> sheet", TODAY, 7, frame, max_lines=100)
+    assert text.count("\n• ") == len(MENTION_CELLS)
+    assert slack_mentions(text) == []
+    assert mattermost_mentions(text) == set()
+    assert discord_mentions(text) == []
+    # Still readable: the words are there, with an invisible character after the `@`.
+    visible = text.replace("\u200b", "")
+    for word in ("@channel", "@here", "@everyone", "@all", "@someone"):
+        assert word in visible.lower()
+    assert "@&lt;@&amp;123456789012345678&gt;" in visible
+    # An ordinary handle is left alone, whatever it starts with.
+    ordinary = judged(
+        {"Creator": "allison", "Status": "revoked"}, {"Creator": "all_stars", "Status": "revoked"}, today=TODAY
+    )
+    assert "@allison" in alert_text("sheet", TODAY, 7, ordinary) and "@all_stars" in alert_text(
+        "sheet", TODAY, 7, ordinary
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://discord.com/api/webhooks/123/abc/slack",
+        "https://discordapp.com/api/webhooks/123/abc/slack",
+        "https://ptb.discord.com/api/webhooks/123/abc/slack",
+        "https://canary.discord.com/api/webhooks/123/abc/slack",
+    ],
+)
+def test_a_discord_webhook_is_also_told_to_mention_nobody(url):
+    payload = {"text": "hi @\u200beveryone"}
+    assert webhook_body(url, payload) == {"text": "hi @\u200beveryone", "allowed_mentions": {"parse": []}}
+    assert payload == {"text": "hi @\u200beveryone"}  # the caller's payload is not changed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.slack.com/services/T0/B0/x",
+        "https://chat.example.com/hooks/abc",
+        "https://discord.com.evil.test/x",
+    ],
+)
+def test_other_webhooks_get_the_plain_slack_payload(url):
+    assert webhook_body(url, {"text": "hi"}) == {"text": "hi"}
+
+
+def test_the_posted_message_is_inert_too(receiver):
+    frame = judged(*({"Creator": cell, "Status": "revoked"} for cell in MENTION_CELLS), today=TODAY)
+    post_webhook(receiver.url, alert_payload("sheet", TODAY, 7, frame))
+    (payload,) = receiver.payloads
+    assert payload == webhook_body(receiver.url, payload)
+    text = payload["text"]
+    assert slack_mentions(text) == [] and mattermost_mentions(text) == set() and discord_mentions(text) == []
