@@ -23,8 +23,10 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from lib.bidi import isolate
 from lib.codes import redact_codes
 from lib.diagnose import health_counts
+from lib.exports import one_line, printable
 from lib.report import records
 from lib.vocab import HEALTH, ISSUES, issue_labels, plural, role_labels
 
@@ -53,7 +55,8 @@ def days_phrase(days: int) -> str:
 def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     """One row to act on, in words: sheet row, creator, state, days, what is wrong, who fixes it.
 
-    `record` is one of `lib.report.records()`, so its code is already masked.
+    `record` is one of `lib.report.records()`, so its code is already masked. The creator is
+    sheet text: one line, no control characters, isolated when it could reorder the words after it.
     """
     # A withdrawn code has no days left, whatever date the sheet still shows.
     dated = record["days_left"] is not None and record["health"] != "revoked"
@@ -61,7 +64,7 @@ def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     issues = record["issues"]
     who = role_labels(tuple(dict.fromkeys(r for i in issues for r in ISSUES[i].roles)))
     what = issue_labels(issues) or HEALTH[record["health"]].meaning
-    creator = record["creator"] or "(no creator)"
+    creator = isolate(one_line(record["creator"])) or "(no creator)"
     code = f" · code {record['code']}" if with_code and record["code"] else ""
     return (
         f"row {record['row']:>5}  {creator:<24} {HEALTH[record['health']].label}{days} — {what}"
@@ -119,7 +122,7 @@ def alert_text(
     noun = "authorization needs" if len(rows) == 1 else "authorizations need"
     lines = [
         f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
-        f"{source} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
+        f"{one_line(source)} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
         "",
         *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
     ]
@@ -127,7 +130,7 @@ def alert_text(
         lines.append(f"… and {len(rows) - max_lines} more: run `python -m lib.cli check` on the sheet to see all.")
     if problems is not None and len(problems):
         lines += ["", f"Also: {len(problems)} cell(s) in the sheet could not be read; fix them so nothing is missed."]
-    return _defuse_mentions(_slack_escape(redact_codes("\n".join(lines))))
+    return _defuse_mentions(_slack_escape(redact_codes(printable("\n".join(lines)))))
 
 
 def alert_payload(

@@ -31,6 +31,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,10 +50,12 @@ from lib.alerts import (
     post_webhook,
     webhook_host,
 )
+from lib.bidi import isolate
 from lib.clock import team_today
 from lib.codes import redact_codes
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import SourceError
+from lib.exports import one_line, printable
 from lib.normalize import normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
@@ -161,19 +164,42 @@ def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, pd.DataFrame]
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     today, diagnosed, problems = load(args)
     if args.json:
-        json.dump(summary(args.source, today, args.warn_days, diagnosed, problems), out, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_text(summary(args.source, today, args.warn_days, diagnosed, problems)) + "\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems))
     counts = health_counts(diagnosed)
     return EXIT_FAIL_ON if any(counts[s] for s in args.fail_on) else EXIT_OK
 
 
+_JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What `json.dumps(ensure_ascii=False)` leaves raw although a terminal acts on it: DEL, the C1
+controls (U+009B is CSI, like ESC [), the line separators and the bidi controls."""
+
+
+def json_text(data: object) -> str:
+    """`data` as JSON that is safe to print on a terminal and decodes to exactly the same values.
+
+    json escapes C0 controls itself; everything in `_JSON_UNSAFE_RE` is written as a \\uXXXX
+    escape too (such characters only ever occur inside JSON strings, so this is still JSON).
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _cell(value: object) -> str:
+    """Sheet text in a line of the report: one line, no controls, isolated if it could reorder the line."""
+    return isolate(one_line(value)) if isinstance(value, str) else ""
+
+
 def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataFrame, problems: pd.DataFrame) -> str:
-    """A short readable summary and the rows that need action; codes never appear."""
+    """A short readable summary and the rows that need action; codes never appear.
+
+    Cells are printed as text, never as terminal commands: no escape sequence from the sheet
+    reaches the terminal (see `_cell`, and the final `printable` pass).
+    """
     counts = health_counts(diagnosed)
     lines = [
-        f"Sparkwatch · {source} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
+        f"Sparkwatch · {one_line(source)} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
         f" · warning window {plural(warn_days, 'day')}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
@@ -185,12 +211,12 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
         lines.append("")
         lines.append(f"Fix these in the sheet ({len(problems)}):")
         for p in problems.itertuples(index=False):
-            value = f" '{p.value}'" if p.value else ""
+            value = f" '{_cell(p.value)}'" if p.value else ""
             # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
-            tab = f"(tab {p.tab})  " if isinstance(getattr(p, "tab", None), str) and p.tab else ""
-            lines.append(f"  row {p.row:>5}  {tab}{p.column}{value}: {p.problem}")
+            tab = f"(tab {_cell(p.tab)})  " if isinstance(getattr(p, "tab", None), str) and p.tab else ""
+            lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(p.problem)}")
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
-    return redact_codes("\n".join(lines) + "\n")
+    return redact_codes(printable("\n".join(lines) + "\n"))
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
@@ -250,7 +276,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return run(args, out)
     except (SourceError, CliError, WebhookError, ValueError) as error:
-        err.write(f"sparkwatch: {redact_codes(str(error))}\n")
+        err.write(f"sparkwatch: {one_line(redact_codes(str(error)))}\n")
     except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
         err.write(f"sparkwatch: could not read the source ({type(error).__name__}).\n")
     return EXIT_UNREADABLE

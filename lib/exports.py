@@ -215,6 +215,19 @@ def one_line(text: str | None) -> str | None:
     return _LINE_BREAKS_RE.sub(" ", _OTHER_CONTROLS_RE.sub("", text)).strip()
 
 
+_BREAKS_BUT_NEWLINE_RE = re.compile(r"[\t\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text the product assembled, safe to print: its own newlines kept, no other control at all.
+
+    The last pass over what the command line prints or a chat message says, after each cell
+    went through `one_line`: whatever still holds a control character (a file name, an error
+    text quoting a cell) cannot clear a screen, fake a link or write the clipboard.
+    """
+    return _BREAKS_BUT_NEWLINE_RE.sub(" ", _OTHER_CONTROLS_RE.sub("", text))
+
+
 def _redact(values: pd.Series) -> pd.Series:
     """Free text with any code-shaped run masked: people paste codes into notes too."""
     return values.astype("string").str.replace(CODE_PATTERN, lambda m: mask_code(m.group(0)) or "", regex=True)

