@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tomllib
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from gspread.exceptions import APIError
 
 from lib.demo import demo_table
 from lib.errors import SourceError
@@ -17,6 +19,7 @@ from lib.normalize import SHEET_ROW_HEADER, normalize
 from lib.sources import gsheet, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets, service_account_info
+from tests.fakes.fake_sheets import Cell, serial_of
 
 KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
 EMAIL = "sparkwatch-reader@sparkwatch-test.iam.gserviceaccount.com"
@@ -55,12 +58,13 @@ def assert_no_secrets(text: str, info: dict[str, Any]) -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def test_named_tab_costs_one_values_request_and_nothing_else(fake, info):
+def test_named_tab_costs_one_request_and_nothing_else(fake, info):
     table = read(fake, info, "Tracker")
 
     assert table[0][:3] == ["TikTok handle", "Post URL", "Spark code"]
     assert fake.counts["values"] == 1
     assert fake.counts["metadata"] == 0 and fake.counts["batch_get"] == 0
+    assert [call.api for call in fake.calls] == ["spreadsheets.get"]  # grid data, not the locale-bound values API
     expected = normalize(demo_table(TODAY)).frame
     pd.testing.assert_frame_equal(normalize(table).frame, expected)
 
@@ -70,7 +74,7 @@ def test_the_token_is_asked_for_read_only_sheets_access(fake, info):
     assert fake.scopes == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
 
 
-def test_without_a_tab_the_first_visible_tab_is_read_with_one_values_request(fake, info):
+def test_without_a_tab_the_first_visible_tab_is_read_after_the_tab_list(fake, info):
     fake.add_spreadsheet(
         KEY,
         {"Archive": [["Creator"], ["@old"]], "Live": [["Creator", "Expires"], ["@new", "2026-12-01"]]},
@@ -128,7 +132,7 @@ def test_a_reader_reads_a_named_tab_or_all_tabs_like_read_values(fake, info):
     assert caught.value.kind == "no_tab"
 
 
-def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_batch_request(fake, info):
+def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_request(fake, info):
     fake.add_spreadsheet(
         KEY,
         {
@@ -144,7 +148,7 @@ def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_batch_request
         ["Lumen", "@nia", "", "2026-12-01", "3"],
         ["Stride", "@raf", "", "2026-12-24", "2"],
     ]
-    assert fake.counts["batch_get"] == 1 and fake.counts["values"] == 0
+    assert fake.counts["batch_get"] == 1 and fake.counts["values"] == 0 and fake.counts["metadata"] == 0
     frame = normalize(table).frame
     assert list(frame["tab"]) == ["Lumen", "Stride"]
     assert list(frame["row"]) == [3, 2]  # each row's number in its own tab
@@ -168,21 +172,390 @@ def test_an_empty_tab_reads_as_an_empty_table_and_normalise_says_so(fake, info):
     assert caught.value.kind == "empty"
 
 
-def test_dates_sent_as_serial_numbers_read_like_formatted_dates(fake, info):
-    formatted = [["Creator", "Authorized on", "Duration", "Expires"], ["@nia", "2026-10-15", "30", "2026-11-14"]]
-    serials = [["Creator", "Authorized on", "Duration", "Expires"], ["@nia", 46310, 30, 46340.0]]
-    fake.add_spreadsheet(KEY, {"Formatted": formatted, "Serial": serials})
-
-    as_text = normalize(read(fake, info, "Formatted")).frame
-    as_serial = normalize(read(fake, info, "Serial")).frame
-
-    pd.testing.assert_frame_equal(as_serial, as_text)
-    assert as_serial["authorized_on"].iloc[0] == pd.Timestamp("2026-10-15")
+def test_date_cells_come_back_as_iso_dates_whatever_the_sheet_shows(fake, info):
+    rows = [["Creator", "Authorized on", "Duration", "Expires"], ["@nia", dt.date(2026, 10, 15), 30, "2026-11-14"]]
+    fake.add_spreadsheet(KEY, {"Tracker": rows})
+    as_text = [["Creator", "Authorized on", "Duration", "Expires"], ["@nia", "2026-10-15", "30", "2026-11-14"]]
+    assert read(fake, info, "Tracker") == as_text
+    assert normalize(read(fake, info, "Tracker")).frame["authorized_on"].iloc[0] == pd.Timestamp("2026-10-15")
 
 
-def test_numbers_and_booleans_come_back_as_sheet_text(fake, info):
-    fake.add_spreadsheet(KEY, {"Tracker": [["Creator", "Duration", "Ad delivery"], ["@nia", 60, True]]})
-    assert read(fake, info, "Tracker")[1] == ["@nia", "60", "yes"]
+def test_numbers_and_checkboxes_come_back_as_sheet_text(fake, info):
+    fake.add_spreadsheet(
+        KEY, {"Tracker": [["Creator", "Duration", "Ad delivery"], ["@nia", 60, True], ["@raf", 7, False]]}
+    )
+    table = read(fake, info, "Tracker")
+    assert table[1:] == [["@nia", "60", "TRUE"], ["@raf", "7", "FALSE"]]
+    assert normalize(table).frame["ad_delivery_permission"].tolist() == [True, False]
+
+
+# --- locale-free reading ------------------------------------------------------------------------
+
+DEC_2 = dt.date(2026, 12, 2)
+
+
+def test_a_french_sheets_dates_come_back_as_the_days_they_are(fake, info):
+    # In a fr_FR sheet Google shows 2 December 2026 as 02/12/2026, which US-first parsing reads as 12 February.
+    fake.add_spreadsheet(
+        KEY,
+        {"Suivi": [["Creator", "Authorized on", "Expires"], ["@nia", dt.date(2026, 11, 2), DEC_2]]},
+        locale="fr_FR",
+    )
+    table = read(fake, info, "Suivi")
+
+    assert table == [["Creator", "Authorized on", "Expires"], ["@nia", "2026-11-02", "2026-12-02"]]
+    frame = normalize(table).frame
+    assert frame["expires_on"].iloc[0] == pd.Timestamp("2026-12-02")
+    assert frame["authorized_on"].iloc[0] == pd.Timestamp("2026-11-02")
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [("fr_FR", "02/12/2026"), ("en_GB", "02/12/2026"), ("en_US", "12/2/2026"), ("de_DE", "2.12.2026")],
+)
+def test_the_values_api_renders_dates_in_the_sheets_locale_and_the_reader_does_not_care(fake, info, locale, shown):
+    fake.add_spreadsheet(KEY, {"Tracker": [["Creator", "Expires"], ["@nia", DEC_2]]}, locale=locale)
+    http = gsheet.make_client(info, endpoint=fake.url).http_client
+
+    # The old way: FORMATTED_VALUE is the locale's text; only the serial number is the same everywhere.
+    formatted = http.values_get(KEY, "'Tracker'", params={"valueRenderOption": "FORMATTED_VALUE"})
+    assert formatted["values"][1] == ["@nia", shown]
+    serial = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+    assert http.values_get(KEY, "'Tracker'", params=serial)["values"][1] == ["@nia", serial_of(DEC_2)]
+    as_string = {**serial, "dateTimeRenderOption": "FORMATTED_STRING"}
+    assert http.values_get(KEY, "'Tracker'", params=as_string)["values"][1] == ["@nia", shown]
+
+    assert read(fake, info, "Tracker")[1] == ["@nia", "2026-12-02"]
+    if locale in ("fr_FR", "en_GB"):  # what reading the shown text got wrong
+        assert normalize([["Creator", "Expires"], ["@nia", shown]]).frame["expires_on"].iloc[0].month == 2
+
+
+def test_a_forms_timestamp_keeps_its_day(fake, info):
+    stamp = dt.datetime(2026, 11, 20, 23, 59, 59)
+    fake.add_spreadsheet(KEY, {"Form responses 1": [["Timestamp", "Creator"], [stamp, "@nia"]]}, locale="en_GB")
+    http = gsheet.make_client(info, endpoint=fake.url).http_client
+    assert http.values_get(KEY, "'Form responses 1'")["values"][1] == ["20/11/2026 23:59:59", "@nia"]
+
+    assert read(fake, info, "Form responses 1")[1] == ["2026-11-20", "@nia"]
+
+
+def test_numbers_stay_numbers_and_text_stays_as_typed(fake, info):
+    fake.add_spreadsheet(
+        KEY,
+        {
+            "Tracker": [
+                ["Creator", "Duration", "Budget", "Serial-looking", "Post id", "Post id as number", "Expires"],
+                [
+                    "@nia",
+                    30,
+                    Cell(46348, "NUMBER", shown="46,348.00"),
+                    46348,
+                    "7301234567890123456",
+                    7301234567890123456,
+                    "02/12/2026",
+                ],
+            ]
+        },
+        locale="fr_FR",
+    )
+    assert read(fake, info, "Tracker")[1] == [
+        "@nia",
+        "30",  # a duration, not 30 December 1899
+        "46,348.00",  # number-formatted: what the cell shows
+        "46348",  # a plain number is not a date either
+        "7301234567890123456",  # typed as text: every digit kept
+        "7.30123E+18",  # typed as a number: Sheets itself shows (and keeps) only this much
+        "02/12/2026",  # a date typed as text stays text; normalise reads it with the locale's hint
+    ]
+
+
+def test_a_creator_merged_down_over_three_posts_is_on_every_row(fake, info):
+    rows = [
+        ["Creator", "Post URL", "Expires"],
+        ["@nia", "https://www.tiktok.com/@nia/video/7301234567890123451", DEC_2],
+        ["", "https://www.tiktok.com/@nia/video/7301234567890123452", DEC_2],
+        ["", "https://www.tiktok.com/@nia/video/7301234567890123453", ""],
+        ["@raf", "https://www.tiktok.com/@raf/video/7301234567890123454", ""],
+    ]
+    fake.add_spreadsheet(KEY, {"Tracker": rows}, merges={"Tracker": ["A2:A4"]}, locale="fr_FR")
+    http = gsheet.make_client(info, endpoint=fake.url).http_client
+    assert [r[0] for r in http.values_get(KEY, "'Tracker'")["values"][1:]] == ["@nia", "", "", "@raf"]
+
+    table = read(fake, info, "Tracker")
+    assert [row[0] for row in table] == ["Creator", "@nia", "@nia", "@nia", "@raf"]
+    assert table[3] == ["@nia", "https://www.tiktok.com/@nia/video/7301234567890123453"]
+    norm = normalize(table)
+    assert norm.frame["creator"].tolist() == ["@nia", "@nia", "@nia", "@raf"]
+    assert not norm.problems["problem"].str.contains("No creator handle").any()
+
+
+def test_merges_fill_across_columns_and_in_every_tab(fake, info):
+    fake.add_spreadsheet(
+        KEY,
+        {
+            "Lumen": [["Creator", "Campaign", "Brand"], ["@nia", "Glow", ""], ["@kai", "", ""]],
+            "Stride": [["Creator", "Campaign"], ["@raf", "Run"], ["@meg", ""]],
+        },
+        merges={"Lumen": ["B2:C3"], "Stride": ["B2:B3"]},
+    )
+    assert read(fake, info, "Lumen")[1:] == [["@nia", "Glow", "Glow"], ["@kai", "Glow", "Glow"]]
+    table = read(fake, info, all_tabs=True)
+    assert [row[:3] for row in table[1:]] == [
+        ["Lumen", "@nia", "Glow"],
+        ["Lumen", "@kai", "Glow"],
+        ["Stride", "@raf", "Run"],
+        ["Stride", "@meg", "Run"],
+    ]
+    assert fake.counts["batch_get"] == 1 and fake.counts["metadata"] == 0
+
+
+@pytest.mark.timeout(30)
+def test_a_merge_reaching_far_beyond_the_data_fills_only_the_rows_there_are(fake, info):
+    rows = [["Creator", "Post URL"], ["@nia", "https://www.tiktok.com/@nia/video/1"], ["", "https://x/2"]]
+    fake.add_spreadsheet(
+        KEY,
+        {"Tracker": rows},
+        grid={"Tracker": (1_000_000, 26)},
+        merges={"Tracker": ["A2:A1000000", "C1:Z1000000"]},
+    )
+    assert read(fake, info, "Tracker") == [
+        ["Creator", "Post URL"],
+        ["@nia", "https://www.tiktok.com/@nia/video/1"],
+        ["@nia", "https://x/2"],
+    ]
+
+
+def test_the_reader_asks_for_a_masked_grid_and_the_answer_holds_only_that(fake, info):
+    fake.add_spreadsheet(KEY, {"Tracker": [["Creator", "Expires"], ["@nia", DEC_2]]}, locale="fr_FR")
+    read(fake, info, "Tracker")
+    (call,) = fake.calls
+    assert call.api == "spreadsheets.get"
+    assert call.query["ranges"] == ["'Tracker'"] and call.query["fields"] == [gsheet.GRID_FIELDS]
+
+    http = gsheet.make_client(info, endpoint=fake.url).http_client
+    answer = http.fetch_sheet_metadata(KEY, params={"ranges": "'Tracker'", "fields": gsheet.GRID_FIELDS})
+    assert answer["properties"] == {"title": "Spark Ads tracker", "locale": "fr_FR"}
+    cell = answer["sheets"][0]["data"][0]["rowData"][1]["values"][1]
+    assert cell == {
+        "formattedValue": "02/12/2026",
+        "effectiveValue": {"numberValue": serial_of(DEC_2)},
+        "effectiveFormat": {"numberFormat": {"type": "DATE"}},
+    }
+    full = http.fetch_sheet_metadata(KEY, params={"ranges": "'Tracker'", "includeGridData": "true"})
+    assert "userEnteredValue" in full["sheets"][0]["data"][0]["rowData"][1]["values"][1]
+    assert "data" not in http.fetch_sheet_metadata(KEY)["sheets"][0]
+
+
+def test_a_reader_learns_the_locale_from_any_read(fake, info):
+    fake.add_spreadsheet(KEY, {"Suivi": [["Creator"], ["@nia"]]}, locale="fr_FR")
+    reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
+    assert reader.locale(KEY) == ""
+    reader.read(KEY, "Suivi")
+    assert reader.locale(KEY) == "fr_FR"
+    assert reader.title(KEY) == ""  # a named tab's read does not set the title, as before
+
+    fake.add_spreadsheet(KEY, {"Tracker": [["Creator"], ["@nia"]]}, locale="en_US")
+    reader.read(KEY, gsheet.ALL_TABS)
+    assert reader.locale(KEY) == "en_US"
+    reader.read(KEY)
+    assert (reader.locale(KEY), reader.title(KEY)) == ("en_US", "Spark Ads tracker")
+
+
+@pytest.mark.parametrize(
+    ("locale", "order"),
+    [
+        ("en_US", "MDY"),
+        ("en_PH", "MDY"),
+        ("fil", "MDY"),
+        ("fil_PH", "MDY"),
+        ("en", "MDY"),
+        ("fr_FR", "DMY"),
+        ("en_GB", "DMY"),
+        ("de_DE", "DMY"),
+        ("es_ES", "DMY"),
+        ("pt_BR", "DMY"),
+        ("id_ID", "DMY"),
+        ("it_IT", "DMY"),
+        ("nl_NL", "DMY"),
+        ("en_AU", "DMY"),
+        ("en_IN", "DMY"),
+        ("en-GB", "DMY"),
+        ("es_419", "DMY"),
+        ("zh_HK", "DMY"),
+        ("ja_JP", None),
+        ("zh_CN", None),
+        ("ko_KR", None),
+        ("hu_HU", None),
+        ("sv_SE", None),
+        ("en_CA", None),
+        ("xx_YY", None),
+        ("", None),
+    ],
+)
+def test_date_order_for_locale(locale, order):
+    assert gsheet.date_order_for_locale(locale) == order
+
+
+# --- requests per read ----------------------------------------------------------------------------
+
+
+def test_request_counts_per_read(fake, info):
+    reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
+
+    def sheets_requests() -> int:
+        count = sum(n for endpoint, n in fake.counts.items() if endpoint != "token")
+        fake.reset_counts()
+        return count
+
+    reader.read(KEY)
+    assert sheets_requests() == 2  # the tab list, then the first tab
+    reader.read(KEY)
+    assert sheets_requests() == 1  # the first tab is known: one request per refresh
+    reader.read(KEY, "Tracker")
+    assert sheets_requests() == 1
+    reader.read(KEY, gsheet.ALL_TABS)
+    assert sheets_requests() == 1
+    read(fake, info)  # a fresh client, as the command line makes
+    assert sheets_requests() == 2
+    assert {call.api for call in fake.calls} <= {"spreadsheets.get"}
+
+
+def test_a_range_without_a_tab_name_is_the_first_visible_tab_but_must_fit_its_grid(fake, info):
+    # Why the first read of an unknown first tab asks for the tab list: a bare range cannot be sized.
+    http = gsheet.make_client(info, endpoint=fake.url).http_client
+    answer = http.fetch_sheet_metadata(KEY, params={"ranges": "A1:B2", "includeGridData": "true"})
+    assert [sheet["properties"]["title"] for sheet in answer["sheets"]] == ["Tracker"]
+    assert len(answer["sheets"][0]["data"][0]["rowData"]) == 2
+    with pytest.raises(APIError) as caught:
+        http.fetch_sheet_metadata(KEY, params={"ranges": "A1:ZZ", "includeGridData": "true"})
+    assert "exceeds grid limits" in str(caught.value)
+
+
+# --- answers in an unexpected shape ---------------------------------------------------------------
+
+
+def _first_cell(answer: dict[str, Any]) -> dict[str, Any]:
+    return answer["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+
+
+def _set(path: str, value: Any) -> Any:
+    """A change to the real answer: `path` is dotted keys and list positions."""
+
+    def change(answer: dict[str, Any]) -> dict[str, Any]:
+        *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node: Any = answer
+        for step in parents:
+            node = node[step]
+        node[last] = value
+        return answer
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(["not", "an", "object"], id="answer-a-list"),
+        pytest.param(_set("sheets", {"0": {}}), id="sheets-not-a-list"),
+        pytest.param(_set("sheets.0", "Tracker"), id="sheet-not-an-object"),
+        pytest.param(_set("sheets.0.data", {"rowData": []}), id="data-not-a-list"),
+        pytest.param(_set("sheets.0.data.0.rowData", "rows"), id="rowData-not-a-list"),
+        pytest.param(_set("sheets.0.data.0.rowData.0", ["TikTok handle"]), id="row-not-an-object"),
+        pytest.param(_set("sheets.0.data.0.rowData.0.values", {"0": {}}), id="values-not-a-list"),
+        pytest.param(_set("sheets.0.data.0.rowData.0.values.0", "TikTok handle"), id="cell-not-an-object"),
+        pytest.param(_set("sheets.0.data.0.rowData.0.values.0.formattedValue", 7), id="shown-not-text"),
+        pytest.param(_set("sheets.0.data.0.rowData.0.values.0.effectiveValue", 7), id="value-not-an-object"),
+        pytest.param(
+            _set("sheets.0.data.0.rowData.0.values.0.effectiveValue", {"numberValue": "7"}), id="number-a-string"
+        ),
+        pytest.param(_set("sheets.0.data.0.startRow", -1), id="negative-start"),
+        pytest.param(_set("sheets.0.data.0.startRow", 10**12), id="start-beyond-any-sheet"),
+        pytest.param(_set("sheets.0.merges", [{"startRowIndex": "1"}]), id="merge-index-a-string"),
+        pytest.param(_set("sheets.0.merges", ["A2:A4"]), id="merge-not-an-object"),
+        pytest.param(_set("properties", "Spark Ads tracker"), id="properties-not-an-object"),
+        pytest.param(_set("sheets.0.properties.title", ["Tracker"]), id="title-not-text"),
+    ],
+)
+def test_an_answer_in_an_unexpected_shape_is_a_plain_error(fake, info, change):
+    fake.answer_with(change)
+    error = failure(fake, info, "Tracker")
+    assert error.kind == "unexpected_answer"
+    assert "not in the shape Sparkwatch expects" in str(error) and "Refresh" in str(error)
+    for word in ("KeyError", "TypeError", "Traceback", "NoneType"):
+        assert word not in str(error)
+
+
+def test_missing_parts_are_how_google_sends_empty_tabs_rows_and_cells(fake, info):
+    fake.answer_with(lambda answer: {**answer, "sheets": [{"properties": {"title": "Tracker"}, "data": [{}]}]})
+    assert read(fake, info, "Tracker") == []
+    fake.clear_faults()
+    fake.answer_with(_set("sheets.0.data.0.rowData.1", {}))
+    assert read(fake, info, "Tracker")[1] == []  # a blank row keeps its place
+    fake.clear_faults()
+    fake.answer_with(lambda answer: {**answer, "sheets": []})
+    assert failure(fake, info, "Tracker").kind == "unexpected_answer"
+
+
+def test_an_unexpected_tab_list_is_plain_too(fake, info):
+    fake.answer_with({"sheets": "Tracker"}, on=["metadata"])
+    assert failure(fake, info, None).kind == "unexpected_answer"
+    fake.clear_faults()
+    fake.answer_with({"sheets": "Tracker"}, on=["metadata"])
+    error = failure(fake, info, "Nope")  # the tab list only decorates the "no tab" message
+    assert error.kind == "no_tab" and "Tabs in this sheet" not in str(error)
+
+
+# --- the grid, without the network ----------------------------------------------------------------
+
+
+def test_sheet_table_places_blocks_at_their_offsets_and_reads_proto3_defaults():
+    stamp = {
+        "formattedValue": "12/2/2026 9:30:00",
+        "effectiveValue": {"numberValue": 46358.396},
+        "effectiveFormat": {"numberFormat": {"type": "DATE_TIME"}},
+    }
+    sheet = {
+        "properties": {"title": "Tracker", "gridProperties": {"rowCount": 100, "columnCount": 10}},
+        # Zero fields are left out: A1:B1, and B4 down to the end of the tab.
+        "merges": [
+            {"endRowIndex": 1, "endColumnIndex": 2},
+            {"startRowIndex": 3, "startColumnIndex": 1, "endColumnIndex": 2},
+        ],
+        "data": [
+            {"rowData": [{"values": [{"formattedValue": "Title"}]}]},
+            {
+                "startRow": 2,
+                "startColumn": 1,
+                "rowData": [
+                    {"values": [{"formattedValue": "Creator"}, {"formattedValue": "Expires"}]},
+                    {"values": [{"formattedValue": "@nia"}, stamp]},
+                    {"values": [{}, {"formattedValue": "2026-12-24"}]},
+                ],
+            },
+        ],
+    }
+    assert gsheet.sheet_table(sheet) == [
+        ["Title", "Title"],
+        [],
+        ["", "Creator", "Expires"],
+        ["", "@nia", "2026-12-02"],
+        ["", "@nia", "2026-12-24"],
+    ]
+
+
+def test_overlapping_merges_in_a_broken_answer_cost_at_most_one_fill_per_cell():
+    rows = [{"values": [{"formattedValue": str(n)} for n in range(20)]} for _ in range(50)]
+    sheet = {"data": [{"rowData": rows}], "merges": [{"endRowIndex": 50, "endColumnIndex": 20}] * 100_000}
+    table = gsheet.sheet_table(sheet)
+    assert table == [["0"] * 20] * 50
+
+
+def test_serial_dates_outside_the_calendar_are_not_days():
+    assert gsheet.serial_date(46358) == DEC_2
+    assert gsheet.serial_date(46358.99) == DEC_2
+    assert gsheet.serial_date(0) == dt.date(1899, 12, 30)
+    assert gsheet.serial_date(float("nan")) is None
+    assert gsheet.serial_date(1e12) is None
 
 
 # --- keys ---------------------------------------------------------------------------------------

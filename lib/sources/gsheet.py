@@ -1,36 +1,53 @@
 """The team's Google Sheet, read through gspread with a read-only service account.
 
 This is the only module that knows gspread and google-auth. It keeps the Sheets API bill
-small — one values request per read — and turns every way a read can fail into a
+small — one request per read, two at most — and turns every way a read can fail into a
 `SourceError` whose message says, in plain words, what happened and what to do. Nothing
 here ever puts key material or tokens into a message.
 
+Cells are read locale-free. Google's values API renders cells in the spreadsheet's locale
+(`FORMATTED_VALUE`): in a French or British sheet 2 December shows as `02/12/2026`, which
+reads as 12 February anywhere else. So a read is one `spreadsheets.get` with grid data and a
+`fields` mask (`GRID_FIELDS`): for each cell the text it shows (`formattedValue`), its value
+(`effectiveValue`) and its number format type. A cell formatted as DATE or DATE_TIME that
+holds a number is a serial day and becomes an ISO date (`2026-12-02`); every other cell is
+the text it shows, so text stays as typed (long post ids typed as text included) and a
+duration `30` stays `30`; a checkbox is TRUE or FALSE whatever the locale. Merged cells
+(`sheets[].merges`; Google sends a merge's value once, in its top-left cell) are filled into
+every cell of the merge, within the rows and columns the answer has. The same answer carries
+the spreadsheet's title and locale (`date_order_for_locale` turns the locale into a day/month
+order hint for dates typed as text).
+
 Requests per read:
-- a named tab: one `values.get` on that tab;
-- no tab named: the spreadsheet's tab list (metadata, no cell values) + one `values.get` on
-  the first tab. (A bare `A1:ZZ` range without a tab name would save the metadata call, but
-  Google rejects ranges larger than the tab's grid with "exceeds grid limits", so it would
-  break on small tabs);
-- all tabs: the tab list + one `values:batchGet` for every tab at once.
+- a named tab: one grid request on that tab (`ranges=<tab>`);
+- no tab named: the spreadsheet's tab list (metadata, no cell values) + one grid request on
+  the first tab. A `SheetReader` remembers the first tab's title, so its later reads are one
+  request; the tab list is asked for again only if Google answers that the remembered tab no
+  longer exists (renamed or deleted). The first read cannot be one request: a range without
+  a tab name (`A1:ZZ`) refers to the first visible tab, but Google rejects a range larger
+  than the tab's grid ("exceeds grid limits") and a smaller one cuts rows off, and grid data
+  without ranges drags in every tab's cells;
+- all tabs: one grid request without ranges (every tab's cells and properties at once).
 
 The client is made by `make_client` and can be kept for the life of the app (Streamlit's
-`st.cache_resource`); `read_values` does the reads with it. The app keeps a `SheetReader`
-instead: the client plus the first tab's title once it is known, so that reading the first
-tab costs one values request too; the tab list is asked for again only if Google answers
-that the remembered tab no longer exists (it was renamed or deleted).
+`st.cache_resource`); `read_values` / `read_spreadsheet` do the reads with it. The app keeps
+a `SheetReader` instead: the client plus what it learnt about each spreadsheet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import math
 import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import gspread
 import requests
@@ -59,11 +76,26 @@ DEFAULT_TIMEOUT = 20.0
 QUOTA_BACKOFF = (0.5, 1.0, 1.5)
 """Waits before each retry after 'quota exceeded' (429): three retries, three seconds at most in total."""
 REQUIRED_KEY_FIELDS = ("client_email", "private_key")
-_VALUE_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+GRID_FIELDS = (
+    "properties(title,locale),"
+    "sheets(properties(sheetId,title,index,hidden,sheetType,gridProperties(rowCount,columnCount)),merges,"
+    "data(startRow,startColumn,rowData(values("
+    "formattedValue,effectiveValue(numberValue,boolValue),effectiveFormat/numberFormat/type))))"
+)
+"""What a read asks Google for: per cell only the text it shows, a number or checkbox value and the
+number format type — not a text cell's value again (its shown text), nor the rest of its format,
+which would be most of the answer — plus the tabs' properties and merges."""
+_GRID_PARAMS = {"includeGridData": "true", "fields": GRID_FIELDS}
 _METADATA_PARAMS = {
     "includeGridData": "false",
-    "fields": "properties.title,sheets.properties(sheetId,title,index,sheetType,hidden)",
+    "fields": "properties(title,locale),sheets.properties(sheetId,title,index,sheetType,hidden)",
 }
+SERIAL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Google's serial dates."""
+_DATE_FORMATS = frozenset({"DATE", "DATE_TIME"})
+_MAX_ROWS = 10_000_000
+_MAX_COLUMNS = 18_278
+"""Google's own limits (10 million cells, columns A..ZZZ): offsets beyond them are not from Google."""
 
 
 # --- credentials ---------------------------------------------------------------------------
@@ -229,6 +261,19 @@ def client_email(client: gspread.Client) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SheetRead:
+    """One read: the rows, and what the same answer said about the spreadsheet."""
+
+    table: RawTable
+    tab: str
+    """The tab that was read, as Google spells it ('' when every tab was read)."""
+    title: str
+    """The spreadsheet's title ('' when the answer did not say)."""
+    locale: str
+    """The spreadsheet's locale, e.g. 'fr_FR' ('' when the answer did not say)."""
+
+
 def read_sheet(
     info: Mapping[str, Any],
     key: str,
@@ -257,28 +302,52 @@ def read_sheet_from_env(key: str, tab: str | None = None) -> RawTable:
 
 
 def read_values(client: gspread.Client, key: str, tab: str | None = None, *, all_tabs: bool = False) -> RawTable:
-    """Read with an existing client: one values request (plus the tab list when it is needed)."""
-    http = client.http_client
-    assert isinstance(http, _SheetsHTTPClient), "make the client with make_client()"
+    """Read with an existing client: one request (plus the tab list when no tab is named)."""
+    return read_spreadsheet(client, key, tab, all_tabs=all_tabs).table
+
+
+def read_spreadsheet(
+    client: gspread.Client,
+    key: str,
+    tab: str | None = None,
+    *,
+    all_tabs: bool = False,
+    first_tab: str | None = None,
+) -> SheetRead:
+    """One tab (`tab`, else the first), or every tab merged, with the spreadsheet's title and locale.
+
+    `first_tab` is the first tab's title from an earlier read: with it, reading the first tab
+    is one request like reading a named tab; without it (or when Google says that tab is gone)
+    the tab list is fetched first.
+    """
+    http = _http(client)
     with _plain_errors(client, key, tab):
         http.sign_in()
-        if tab and not all_tabs:
+        if all_tabs:
+            return _every_tab(http, key)
+        if tab:
             try:
-                response = http.values_get(key, absolute_range_name(tab), params=dict(_VALUE_PARAMS))
+                return _one_tab(http, key, tab)
             except APIError as error:
                 if _is_bad_range(error):
                     raise _no_tab(client, key, tab) from None
                 raise
-            return _table(response)
+        if first_tab:
+            try:
+                return _one_tab(http, key, first_tab)
+            except APIError as error:
+                if not _is_bad_range(error):
+                    raise
         titles = tab_titles(client, key)
         if not titles:
             raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
-        if not all_tabs:
-            return _table(http.values_get(key, absolute_range_name(titles[0]), params=dict(_VALUE_PARAMS)))
-        ranges = [absolute_range_name(title) for title in titles]
-        response = http.values_batch_get(key, ranges, params=dict(_VALUE_PARAMS))
-        value_ranges = response.get("valueRanges", []) if isinstance(response, dict) else []
-        return merge_tabs([(title, _table(part)) for title, part in zip(titles, value_ranges, strict=False)])
+        return _one_tab(http, key, titles[0])
+
+
+def read_first_tab(client: gspread.Client, key: str, known: str | None = None) -> tuple[RawTable, str, str]:
+    """The first tab's rows, its title, and the spreadsheet's title (see `read_spreadsheet`)."""
+    read = read_spreadsheet(client, key, first_tab=known)
+    return read.table, read.tab, read.title
 
 
 def tab_titles(client: gspread.Client, key: str) -> list[str]:
@@ -288,37 +357,10 @@ def tab_titles(client: gspread.Client, key: str) -> list[str]:
 
 def sheet_titles(client: gspread.Client, key: str) -> tuple[str, list[str]]:
     """The spreadsheet's own title and its tabs' titles (as `tab_titles`), from one metadata request."""
-    meta = client.http_client.fetch_sheet_metadata(key, params=dict(_METADATA_PARAMS))
-    if not isinstance(meta, dict):
-        return "", []
-    props = [s.get("properties", {}) for s in meta.get("sheets", [])]
-    grids = [p for p in props if p.get("sheetType", "GRID") == "GRID" and "title" in p]
-    grids.sort(key=lambda p: (bool(p.get("hidden")), p.get("index", 0)))
-    title = meta.get("properties", {}).get("title", "")
-    return str(title or ""), [str(p["title"]) for p in grids]
-
-
-def read_first_tab(client: gspread.Client, key: str, known: str | None = None) -> tuple[RawTable, str, str]:
-    """The first tab's rows, its title, and the spreadsheet's title ('' when it was not asked for).
-
-    With `known` (the first tab's title from an earlier read) this is one values request; the
-    tab list is fetched only when there is no such title or Google says that tab is gone.
-    """
-    http = client.http_client
-    assert isinstance(http, _SheetsHTTPClient), "make the client with make_client()"
-    with _plain_errors(client, key, None):
-        http.sign_in()
-        if known:
-            try:
-                return _table(http.values_get(key, absolute_range_name(known), params=dict(_VALUE_PARAMS))), known, ""
-            except APIError as error:
-                if not _is_bad_range(error):
-                    raise
-        title, titles = sheet_titles(client, key)
-        if not titles:
-            raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
-        response = http.values_get(key, absolute_range_name(titles[0]), params=dict(_VALUE_PARAMS))
-        return _table(response), titles[0], title
+    title, _locale, sheets = _spreadsheet_parts(
+        client.http_client.fetch_sheet_metadata(key, params=dict(_METADATA_PARAMS))
+    )
+    return title, [name for name, _sheet in _grid_tabs(sheets)]
 
 
 def sheet_reader(
@@ -331,15 +373,17 @@ def sheet_reader(
 class SheetReader:
     """A client to keep for the app's lifetime, and what it learnt about each spreadsheet.
 
-    It remembers each spreadsheet's first tab, so a read without a tab name costs one values
-    request like a read of a named tab, and the spreadsheet's title, for the app to show.
-    Shared between sessions: its only state is those two lookups, each a single assignment.
+    It remembers each spreadsheet's first tab, so a read without a tab name costs one request
+    like a read of a named tab; the spreadsheet's title (learnt when the first tab is read),
+    for the app to show; and its locale (learnt by every read), the hint for dates typed as
+    text. Shared between sessions: its only state is those lookups, each a single assignment.
     """
 
     def __init__(self, client: gspread.Client) -> None:
         self.client = client
         self._first_tab: dict[str, str] = {}
         self._title: dict[str, str] = {}
+        self._locale: dict[str, str] = {}
 
     @property
     def email(self) -> str:
@@ -347,27 +391,282 @@ class SheetReader:
         return client_email(self.client)
 
     def title(self, key: str) -> str:
-        """The spreadsheet's title, once a read has learnt it ('' before)."""
+        """The spreadsheet's title, once a read of its first tab has learnt it ('' before)."""
         return self._title.get(key, "")
+
+    def locale(self, key: str) -> str:
+        """The spreadsheet's locale (e.g. 'fr_FR'), once any read has learnt it ('' before)."""
+        return self._locale.get(key, "")
 
     def read(self, key: str, tab: str | None = None) -> RawTable:
         """One tab (`tab`, else the first), or every tab merged when `tab` is `ALL_TABS`."""
         if tab == ALL_TABS:
-            return read_values(self.client, key, all_tabs=True)
-        if tab:
-            return read_values(self.client, key, tab)
-        table, first, title = read_first_tab(self.client, key, self._first_tab.get(key))
-        self._first_tab[key] = first
-        if title:
-            self._title[key] = title
-        return table
+            read = read_spreadsheet(self.client, key, all_tabs=True)
+        elif tab:
+            read = read_spreadsheet(self.client, key, tab)
+        else:
+            read = read_spreadsheet(self.client, key, first_tab=self._first_tab.get(key))
+            self._first_tab[key] = read.tab
+            if read.title:
+                self._title[key] = read.title
+        if read.locale:
+            self._locale[key] = read.locale
+        return read.table
 
 
-def _table(response: Any) -> RawTable:
-    """Google's values (strings, numbers, booleans; trailing blanks left out) as rows of strings."""
-    if not isinstance(response, dict):
-        raise _not_json()
-    return [[_cell_text(cell) for cell in row] for row in response.get("values", [])]
+# --- locales ---------------------------------------------------------------------------------
+
+DateOrder = Literal["DMY", "MDY"]
+_MONTH_FIRST = frozenset(
+    {"en_US", "en_PH", "en_AS", "en_GU", "en_MH", "en_MP", "en_PR", "en_UM", "en_VI", "es_PA", "es_PR"}
+)
+_MONTH_FIRST_LANGUAGES = frozenset({"fil", "tl"})
+_YEAR_FIRST = frozenset({"en_CA", "fr_CA", "en_ZA"})
+_YEAR_FIRST_LANGUAGES = frozenset({"ja", "ko", "zh", "hu", "lt", "mn", "sv", "eu", "af", "fa"})
+_DAY_FIRST = frozenset({"zh_HK", "zh_MO", "zh_SG"})
+_DAY_FIRST_LANGUAGES = frozenset(
+    {
+        *("fr", "de", "es", "pt", "it", "nl", "id", "in", "ms", "ru", "uk", "pl", "cs", "sk", "tr", "vi", "th"),
+        *("ar", "he", "iw", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "ur", "el", "ro", "bg", "hr"),
+        *("sr", "sl", "da", "nb", "no", "nn", "fi", "et", "lv", "is", "ga", "cy", "ca", "gl", "sw", "az", "kk"),
+        *("ka", "hy", "be", "sq", "mk", "bs", "mt", "lb", "gd", "ha", "yo", "ig", "zu", "xh", "am", "ne", "si"),
+        *("km", "lo", "my", "uz", "ky", "tg", "tk"),
+    }
+)
+
+
+def date_order_for_locale(locale: str) -> DateOrder | None:
+    """Which comes first in a date typed as `a/b/yyyy` in a sheet of this locale: 'DMY', 'MDY', or None.
+
+    Only text cells need this: date cells are read from their serial number. A locale is
+    Google's `properties.locale` ('en_US', 'fr_FR', 'fil', 'en' …); month-first is the US
+    and the places that write like it (en_PH, fil …), day-first is most of the world (en_GB,
+    fr_FR, de_DE, pt_BR, en_IN …). Year-first locales (ja_JP, zh_CN, ko_KR, hu_HU, sv_SE,
+    en_CA …) give None, like an unknown locale: their own dates start with the year and are
+    not ambiguous, and they say nothing about a `a/b/yyyy` text someone pasted in; the
+    column's own evidence decides those.
+    """
+    parts = [part for part in str(locale or "").replace("-", "_").split("_") if part]
+    if not parts:
+        return None
+    language = parts[0].lower()
+    region = parts[-1].upper() if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()) else ""
+    tag = f"{language}_{region}" if region else language
+    if tag in _MONTH_FIRST or language in _MONTH_FIRST_LANGUAGES or tag == "en":
+        return "MDY"
+    if tag in _DAY_FIRST:
+        return "DMY"
+    if tag in _YEAR_FIRST or language in _YEAR_FIRST_LANGUAGES:
+        return None
+    if language == "en" or language in _DAY_FIRST_LANGUAGES:
+        return "DMY"
+    return None
+
+
+# --- Google's answer, read strictly ----------------------------------------------------------
+
+
+def _http(client: gspread.Client) -> _SheetsHTTPClient:
+    http = client.http_client
+    assert isinstance(http, _SheetsHTTPClient), "make the client with make_client()"
+    return http
+
+
+def _one_tab(http: _SheetsHTTPClient, key: str, tab: str) -> SheetRead:
+    """One grid request on one tab (APIError 400 'Unable to parse range' when there is no such tab)."""
+    answer = http.fetch_sheet_metadata(key, params={**_GRID_PARAMS, "ranges": absolute_range_name(tab)})
+    title, locale, sheets = _spreadsheet_parts(answer)
+    sheet = _the_sheet(sheets, tab)
+    name = _get(_get(sheet, "properties", Mapping) or {}, "title", str) or tab
+    return SheetRead(sheet_table(sheet), name, title, locale)
+
+
+def _every_tab(http: _SheetsHTTPClient, key: str) -> SheetRead:
+    """One grid request without ranges: every tab's cells, merged by `merge_tabs`."""
+    title, locale, sheets = _spreadsheet_parts(http.fetch_sheet_metadata(key, params=dict(_GRID_PARAMS)))
+    tabs = _grid_tabs(sheets)
+    if not tabs:
+        raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
+    return SheetRead(merge_tabs([(name, sheet_table(sheet)) for name, sheet in tabs]), "", title, locale)
+
+
+def _spreadsheet_parts(answer: Any) -> tuple[str, str, list[Mapping[str, Any]]]:
+    """The title, the locale and the sheets of a Spreadsheet answer; SourceError when it has another shape."""
+    if not isinstance(answer, Mapping):
+        raise _unexpected("the answer is not an object")
+    properties = _get(answer, "properties", Mapping) or {}
+    sheets = _get(answer, "sheets", list) or []
+    for sheet in sheets:
+        if not isinstance(sheet, Mapping):
+            raise _unexpected("a tab is not an object")
+    return _get(properties, "title", str) or "", _get(properties, "locale", str) or "", sheets
+
+
+def _grid_tabs(sheets: Sequence[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The tabs that hold cells (not chart sheets), visible ones first, each in the order people see them."""
+    tabs = []
+    for sheet in sheets:
+        properties = _get(sheet, "properties", Mapping) or {}
+        title = _get(properties, "title", str)
+        if title is None or (_get(properties, "sheetType", str) or "GRID") != "GRID":
+            continue
+        order = (bool(_get(properties, "hidden", bool)), _index(properties, "index", limit=_MAX_ROWS))
+        tabs.append((order, title, sheet))
+    tabs.sort(key=lambda tab: tab[0])
+    return [(title, sheet) for _order, title, sheet in tabs]
+
+
+def _the_sheet(sheets: Sequence[Mapping[str, Any]], tab: str) -> Mapping[str, Any]:
+    """The tab asked for, among the ones the answer holds (Google sends only the tabs the ranges touch)."""
+    if len(sheets) == 1:
+        return sheets[0]
+    wanted = tab.casefold()  # Google matches tab names in ranges regardless of case
+    named = [s for s in sheets if (_get(_get(s, "properties", Mapping) or {}, "title", str) or "").casefold() == wanted]
+    if len(named) != 1:
+        raise _unexpected("the tab asked for is not in the answer")
+    return named[0]
+
+
+def sheet_table(sheet: Mapping[str, Any]) -> RawTable:
+    """One tab of a grid-data answer as rows of strings, merged cells filled, trailing blanks left out.
+
+    Rows and columns keep their places in the tab (a GridData block starting at row 5 fills
+    row 5), so row numbers stay those people see. Missing `data`, `rowData` or `values` is how
+    Google sends an empty tab, row or cell; anything of another type is an unexpected answer.
+    """
+    properties = _get(sheet, "properties", Mapping) or {}
+    grid = _get(properties, "gridProperties", Mapping) or {}
+    max_rows = min(_index(grid, "rowCount", _MAX_ROWS, limit=_MAX_ROWS), _MAX_ROWS)
+    max_columns = min(_index(grid, "columnCount", _MAX_COLUMNS, limit=_MAX_COLUMNS), _MAX_COLUMNS)
+    rows: list[list[str]] = []
+    for block in _get(sheet, "data", list) or []:
+        if not isinstance(block, Mapping):
+            raise _unexpected("a block of cells is not an object")
+        top = _index(block, "startRow", limit=max_rows)
+        left = _index(block, "startColumn", limit=max_columns)
+        row_data = _get(block, "rowData", list) or []
+        if len(rows) < top + len(row_data):
+            rows.extend([] for _ in range(top + len(row_data) - len(rows)))
+        for offset, entry in enumerate(row_data):
+            if not isinstance(entry, Mapping):
+                raise _unexpected("a row is not an object")
+            cells = _get(entry, "values", list)
+            if not cells:
+                continue
+            texts = [_cell_text_of(cell) for cell in cells]
+            row = rows[top + offset]
+            if not left and not row:
+                rows[top + offset] = texts
+                continue
+            if len(row) < left + len(texts):
+                row.extend([""] * (left + len(texts) - len(row)))
+            row[left : left + len(texts)] = texts
+    _fill_merges(rows, _get(sheet, "merges", list) or [])
+    for row in rows:
+        while row and row[-1] == "":
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _cell_text_of(cell: Any) -> str:
+    """A cell as text: a date cell as its ISO date, a checkbox as TRUE/FALSE, anything else as it is shown."""
+    if type(cell) is not dict and not isinstance(cell, Mapping):
+        raise _unexpected("a cell is not an object")
+    shown = cell.get("formattedValue")
+    if shown is not None and type(shown) is not str:
+        raise _unexpected("a cell's shown text is not text")
+    value = cell.get("effectiveValue")
+    if value is None:  # the common case: text (its value is not asked for) or an empty cell
+        return shown or ""
+    if not isinstance(value, Mapping):
+        raise _unexpected("a cell's value is not an object")
+    number = value.get("numberValue")
+    if number is not None:
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise _unexpected("a cell's number is not a number")
+        if _number_format_type(cell) in _DATE_FORMATS:
+            day = serial_date(number)
+            if day is not None:
+                return day.isoformat()
+    elif isinstance(value.get("boolValue"), bool):
+        # The shown text is the locale's word (VRAI, WAHR…); TRUE/FALSE reads the same everywhere.
+        return "TRUE" if value["boolValue"] else "FALSE"
+    if shown is not None:
+        return shown
+    # Google sends the shown text with every value; this is for a thinner answer.
+    return _cell_text(number) if number is not None else str(value.get("stringValue") or "")
+
+
+def _number_format_type(cell: Mapping[str, Any]) -> str | None:
+    effective = _get(cell, "effectiveFormat", Mapping) or {}
+    number_format = _get(effective, "numberFormat", Mapping) or {}
+    return _get(number_format, "type", str)
+
+
+def serial_date(serial: float) -> dt.date | None:
+    """The day of a Sheets serial number (days since 1899-12-30; a time of day is dropped), None if no day.
+
+    A serial is a count of days, so the spreadsheet's time zone plays no part.
+    """
+    if not math.isfinite(serial):
+        return None
+    ordinal = SERIAL_EPOCH.toordinal() + math.floor(serial)
+    if not 1 <= ordinal <= dt.date.max.toordinal():
+        return None
+    return dt.date.fromordinal(ordinal)
+
+
+def _fill_merges(rows: list[list[str]], merges: Sequence[Any]) -> None:
+    """Give every cell of each merge the top-left cell's value, within the rows and columns there are.
+
+    GridRanges are 0-based and half-open, counted from the tab's A1; a missing start is 0 and
+    a missing end is open. A merge reaching past the data (a whole column merged down a
+    million-row tab) fills only rows and columns the answer has, and the work stops at one
+    fill per cell of the data even if a broken answer lists overlapping merges.
+    """
+    height = len(rows)
+    width = max((len(row) for row in rows), default=0)
+    budget = height * width
+    for merge in merges:
+        if not isinstance(merge, Mapping):
+            raise _unexpected("a merged range is not an object")
+        top = _index(merge, "startRowIndex", limit=_MAX_ROWS)
+        left = _index(merge, "startColumnIndex", limit=_MAX_COLUMNS)
+        bottom = min(_index(merge, "endRowIndex", height, limit=_MAX_ROWS), height)
+        right = min(_index(merge, "endColumnIndex", width, limit=_MAX_COLUMNS), width)
+        if top >= bottom or left >= right or left >= len(rows[top]) or rows[top][left] == "":
+            continue
+        value = rows[top][left]
+        for number in range(top, bottom):
+            if budget <= 0:
+                return
+            row = rows[number]
+            if len(row) < right:
+                row.extend([""] * (right - len(row)))
+            row[left:right] = [value] * (right - left)
+            budget -= right - left
+
+
+def _get(obj: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    """`obj[name]` when it is of `kind`, None when missing; SourceError when it is something else."""
+    value = obj.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise _unexpected(f"'{name}' is not what Google sends")
+    return value
+
+
+def _index(obj: Mapping[str, Any], name: str, default: int = 0, *, limit: int) -> int:
+    """A 0-based index or count from the answer (missing: `default`); SourceError when not a sane one."""
+    value = obj.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+        raise _unexpected(f"'{name}' is not a row or column number")
+    return value
 
 
 def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
@@ -504,7 +803,7 @@ def _no_tab(client: gspread.Client, key: str, tab: str) -> SourceError:
     """'No such tab', naming the tabs that exist when Google will tell us."""
     try:
         titles = tab_titles(client, key)
-    except (APIError, auth_exceptions.GoogleAuthError, requests.exceptions.RequestException, ValueError):
+    except (APIError, auth_exceptions.GoogleAuthError, requests.exceptions.RequestException, ValueError, SourceError):
         titles = []
     known = f" Tabs in this sheet: {', '.join(titles)}." if titles else ""
     return SourceError(
@@ -531,4 +830,14 @@ def _not_json() -> SourceError:
         "Google Sheets sent back something that is not sheet data (often a proxy or a Wi-Fi sign-in page in "
         "between). Check the network, then refresh.",
         kind="bad_response",
+    )
+
+
+def _unexpected(what: str) -> SourceError:
+    """An answer from Google in a shape this reader does not know: said plainly, never a KeyError."""
+    return SourceError(
+        f"Google Sheets answered, but not in the shape Sparkwatch expects ({what}), so the sheet was not read. "
+        "Refresh in a minute; if it keeps happening, something between here and Google (a proxy or firewall) "
+        "may be changing the answers.",
+        kind="unexpected_answer",
     )
