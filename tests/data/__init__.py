@@ -1,0 +1,1 @@
+"""Test data taken from public sources (each file says where every item came from)."""
