@@ -13,6 +13,7 @@ post to the channel), so errors name the host, never the full address.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import re
 import socket
@@ -28,6 +29,7 @@ from lib.codes import redact_codes
 from lib.diagnose import health_counts
 from lib.exports import one_line, printable
 from lib.report import records
+from lib.sources.published import Deadline, is_timeout, open_within
 from lib.vocab import HEALTH, ISSUES, issue_labels, plural, role_labels
 
 ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
@@ -35,6 +37,7 @@ ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
 MAX_LINES = 25
 """Rows listed in one message; the rest are counted, so a huge sheet still gives a readable alert."""
 TIMEOUT_SECONDS = 10.0
+"""Seconds the whole delivery of an alert may take."""
 WEBHOOK_ENV = "SPARKWATCH_WEBHOOK"
 """Where the webhook address can come from, so it stays off command lines and crontabs."""
 
@@ -171,7 +174,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> None:
-    """POST the payload as JSON; raise `WebhookError` with a plain reason when it is not accepted."""
+    """POST the payload as JSON; raise `WebhookError` with a plain reason when it is not accepted.
+
+    `timeout` bounds the whole delivery (connect, send, the answer), not each read: a service
+    answering a byte at a time cannot hold the morning's cron job past it.
+    """
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise WebhookError("The webhook address must be a full link starting with https://.")
@@ -182,22 +189,20 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "Sparkwatch"},
         method="POST",
     )
-    opener = urllib.request.build_opener(_NoRedirect)
+    deadline = Deadline(timeout)
     try:
-        with opener.open(request, timeout=timeout) as reply:
-            reply.read(1024)
+        with open_within(deadline, request, _NoRedirect):
+            pass  # A 2xx status is the service saying 'accepted'; its reply's body adds nothing to wait for.
     except urllib.error.HTTPError as error:
         said = _short_reason(error)
         raise WebhookError(
             f"The webhook at {where} refused the alert (HTTP {error.code}{said}). "
             "Check that the webhook address is right and still active."
         ) from None
-    except TimeoutError:
-        raise WebhookError(f"The webhook at {where} did not answer within {timeout:g} seconds.") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        if isinstance(reason, TimeoutError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        if is_timeout(error):
             raise WebhookError(f"The webhook at {where} did not answer within {timeout:g} seconds.") from None
+        reason = getattr(error, "reason", error)
         raise WebhookError(
             f"Could not reach the webhook at {where} ({_plain(reason)}). Check the address and the network."
         ) from None
@@ -205,9 +210,9 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
 
 def _short_reason(error: urllib.error.HTTPError) -> str:
     """Slack answers errors with one word (`no_service`, `invalid_token`): worth showing, nothing longer."""
-    try:
+    try:  # the reply is still read within the delivery's deadline
         body = error.read(200).decode("utf-8", "replace").strip()
-    except OSError:
+    except (OSError, http.client.HTTPException):
         body = ""
     return f": {body}" if re.fullmatch(r"[a-z_]{2,40}", body) else ""
 

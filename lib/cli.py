@@ -147,7 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     alert = commands.add_parser("alert", help="post one chat message when something is expiring, expired or blocked")
     _add_source_options(alert)
     alert.add_argument("--webhook", help=f"Slack-compatible incoming webhook URL (default: ${WEBHOOK_ENV})")
-    alert.add_argument("--timeout", type=_seconds, default=TIMEOUT_SECONDS, help="seconds to wait for the webhook")
+    alert.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=TIMEOUT_SECONDS,
+        help=f"seconds the whole delivery to the webhook may take ({TIMEOUT_SECONDS:g})",
+    )
     alert.add_argument("--dry-run", action="store_true", help="print the message instead of sending it")
     alert.set_defaults(run=run_alert)
     return parser

@@ -24,7 +24,7 @@ from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.report import records
 from tests.fakes.tracking_sheet import TODAY, day, judged
-from tests.fakes.webhook import SECRET_PATH, WebhookReceiver, clear_proxies
+from tests.fakes.webhook import SECRET_PATH, DrippingServer, WebhookReceiver, clear_proxies
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +169,32 @@ def test_a_hanging_webhook_fails_within_the_timeout():
             post_webhook(hanging.url, {"text": "hi"}, timeout=0.5)
         url = hanging.url
     assert "s3cret" not in webhook_host(url)
+
+
+@pytest.mark.timeout(20)
+def test_a_webhook_that_answers_one_byte_at_a_time_fails_at_the_deadline():
+    """The timeout used to bound each read: a webhook dripping its answer held the alert for ever."""
+    with DrippingServer(drip_head=True) as slow:
+        with pytest.raises(WebhookError, match=r"did not answer within 1\.5 seconds"):
+            post_webhook(slow.url, {"text": "hi"}, timeout=1.5)
+        assert slow.requests == 1
+
+
+@pytest.mark.timeout(20)
+def test_a_webhook_that_accepts_and_then_drips_its_reply_has_the_alert():
+    """The status says 'accepted': the alert is delivered, whatever the reply's body does next."""
+    with DrippingServer(content_type="text/plain") as slow:
+        post_webhook(slow.url, {"text": "hi"}, timeout=1.5)
+        assert slow.requests == 1
+
+
+@pytest.mark.timeout(20)
+def test_a_webhook_that_refuses_and_then_drips_its_reason_fails_at_the_deadline():
+    with (
+        DrippingServer(status=500, body=b"no_service" * 1000) as slow,
+        pytest.raises(WebhookError, match=r"refused the alert \(HTTP 500\)"),
+    ):
+        post_webhook(slow.url, {"text": "hi"}, timeout=1.5)
 
 
 def test_an_unreachable_webhook_says_so():

@@ -21,7 +21,7 @@ from lib.codes import MASK, mask_code
 from lib.normalize import SHEET_ROW_HEADER
 from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
 from tests.fakes.tracking_sheet import code
-from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, WebhookReceiver, clear_proxies
+from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, DrippingServer, WebhookReceiver, clear_proxies
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-22"
@@ -455,6 +455,16 @@ def test_alert_without_a_webhook_or_with_a_failing_one_exits_2(messy):
         status, _, err = run("alert", str(messy), "--today", TODAY, "--webhook", hanging.url, "--timeout", "0.5")
     assert status == EXIT_UNREADABLE
     assert "did not answer within 0.5 seconds" in err
+
+
+@pytest.mark.timeout(30)
+def test_alert_timeout_bounds_the_whole_delivery_not_each_read(messy):
+    """`--timeout 2` against a webhook answering a byte at a time used to run past 30 seconds."""
+    with DrippingServer(drip_head=True) as slow:
+        status, out, err = run("alert", str(messy), "--today", TODAY, "--webhook", slow.url, "--timeout", "1.5")
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err.startswith("sparkwatch: The webhook at http://127.0.0.1:")
+    assert "did not answer within 1.5 seconds" in err and err.count("\n") == 1
 
 
 def test_alert_dry_run_prints_instead_of_sending(messy):

@@ -15,6 +15,7 @@ from lib.normalize import normalize
 from lib.sources import kind_of, published, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets
+from tests.fakes.webhook import DrippingServer, clear_proxies
 
 PUB = "/spreadsheets/d/e/2PACX-1vSparkwatchTestPublication/pub?gid=0&single=true&output=csv"
 
@@ -23,6 +24,11 @@ def as_csv(table: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(table)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture
@@ -106,6 +112,16 @@ def test_a_hang_fails_within_the_timeout(fake):
     fake.fail("hang", on=["csv"])
     error = failure(url, timeout=0.5)
     assert error.kind == "timeout"
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("drip_head", [False, True], ids=["body", "headers"])
+def test_a_link_that_answers_one_byte_at_a_time_fails_at_the_deadline(drip_head):
+    """The timeout used to bound each read: a byte every half second kept the read going for ever."""
+    with DrippingServer(drip_head=drip_head) as slow:
+        error = failure(slow.url, timeout=1.5)
+    assert error.kind == "timeout"
+    assert "did not answer within 1.5 seconds" in str(error)
 
 
 def test_network_down():

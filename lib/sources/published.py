@@ -4,20 +4,31 @@ Google Sheets → File → Share → Publish to web → "Comma-separated values 
 ending in `/pub?output=csv`; a sheet shared with "anyone with the link" also answers
 `/export?format=csv`. Either is a plain HTTP GET of CSV text, parsed by the same reader as
 an uploaded CSV file. Failures become one plain `SourceError` saying what to do.
+
+Every request made here (and the chat webhook's, in `lib.alerts`) has one deadline for the
+whole exchange: connecting, the headers, the body, every redirect. A socket timeout alone
+bounds each read, so a server sending a byte every second would keep the page (or the cron
+job) waiting for ever; here each read may only wait for what is left of the deadline.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
+import io
 import re
-
-import requests
+import socket
+import time
+import urllib.error
+import urllib.request
+from typing import Any
 
 from lib.errors import SourceError
 from lib.normalize import RawTable
 from lib.sources.files import MAX_UPLOAD_BYTES, read_csv
 
 DEFAULT_TIMEOUT = 20.0
-"""Seconds to wait for the link to answer before giving up."""
+"""Seconds the whole read of the link may take (connect, answer, every byte of the CSV)."""
 _PUBHTML_RE = re.compile(r"/pubhtml(?=$|\?|#)")
 _CHUNK = 64 * 1024
 _PUBLISH_STEPS = (
@@ -37,23 +48,27 @@ def csv_link(url: str) -> str:
 
 
 def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
-    """The raw table behind a published-to-the-web CSV link."""
-    link = csv_link(url)
+    """The raw table behind a published-to-the-web CSV link, read within `timeout` seconds in all."""
+    deadline = Deadline(timeout)
     try:
-        with requests.get(link, timeout=timeout, stream=True, headers={"Accept": "text/csv, */*;q=0.1"}) as reply:
-            _check(reply)
-            data = _body(reply)
-    except requests.exceptions.Timeout:
-        raise SourceError(
-            "The published link did not answer in time. Check the internet connection, then refresh.", kind="timeout"
-        ) from None
-    except requests.exceptions.TooManyRedirects:
-        raise SourceError(
-            f"The published link keeps redirecting, so it cannot be read. {_PUBLISH_STEPS}", kind="not_published"
-        ) from None
-    except requests.exceptions.InvalidURL:
+        request = urllib.request.Request(
+            csv_link(url), headers={"Accept": "text/csv, */*;q=0.1", "User-Agent": "Sparkwatch"}, method="GET"
+        )
+        with open_within(deadline, request) as reply:
+            _check(reply.status, reply.headers.get("Content-Type"))
+            data = read_within(deadline, reply, MAX_UPLOAD_BYTES, _too_large)
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise _refusal(error.code) from None
+    except (ValueError, http.client.InvalidURL):
         raise SourceError("The published link is not a valid web address: copy it again.", kind="not_found") from None
-    except requests.exceptions.RequestException:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        if is_timeout(error):
+            raise SourceError(
+                f"The published link did not answer within {timeout:g} seconds. Check the internet connection, "
+                "then refresh.",
+                kind="timeout",
+            ) from None
         raise SourceError(
             "Could not reach the published link: the network seems to be down or blocked. Check the internet "
             "connection (and any proxy or firewall), then refresh.",
@@ -62,45 +77,183 @@ def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
     return read_csv(data)
 
 
-def _check(reply: requests.Response) -> None:
+def _check(status: int, content_type: str | None) -> None:
     """Raise the plain message for an answer that is not the published CSV."""
-    status = reply.status_code
+    if status != 200:
+        raise _refusal(status)
+    if "html" in (content_type or "").lower():
+        # A sign-in page, or the 'Web page' form of the publication: both are not the table.
+        raise SourceError(f"The link opens a web page, not CSV data. {_PUBLISH_STEPS}", kind="not_published")
+
+
+def _refusal(status: int) -> SourceError:
+    """The plain message for a status other than 200 (a redirect here is one too many of them)."""
+    if 300 <= status < 400:
+        return SourceError(
+            f"The published link keeps redirecting, so it cannot be read. {_PUBLISH_STEPS}", kind="not_published"
+        )
     if status in (401, 403):
-        raise SourceError(
+        return SourceError(
             f"The sheet behind this link is not published or not public. {_PUBLISH_STEPS}", kind="not_published"
         )
     if status in (404, 410):
-        raise SourceError(
+        return SourceError(
             f"Nothing is published at this link (anymore). Check the link, or publish the sheet again. "
             f"{_PUBLISH_STEPS}",
             kind="not_found",
         )
     if status == 429:
-        raise SourceError(
+        return SourceError(
             "Google is limiting how often this link can be read. Wait a minute, then refresh.", kind="quota"
         )
     if status >= 500:
-        raise SourceError(
+        return SourceError(
             f"The server behind the published link had a problem (error {status}). Wait a minute, then refresh.",
             kind="server_error",
         )
-    if status != 200:
-        raise SourceError(f"The published link answered with error {status}. {_PUBLISH_STEPS}", kind="not_published")
-    content_type = reply.headers.get("Content-Type", "").lower()
-    if "html" in content_type:
-        # A sign-in page, or the 'Web page' form of the publication: both are not the table.
-        raise SourceError(f"The link opens a web page, not CSV data. {_PUBLISH_STEPS}", kind="not_published")
+    return SourceError(f"The published link answered with error {status}. {_PUBLISH_STEPS}", kind="not_published")
 
 
-def _body(reply: requests.Response) -> bytes:
-    """The reply's bytes, stopping at the same size limit as an upload."""
+def _too_large() -> SourceError:
+    return SourceError(
+        f"The published sheet is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB. Publish only the "
+        "tracking tab, or remove unused columns.",
+        kind="too_large",
+    )
+
+
+# --- HTTP with one deadline for the whole exchange (used by `lib.alerts` too) ---------------------
+
+
+class DeadlineExceeded(TimeoutError):
+    """The exchange as a whole took longer than its deadline (each read may have been quick)."""
+
+
+class Deadline:
+    """A point in time (monotonic clock) by which a whole HTTP exchange must be over."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left; raises `DeadlineExceeded` once there are none."""
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise DeadlineExceeded(f"no complete answer within {self.seconds:g} seconds")
+        return left
+
+
+def is_timeout(error: BaseException) -> bool:
+    """True for a timeout however urllib wrapped it (`URLError(reason=TimeoutError)` or bare)."""
+    reason = getattr(error, "reason", None)
+    return isinstance(error, TimeoutError) or isinstance(reason, TimeoutError)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's byte stream, each read allowed only what is left of the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
+        super().__init__()
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)  # counts as a user of the socket, like http.client's own
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.settimeout(self._deadline.remaining())
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """A connected socket whose reads and sends stop at the deadline; everything else is the socket's."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **kwargs: Any) -> Any:
+        if mode == "rb":
+            return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+        return self._sock.makefile(mode, buffering, **kwargs)
+
+    def sendall(self, data: Any, *flags: int) -> None:
+        self._sock.settimeout(self._deadline.remaining())
+        self._sock.sendall(data, *flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _DeadlineConnection:
+    """Mixed into http.client's connections: connect within the deadline, then guard the socket."""
+
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.remaining()  # bounds the TCP connect and the TLS handshake
+        super().connect()  # type: ignore[misc]
+        self.sock = _DeadlineSocket(self.sock, self.deadline)  # type: ignore[has-type]
+
+
+class _HTTPConnection(_DeadlineConnection, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req, context=self._context)
+
+
+def open_within(deadline: Deadline, request: urllib.request.Request, *handlers: Any) -> Any:
+    """`urlopen` where connecting, sending and every later read of the reply share `deadline`.
+
+    `handlers` are added to the opener (a redirect policy, say). Raises what urlopen raises;
+    a deadline that passes raises `DeadlineExceeded` (a `TimeoutError`), possibly in a `URLError`.
+    """
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline), *handlers)
+    return opener.open(request, timeout=deadline.remaining())
+
+
+def read_within(deadline: Deadline, reply: Any, limit: int, too_large: Any = None) -> bytes:
+    """The reply's body, read in chunks until its end, `limit` bytes, or the deadline.
+
+    Over `limit`: raises `too_large()` when given, else returns the first `limit` bytes.
+    """
     data = bytearray()
-    for chunk in reply.iter_content(_CHUNK):
+    while True:
+        deadline.remaining()
+        chunk = reply.read1(_CHUNK)
+        if not chunk:
+            return bytes(data)
         data += chunk
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise SourceError(
-                f"The published sheet is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB. Publish only the "
-                "tracking tab, or remove unused columns.",
-                kind="too_large",
-            )
-    return bytes(data)
+        if len(data) > limit:
+            if too_large is not None:
+                raise too_large()
+            return bytes(data[:limit])

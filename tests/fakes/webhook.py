@@ -3,6 +3,10 @@
 Tests point the real alert code at `receiver.url` and read back exactly what a chat service
 would have received. Failure is switchable: answer with any status and body (Slack's own
 `404 no_service`, a `500`), redirect elsewhere, or hang until the client's timeout fires.
+
+`DrippingServer` is the slow variant of any HTTP server (a webhook, a published link): it answers
+every GET and POST one byte at a time, so a client whose timeout bounds each read, not the whole
+exchange, keeps reading long after its timeout.
 """
 
 from __future__ import annotations
@@ -80,6 +84,63 @@ class WebhookReceiver(LocalServer):
                 self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
                 self.wfile.write(receiver.reply)
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+        return Handler
+
+
+@dataclass
+class DrippingServer(LocalServer):
+    """Answers every request with `status` and `body`, one byte every `interval` seconds.
+
+    `drip_head=True` drips from the status line on (the client never even sees the headers);
+    otherwise the status line and headers arrive at once and the body drips. The body is long
+    enough to outlast any test, and stopping the server stops the drip at once.
+    """
+
+    interval: float = 0.5
+    drip_head: bool = False
+    status: int = 200
+    body: bytes = b"Creator,Expires\r\n" + b"@amy,2026-12-01\r\n" * 4000
+    content_type: str = "text/csv; charset=utf-8"
+    requests: int = 0
+
+    def __post_init__(self) -> None:
+        LocalServer.__init__(self)
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/spreadsheets/d/e/2PACX-drip/pub?output=csv"
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self) -> None:
+                server.requests += 1
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                head = (
+                    f"HTTP/1.1 {server.status} Slow\r\nContent-Type: {server.content_type}\r\n"
+                    f"Content-Length: {len(server.body)}\r\nConnection: close\r\n\r\n"
+                ).encode("ascii")
+                if not server.drip_head:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                dripped = (head if server.drip_head else b"") + server.body
+                for i in range(len(dripped)):
+                    self.wfile.write(dripped[i : i + 1])
+                    self.wfile.flush()
+                    if server._release.wait(server.interval):
+                        break
+                self.close_connection = True
+
+            do_GET = do_POST = _answer
 
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
