@@ -7,7 +7,9 @@ rows, broken cells, Business Center rows, duplicate codes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import random
 import string
 
@@ -18,6 +20,15 @@ HEADER = [
 ]  # fmt: skip
 
 _ALPHABET = string.ascii_letters + string.digits + "+/"
+
+
+def _code(drawn: str) -> str:
+    """A real-shaped code (`#`, 63 characters, `=`) from 44 random characters.
+
+    The generator draws 44 characters, as it always has, so the rest of the sheet does not
+    move; the other 19 follow from those 44 and keep each code unique.
+    """
+    return "#" + drawn + base64.b64encode(hashlib.sha256(drawn.encode()).digest()).decode()[:19] + "="
 
 
 def synthetic_table(rows: int, today: dt.date, seed: int = 1) -> list[list[str]]:
@@ -44,7 +55,7 @@ def synthetic_table(rows: int, today: dt.date, seed: int = 1) -> list[list[str]]
         else:
             date_text = str((authorized - dt.date(1899, 12, 30)).days)
         access = "Business Center" if rng.random() < 0.05 else "code"
-        code = "" if access != "code" or rng.random() < 0.04 else "#" + "".join(rng.choices(_ALPHABET, k=44)) + "="
+        code = "" if access != "code" or rng.random() < 0.04 else _code("".join(rng.choices(_ALPHABET, k=44)))
         creator = rng.choice(creators)
         row = [
             rng.choice([creator, f"@{creator}", f" {creator.upper()} "]),

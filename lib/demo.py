@@ -7,7 +7,9 @@ odd capitals, a couple of broken cells) and every health state and issue id occu
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import random
 import string
 
@@ -72,7 +74,11 @@ def demo_table(today: dt.date | None = None, seed: int = 7) -> RawTable:
     rng = random.Random(seed)
 
     def code() -> str:
-        return "#" + "".join(rng.choice(_CODE_ALPHABET) for _ in range(44)) + "="
+        # A real code is 63 characters and a `=`. Still 44 random draws, so the demo's other
+        # random choices (dates) stay as they were; the other 19 characters follow from those
+        # 44, which keeps every code unique.
+        drawn = "".join(rng.choice(_CODE_ALPHABET) for _ in range(44))
+        return "#" + drawn + base64.b64encode(hashlib.sha256(drawn.encode()).digest()).decode()[:19] + "="
 
     def date(offset: int, style: int = 0) -> str:
         day = today + dt.timedelta(days=offset)

@@ -213,7 +213,7 @@ def big_sheet(today=None) -> list[list[str]]:
     for n in range(48):
         row = list(template)
         row[post] = f"https://www.tiktok.com/@kai.cooks/video/79{n:017d}"
-        row[code] = f"#Batch{n:02d}Abcdefghijklmnopqrstuvwxyz0123456789="
+        row[code] = f"#Batch{n:02d}" + ("Abcdefghijklmnopqrstuvwxyz0123456789" * 2)[:56] + "="
         row[account] = "BIG-ACCOUNT" if n < 45 else "SMALL-ACCOUNT"
         extra.append(row)
     return [header, *rows, *extra]

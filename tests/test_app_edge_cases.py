@@ -17,7 +17,7 @@ from ui import views
 
 ACT = "pages/act.py"
 DATA_PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT)
-CODE = "#Ab3dEf7hIj1lMn0pQr5tUv9xYz2BcDeFgHiJkLmN+/="
+CODE = "#Ab3dEf7hIj1lMn0pQr5tUv9xYz2BcDeFgHiJkLmN+/Op4Qr8St2Uv6Wx0Yz3Ab7="
 
 HEADER_ONLY = [["Creator", "Post URL", "Spark code", "Expires", "Campaign"]]
 TWO_COLUMNS = [["TikTok handle", "Spark code"], ["@only.code", CODE], ["@no.code.yet", ""]]

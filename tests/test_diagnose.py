@@ -8,7 +8,7 @@ from lib.normalize import normalize
 from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
 
 TODAY = dt.date(2026, 11, 22)
-CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+CODE = "#XtzWbnXjgSTdd8PM5Pp/7vtA3R6DiZezwfg5y9cqBruxXI21kXNxSwH7/1K7wP9="
 HEADER = [
     "Creator", "Post URL", "Code", "Access", "Authorized on", "Duration", "Expires", "Status", "Campaign end",
     "Creator region", "Ad account region", "Visibility", "Identity", "Ad delivery",
@@ -26,7 +26,7 @@ def sheet(*rows: dict[str, str]) -> list[list[str]]:
     }
     table = [HEADER]
     for n, row in enumerate(rows):
-        own = {"Post URL": f"https://www.tiktok.com/@amy/video/{1000 + n}", "Code": f"{CODE[:-6]}{n:04d}=="}
+        own = {"Post URL": f"https://www.tiktok.com/@amy/video/{1000 + n}", "Code": f"{CODE[:-9]}{n:08d}="}
         cells = {**base, **own, **row}
         table.append([cells.get(h, "") for h in HEADER])
     return table

@@ -15,7 +15,7 @@ from lib.diagnose import diagnose, needs_action
 from lib.normalize import SHEET_ROW_HEADER, normalize
 from lib.vocab import HEALTH, ISSUES
 
-CODE = "#" + "A1b2C3d4E5f6G7h8" * 3 + "="
+CODE = "#" + ("A1b2C3d4E5f6G7h8" * 4)[:63] + "="
 
 
 @pytest.fixture

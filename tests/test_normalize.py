@@ -7,7 +7,7 @@ from lib.errors import SourceError
 from lib.normalize import SHEET_ROW, SHEET_ROW_HEADER, header_key, normalize
 from lib.vocab import COLUMN_ALIASES
 
-CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+CODE = "#Z3zLIbet6+UzH+7/3eLO6m4H5x29iI/Vmy0s5bla5kzFpfITtaO+rC8qLk1urN0="
 
 
 def one_row(header: list[str], row: list[str]):

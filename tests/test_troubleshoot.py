@@ -14,7 +14,7 @@ from lib.vocab import ISSUES, ROLES, SYMPTOMS
 
 
 def code(n: int) -> str:
-    return f"#Code{n:02d}" + "Xy9+/Zq8" * 4 + "="
+    return f"#Code{n:02d}" + ("Xy9+/Zq8" * 8)[:57] + "="
 
 
 HEADER = [

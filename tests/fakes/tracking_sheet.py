@@ -15,7 +15,7 @@ from lib.normalize import normalize
 
 TODAY = dt.date(2026, 11, 22)
 """The tests' fixed day, the same as the `today` fixture in conftest."""
-CODE = "#Abcdefghijklmnopqrstuvwxyz0123456789+/=="
+CODE = "#pOnC1+4EakoKm5b+OAYGSTWjRlLK6sNdVU72lZ/o2+YH19dCqgn28s9Dp68GZN9="
 HEADER = [
     "Creator", "Post URL", "Code", "Access", "Expires", "Status", "Campaign", "Campaign end", "Ad account",
     "Creator region", "Ad account region", "Visibility", "Identity", "Ad delivery", "Owner", "Notes",
@@ -28,8 +28,8 @@ def day(offset: int, today: dt.date = TODAY) -> str:
 
 
 def code(n: int) -> str:
-    """A well-formed, unique authorization code."""
-    return f"{CODE[:-6]}{n:04d}=="
+    """A well-formed, unique authorization code (the real shape: `#`, 63 characters, `=`)."""
+    return f"{CODE[:-9]}{n:08d}="
 
 
 def tracking_sheet(*rows: dict[str, str], header: list[str] | None = None) -> list[list[str]]:
