@@ -29,7 +29,7 @@ from lib.codes import redact_codes
 from lib.diagnose import health_counts
 from lib.exports import one_line, printable
 from lib.report import records
-from lib.sources.published import Deadline, is_timeout, open_within
+from lib.sources.published import Deadline, is_timeout, open_within, source_label
 from lib.vocab import HEALTH, ISSUES, issue_labels, plural, role_labels
 
 ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
@@ -116,7 +116,10 @@ def alert_text(
     *,
     max_lines: int = MAX_LINES,
 ) -> str | None:
-    """The message, or None when nothing is expiring, expired, revoked or blocked."""
+    """The message, or None when nothing is expiring, expired, revoked or blocked.
+
+    `source` is named as `source_label` does: a published link (a secret) by its host only.
+    """
     rows = alert_rows(diagnosed)
     if rows.empty:
         return None
@@ -125,7 +128,7 @@ def alert_text(
     noun = "authorization needs" if len(rows) == 1 else "authorizations need"
     lines = [
         f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
-        f"{one_line(source)} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
+        f"{one_line(source_label(source))} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
         "",
         *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
     ]

@@ -60,6 +60,7 @@ from lib.normalize import normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
 from lib.sources import read_table
+from lib.sources.published import source_label
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE = 0, 1, 2
@@ -169,7 +170,7 @@ def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, pd.DataFrame]
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     today, diagnosed, problems = load(args)
     if args.json:
-        out.write(json_text(summary(args.source, today, args.warn_days, diagnosed, problems)) + "\n")
+        out.write(json_text(summary(source_label(args.source), today, args.warn_days, diagnosed, problems)) + "\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems))
     counts = health_counts(diagnosed)
@@ -197,14 +198,15 @@ def _cell(value: object) -> str:
 
 
 def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataFrame, problems: pd.DataFrame) -> str:
-    """A short readable summary and the rows that need action; codes never appear.
+    """A short readable summary and the rows that need action; codes and published links never appear.
 
     Cells are printed as text, never as terminal commands: no escape sequence from the sheet
     reaches the terminal (see `_cell`, and the final `printable` pass).
     """
     counts = health_counts(diagnosed)
+    named = one_line(source_label(source))
     lines = [
-        f"Sparkwatch · {one_line(source)} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
+        f"Sparkwatch · {named} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
         f" · warning window {plural(warn_days, 'day')}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]

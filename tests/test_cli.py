@@ -20,6 +20,7 @@ from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
 from lib.normalize import SHEET_ROW_HEADER
 from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
+from tests.fakes import FakeSheets
 from tests.fakes.tracking_sheet import code
 from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, DrippingServer, WebhookReceiver, clear_proxies
 
@@ -472,6 +473,34 @@ def test_alert_dry_run_prints_instead_of_sending(messy):
     assert (status, err) == (EXIT_ATTENTION, "")
     assert out.startswith("Sparkwatch · 3 Spark Ads authorizations need action")
     assert not any(c in out for c in CODES)
+
+
+SECRET_PUBLICATION = "/spreadsheets/d/e/2PACX-1vSecretPublicationKey/pub?gid=0&single=true&output=csv"
+
+
+def test_a_published_link_is_never_printed_whole(receiver):
+    """Whoever has the published link can read every code in the sheet: output names its host only."""
+    with FakeSheets() as fake:
+        url = fake.publish(SECRET_PUBLICATION, MESSY_CSV)
+        shown = f"{fake.url}/…"
+        status, out, err = run("check", url, "--today", TODAY)
+        assert (status, err) == (EXIT_OK, "")
+        assert out.splitlines()[0].startswith(f"Sparkwatch · {shown} · 8 authorizations")
+        printed = out
+        status, out, err = run("check", url, "--today", TODAY, "--json")
+        assert json.loads(out)["source"] == shown
+        printed += out + err
+        status, out, err = run("alert", url, "--today", TODAY, "--dry-run")
+        assert status == EXIT_ATTENTION and f"\n{shown} · {TODAY}" in out
+        printed += out + err
+        status, out, err = run("alert", url, "--today", TODAY, "--webhook", receiver.url)
+        assert status == EXIT_ATTENTION
+        printed += out + err
+        assert "SecretPublicationKey" not in printed
+        (payload,) = receiver.payloads
+        assert shown in payload["text"]
+        assert "SecretPublicationKey" not in payload["text"]
+        assert fake.counts["csv"] == 4
 
 
 # --------------------------------------------------------------------------- as a real process

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
 from collections.abc import Iterator
 
 import pandas as pd
@@ -158,3 +159,114 @@ def test_a_publication_larger_than_the_upload_limit_is_refused(fake, monkeypatch
 )
 def test_csv_link(given, expected):
     assert published.csv_link(given) == expected
+
+
+# --------------------------------------------------------------------------- where a link may lead
+
+
+@pytest.fixture
+def lookups(monkeypatch) -> list[str]:
+    """Hosts the code tried to look up other than this machine's (each refused): a test expects none."""
+    tried: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost"):
+            tried.append(host)
+            raise socket.gaierror(socket.EAI_NONAME, "the test allows no network beyond 127.0.0.1")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+    return tried
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://docs.google.com/spreadsheets/d/e/2PACX-1vX/pub?output=csv",
+        "http://sheets.example.com/spreadsheets/d/e/2PACX-1vX/pub?output=csv",
+    ],
+)
+def test_a_plain_http_link_is_refused_before_any_request(lookups, url):
+    """The link serves every code in the sheet: it must not cross the network in clear text."""
+    error = failure(url)
+    assert error.kind == "insecure"
+    assert "https://" in str(error)
+    assert lookups == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://docs.google.com/pub?output=csv", "docs.google.com/pub"])
+def test_anything_but_a_web_link_is_refused_before_any_request(lookups, url):
+    error = failure(url)
+    assert error.kind == "not_found"
+    assert "not a valid web address" in str(error)
+    assert lookups == []
+
+
+def test_a_redirect_to_another_server_is_not_followed(fake):
+    with FakeSheets() as elsewhere:
+        target = elsewhere.publish("/files/tracker.csv", "Creator\r\n@raf\r\n")
+        url = fake.redirect(PUB, target)
+        error = failure(url)
+        assert elsewhere.counts["csv"] == 0
+    assert error.kind == "redirect_refused"
+    assert "127.0.0.1" in str(error) and "tracker.csv" not in str(error)
+    assert fake.counts["redirect"] == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("https://evil.example/steal.csv", "redirect_refused"),
+        ("http://doc-0s-8c-sheets.googleusercontent.com/pub/x?output=csv", "redirect_refused"),  # no downgrade
+        ("https://googleusercontent.com.evil.example/x", "redirect_refused"),
+        ("https://accounts.google.com/ServiceLogin?continue=https://docs.google.com/x", "not_published"),
+    ],
+)
+def test_redirects_lead_to_google_or_nowhere(fake, lookups, target, kind):
+    url = fake.redirect(PUB, target)
+    error = failure(url)
+    assert error.kind == kind
+    assert lookups == []  # refused before even looking the host up
+    if kind == "not_published":
+        assert "not published or not public" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "allowed"),
+    [
+        (
+            "https://docs.google.com/spreadsheets/d/e/X/pub?output=csv",
+            "https://doc-0s-8c-sheets.googleusercontent.com/pub/abc/def?output=csv",
+            True,
+        ),
+        ("https://docs.google.com/spreadsheets/d/e/X/pub?output=csv", "https://docs.google.com/a/x/pub", True),
+        ("https://docs.google.com/x", "http://docs.google.com/x", False),
+        ("https://docs.google.com/x", "https://drive.google.com/x", False),
+        ("https://docs.google.com/x", "https://evil.example/x", False),
+        ("https://docs.google.com/x", "https://googleusercontent.com.evil.example/x", False),
+        ("https://docs.google.com/x", "https://evilgoogleusercontent.com/x", False),
+        ("http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b", True),  # the same server
+        ("http://127.0.0.1:8000/a", "http://127.0.0.1:8001/b", False),
+        ("https://sheets.example.com/a", "https://sheets.example.com:443/b", True),
+    ],
+)
+def test_redirect_policy(current, target, allowed):
+    assert published.redirect_allowed(current, target) is allowed
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        (
+            "https://docs.google.com/spreadsheets/d/e/2PACX-1vSecretPublication/pub?gid=0&single=true&output=csv",
+            "https://docs.google.com/…",
+        ),
+        ("https://user:pw@docs.google.com/spreadsheets/d/e/2PACX-1vX/pubhtml", "https://docs.google.com/…"),
+        ("http://127.0.0.1:8123/spreadsheets/d/e/2PACX-1vX/pub?output=csv", "http://127.0.0.1:8123/…"),
+        ("demo", "demo"),
+        ("tracker.csv", "tracker.csv"),
+    ],
+)
+def test_a_published_link_is_named_by_its_host_only(source, label):
+    assert published.source_label(source) == label

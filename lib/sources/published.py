@@ -5,6 +5,12 @@ ending in `/pub?output=csv`; a sheet shared with "anyone with the link" also ans
 `/export?format=csv`. Either is a plain HTTP GET of CSV text, parsed by the same reader as
 an uploaded CSV file. Failures become one plain `SourceError` saying what to do.
 
+The link is a secret: anyone who has it can read the whole sheet, codes included. So it is
+only ever requested over https (plain http only to this machine itself, where nothing crosses
+a network: the tests' local server), a redirect is followed only to Google's own hosts (a
+published CSV link answers from docs.google.com with a 307 to a *.googleusercontent.com
+address) or within the same server, and output names the link by its host (`source_label`).
+
 Every request made here (and the chat webhook's, in `lib.alerts`) has one deadline for the
 whole exchange: connecting, the headers, the body, every redirect. A socket timeout alone
 bounds each read, so a server sending a byte every second would keep the page (or the cron
@@ -16,12 +22,14 @@ from __future__ import annotations
 import functools
 import http.client
 import io
+import ipaddress
 import re
 import socket
 import time
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 from lib.errors import SourceError
 from lib.normalize import RawTable
@@ -31,6 +39,12 @@ DEFAULT_TIMEOUT = 20.0
 """Seconds the whole read of the link may take (connect, answer, every byte of the CSV)."""
 _PUBHTML_RE = re.compile(r"/pubhtml(?=$|\?|#)")
 _CHUNK = 64 * 1024
+GOOGLE_HOSTS = ("docs.google.com",)
+"""Hosts a published link may redirect to, exactly."""
+GOOGLE_DOMAINS = ("googleusercontent.com",)
+"""Domains whose subdomains a published link may redirect to (doc-0s-…-sheets.googleusercontent.com)."""
+_SIGN_IN_HOSTS = ("accounts.google.com",)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _PUBLISH_STEPS = (
     "In Google Sheets use File → Share → Publish to web, pick the tab and 'Comma-separated values (.csv)', "
     "click Publish, and copy the link it shows."
@@ -49,12 +63,14 @@ def csv_link(url: str) -> str:
 
 def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
     """The raw table behind a published-to-the-web CSV link, read within `timeout` seconds in all."""
+    link = csv_link(url)
+    _check_link(link)
     deadline = Deadline(timeout)
     try:
         request = urllib.request.Request(
-            csv_link(url), headers={"Accept": "text/csv, */*;q=0.1", "User-Agent": "Sparkwatch"}, method="GET"
+            link, headers={"Accept": "text/csv, */*;q=0.1", "User-Agent": "Sparkwatch"}, method="GET"
         )
-        with open_within(deadline, request) as reply:
+        with open_within(deadline, request, _GoogleRedirects()) as reply:
             _check(reply.status, reply.headers.get("Content-Type"))
             data = read_within(deadline, reply, MAX_UPLOAD_BYTES, _too_large)
     except urllib.error.HTTPError as error:
@@ -75,6 +91,93 @@ def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
             kind="network",
         ) from None
     return read_csv(data)
+
+
+def source_label(source: str) -> str:
+    """How output names a source: a published link by its host and '…' (it is a secret), else as given."""
+    from lib.sources import kind_of
+
+    return link_label(source) if kind_of(source) == "published" else source
+
+
+def link_label(url: str) -> str:
+    """'https://docs.google.com/…': scheme, host and port of a link, never its path or query."""
+    parts = urlsplit(url.strip())
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…"
+
+
+def _local(host: str | None) -> bool:
+    """This machine itself: a request to it never crosses a network."""
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_link(link: str) -> None:
+    """Refuse, before any request, a link that is not https (or http to this machine)."""
+    try:
+        parts = urlsplit(link)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
+        raise SourceError("The published link is not a valid web address: copy it again.", kind="not_found")
+    if parts.scheme.lower() == "http" and not _local(parts.hostname):
+        raise SourceError(
+            "The published link must start with https:// (the link Google shows does): with plain http:// "
+            f"anyone on the network could read the sheet. {_PUBLISH_STEPS}",
+            kind="insecure",
+        )
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+def _google(host: str) -> bool:
+    return host in GOOGLE_HOSTS or any(host.endswith("." + domain) for domain in GOOGLE_DOMAINS)
+
+
+def redirect_allowed(current: str, target: str) -> bool:
+    """Whether a redirect from `current` to `target` may be followed.
+
+    Only over https to Google's own hosts (docs.google.com, *.googleusercontent.com), or to the
+    same server as before (scheme, host and port): anything else would hand the sheet, or the
+    request for it, to someone else.
+    """
+    try:
+        to = _origin(target)
+        return (to[0] == "https" and _google(to[1])) or _origin(current) == to
+    except ValueError:  # a port that is not a number
+        return False
+
+
+class _GoogleRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only where `redirect_allowed` says; otherwise stop with a plain message."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if redirect_allowed(req.full_url, newurl):
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+        fp.close()
+        host = (urlsplit(newurl).hostname or "?").lower()
+        if host in _SIGN_IN_HOSTS:
+            raise _refusal(403)
+        raise SourceError(
+            f"The published link sends Sparkwatch on to another site ({host}), which it does not follow: it reads "
+            f"only Google's own addresses. {_PUBLISH_STEPS}",
+            kind="redirect_refused",
+        )
 
 
 def _check(status: int, content_type: str | None) -> None:
