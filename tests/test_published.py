@@ -105,6 +105,7 @@ def test_server_faults_give_plain_messages(fake, fault, kind, says):
     error = failure(url)
     assert error.kind == kind
     assert says in str(error)
+    assert fake.counts["csv"] == 1  # one request: a 429 or a 500 is not retried in a loop
 
 
 @pytest.mark.timeout(30)
