@@ -629,3 +629,52 @@ def _calendar(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.
     dates = first.astype("datetime64[D]") + (d - 1)
     real &= dates.astype("datetime64[M]") == first
     return dates, real
+
+
+# ---------------------------------------------------------------------------------------------
+# The spreadsheet's locale, as a hint for text dates
+
+_MONTH_FIRST = frozenset(
+    {"en_US", "en_PH", "en_AS", "en_GU", "en_MH", "en_MP", "en_PR", "en_UM", "en_VI", "es_PA", "es_PR"}
+)
+_MONTH_FIRST_LANGUAGES = frozenset({"fil", "tl"})
+_YEAR_FIRST = frozenset({"en_CA", "fr_CA", "en_ZA"})
+_YEAR_FIRST_LANGUAGES = frozenset({"ja", "ko", "zh", "hu", "lt", "mn", "sv", "eu", "af", "fa"})
+_DAY_FIRST = frozenset({"zh_HK", "zh_MO", "zh_SG"})
+_DAY_FIRST_LANGUAGES = frozenset(
+    {
+        *("fr", "de", "es", "pt", "it", "nl", "id", "in", "ms", "ru", "uk", "pl", "cs", "sk", "tr", "vi", "th"),
+        *("ar", "he", "iw", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "ur", "el", "ro", "bg", "hr"),
+        *("sr", "sl", "da", "nb", "no", "nn", "fi", "et", "lv", "is", "ga", "cy", "ca", "gl", "sw", "az", "kk"),
+        *("ka", "hy", "be", "sq", "mk", "bs", "mt", "lb", "gd", "ha", "yo", "ig", "zu", "xh", "am", "ne", "si"),
+        *("km", "lo", "my", "uz", "ky", "tg", "tk"),
+    }
+)
+
+
+def date_order_for_locale(locale: str) -> DateOrder | None:
+    """Which comes first in a date typed as `a/b/yyyy` in a sheet of this locale: 'DMY', 'MDY', or None.
+
+    Only text cells need this: date cells are read from their serial number. A locale is
+    Google's `properties.locale` ('en_US', 'fr_FR', 'fil', 'en' …); month-first is the US
+    and the places that write like it (en_PH, fil …), day-first is most of the world (en_GB,
+    fr_FR, de_DE, pt_BR, en_IN …). Year-first locales (ja_JP, zh_CN, ko_KR, hu_HU, sv_SE,
+    en_CA …) give None, like an unknown locale: their own dates start with the year and are
+    not ambiguous, and they say nothing about a `a/b/yyyy` text someone pasted in; the
+    column's own evidence decides those.
+    """
+    parts = [part for part in str(locale or "").replace("-", "_").split("_") if part]
+    if not parts:
+        return None
+    language = parts[0].lower()
+    region = parts[-1].upper() if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()) else ""
+    tag = f"{language}_{region}" if region else language
+    if tag in _MONTH_FIRST or language in _MONTH_FIRST_LANGUAGES or tag == "en":
+        return "MDY"
+    if tag in _DAY_FIRST:
+        return "DMY"
+    if tag in _YEAR_FIRST or language in _YEAR_FIRST_LANGUAGES:
+        return None
+    if language == "en" or language in _DAY_FIRST_LANGUAGES:
+        return "DMY"
+    return None

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from lib.codes import CODE_PATTERN, mask_code, mask_codes
+from lib.codes import mask_codes, redact_codes_in
 from lib.vocab import HEALTH, ISSUES, ROLES
 
 ACCESS_LABELS = {"code": "Code", "business_center": "Business Center"}
@@ -230,4 +230,4 @@ def printable(text: str) -> str:
 
 def _redact(values: pd.Series) -> pd.Series:
     """Free text with any code-shaped run masked: people paste codes into notes too."""
-    return values.astype("string").str.replace(CODE_PATTERN, lambda m: mask_code(m.group(0)) or "", regex=True)
+    return redact_codes_in(values.astype("string"))

@@ -62,6 +62,8 @@ _SAMPLE_CELLS = 20_000
 _HEADER_CELLS = 1_024
 """Filled cells of a row that decide whether it is the header: a header shows what it is in its
 first columns, and this keeps detection fast on a 16,384-column sheet."""
+_HEADER_TRIES = 3
+"""Best-scoring rows checked for a creator column before the sheet is said to have none."""
 _REPEAT_ROWS = 50
 """Rows below a candidate header looked at to see whether one of its cells is really a value."""
 _RESERVED_KEYS = frozenset({"sparkwatch_sheet_row"})
@@ -190,7 +192,7 @@ DURATION = _words(
 )  # fmt: skip
 AUTHORIZED = _words(
     "authorized", "authorised", "autorizado", "autorizada", "autorisé", "autorisée", "genehmigt",
-    "diotorisasi", "activated", "activation", "generated", "applied", "aplicado", "授权日期", "授权时间",
+    "diotorisasi", "activated", "activation", "generated", "授权日期", "授权时间",
     "授權日期",
 )  # fmt: skip
 STATUS = _words(
@@ -362,6 +364,8 @@ RULES: tuple[_Rule, ...] = (
     _Rule("authorized_on", 3, (START, _AUTH_CONTEXT)),
     _Rule("authorized_on", 3, (VALID_FROM,)),
     _Rule("authorized_on", 2, (AUTHORIZED,)),
+    # 'Applied' alone is a yes/no column (read by the Ads Manager batches); with a date word it is the day.
+    _Rule("authorized_on", 2, (_words("applied", "aplicado"), DATE | _words("on"))),
     _Rule("authorized_on", 2, (DATE, _AUTH_CONTEXT), NOT_AUTH_DATE),
     _Rule("status", 3, (STATUS, _AUTH_CONTEXT), _words("time", "date", "update", "updated", "at")),
     _Rule("status", 2, (STATUS,), NOT_CODE_STATUS),
@@ -562,6 +566,7 @@ _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _NUMBER = re.compile(r"^[-+]?[$€£¥₫฿]?\s?\d[\d,.\s]*(%|k|m|b|rb|jt)?$", re.IGNORECASE)
 _HANDLE_TOKEN = re.compile(r"^@?[A-Za-z0-9_.]{2,30}$")
 _HANDLE_LIKE = re.compile(r"^(?=.*[a-z])(?=.*[.\d])[a-z0-9_.]{3,30}$")
+_CLEAR_HANDLE = re.compile(r"^(?=.*[A-Za-z])(?=.*[._\d])[A-Za-z0-9_.]{3,30}$")
 _PROFILE_LINK = re.compile(r"(?i)tiktok\.com/@[\w.]+/?(\?\S*)?$")
 _VIDEO_LINK = re.compile(r"(?i)tiktok\.com/.*/(video|photo)/\d+|(vm|vt)\.tiktok\.com/\w+|/video/\d+")
 _POST_ID = re.compile(r"^\d{15,21}$")
@@ -589,6 +594,19 @@ def _is_handle(value: str) -> bool:
     if fold(value) in PLATFORM_WORDS or value.isdigit():
         return False
     return bool(_HANDLE_TOKEN.match(value))
+
+
+def _is_clear_handle(value: str) -> bool:
+    """A handle no person's name looks like: `@amy`, `amy.lee`, `amy_22`, or a link to the profile.
+
+    A `Name` column is taken for the creator only on this evidence: 'Amy' may be a handle, but
+    reading a list of first names as handles would make up creators.
+    """
+    if _PROFILE_LINK.search(value):
+        return True
+    if value.startswith("@"):
+        return bool(_HANDLE_TOKEN.match(value))
+    return bool(_CLEAR_HANDLE.match(value))
 
 
 def _is_date(value: str) -> bool:
@@ -725,7 +743,7 @@ def assign(header: Sequence[Cell], body: Sequence[Row] = ()) -> Assignment:
     candidates: dict[str, list[tuple[int, int]]] = {}
     for position, found in enumerate(matches):
         if found is None:
-            if name_like[position] and _evidence(sample, position, "creator") == 2:
+            if name_like[position] and (sample.share(position, _is_clear_handle) or 0) >= 0.6:
                 candidates.setdefault("creator", []).append((position, 0))
             continue
         canonical, strength = found.canonical, found.strength
@@ -883,17 +901,22 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
     the creators, by its header words or, for a `Name` column, by handle-like values.
     Raises `SourceError(kind="no_creator_column")` when it does not.
     """
-    best: tuple[float, int] | None = None
+    ranked: list[tuple[float, bool, int]] = []
     for index in range(min(search_rows, len(table))):
-        scored = _score_row(table, index)
-        if scored is None:
+        score = _score_row(table, index)
+        if score is None:
             continue
-        if scored.confident:
+        if score.confident:
             return index
-        if best is None or scored.score > best[0]:
-            best = (scored.score, index)
-    if best is not None:
-        index = best[1]
+        ranked.append((score.score, score.strong_creator, -index))
+    # Best score first; on a tie, a row with a clear creator header, then the earliest. A title
+    # can outscore the header ('Owner: Maya' reads like a column), so the best few that look
+    # like headers at all (score above zero: data rows score below) are tried for the creators.
+    ranked.sort(reverse=True)
+    for position, (score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
+        if position and score <= 0:
+            break
+        index = -negative_index
         if "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used:
             return index
     raise SourceError(NO_CREATOR_MESSAGE, kind="no_creator_column")

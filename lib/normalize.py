@@ -9,14 +9,14 @@ row still counts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from lib.codes import redact_codes
+from lib import dates, headers
+from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
 from lib.errors import SourceError
 from lib.vocab import (
     ACCESS_VALUES,
@@ -37,29 +37,6 @@ REGION_COLUMNS = ("creator_region", "ad_account_region")
 CANONICAL_COLUMNS: tuple[str, ...] = tuple(COLUMN_ALIASES)
 
 PROBLEM_COLUMNS = ["row", "column", "value", "problem"]
-
-# Header spelling → canonical name, with case, spaces and punctuation already folded away.
-_ALIAS_TO_CANONICAL: dict[str, str] = {
-    alias: canonical for canonical, aliases in COLUMN_ALIASES.items() for alias in (canonical, *aliases)
-}
-
-# Dates: tried in order, each on what is still unparsed. ISO first: it is what Sheets sends.
-_DATE_FORMATS = (
-    "%m/%d/%Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%b %d %Y",
-    "%B %d %Y",
-    "%d-%b-%Y",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
-)
-_SHEETS_EPOCH = pd.Timestamp("1899-12-30")
-# Serial day numbers we accept: 1960-01-01 .. 2100-12-31.
-_SERIAL_MIN, _SERIAL_MAX = 21916, 73415
-_YEAR_MIN, _YEAR_MAX = 1990, 2100
 
 # Durations: a number, then a unit in any of the languages teams write in (English, Spanish,
 # French, German, Portuguese, Indonesian). The unit's first letter after folding decides.
@@ -91,54 +68,45 @@ class Normalized:
     problems: pd.DataFrame
     headers: dict[str, str] = field(default_factory=dict)
     """Canonical column name → the header text as written in the sheet."""
+    columns: headers.Assignment | None = None
+    """Which of the sheet's columns were read as what, and which were not used (shown with the problems)."""
+
+    @property
+    def columns_note(self) -> str:
+        """One plain line for the problems list: "Columns used: creator ← 'TT Handle', …; not used: …"."""
+        return headers.describe(self.columns) if self.columns else ""
 
 
-def header_key(text: str) -> str:
-    """Fold a header to lower_snake_case: `"Duration (days)"` → `duration_days`."""
-    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
+header_key = headers.fold
+"""Fold a header to lower_snake_case words: `"Duration (days)"` → `duration_days` (one definition, in lib.headers)."""
 
 
-def canonical_column(header: str) -> str | None:
-    """The product's name for a sheet header, or None when it is not one the product knows."""
-    return _ALIAS_TO_CANONICAL.get(header_key(header))
+def normalize(table: RawTable, *, date_order: str | None = None, sheet_locale: str = "") -> Normalized:
+    """Turn a raw table into the typed frame every other part of the product reads.
 
-
-def find_header_row(table: RawTable, search_rows: int = 20) -> int:
-    """Index of the header row: the first that names a creator column.
-
-    Teams often put a title or a note above the header; those rows are skipped.
+    `date_order` ('DMY' or 'MDY') is the team's setting for dates that could be read both
+    ways; `sheet_locale` (e.g. 'fr_FR') is the spreadsheet's own, a weaker hint. Evidence in
+    the column itself beats both.
     """
-    for index, row in enumerate(table[:search_rows]):
-        if any(canonical_column(cell) == "creator" for cell in row):
-            return index
-    raise SourceError(
-        "The sheet has no creator column. Add a column headed 'Creator' (or 'TikTok handle') "
-        "that holds each creator's handle, in the header row.",
-        kind="no_creator_column",
-    )
-
-
-def normalize(table: RawTable) -> Normalized:
-    """Turn a raw table into the typed frame every other part of the product reads."""
     if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
         raise SourceError("The sheet is empty: there is no header row and no data.", kind="empty")
-    header_index = find_header_row(table)
-    header = ["" if c is None else str(c) for c in table[header_index]]
+    header_index, assignment = headers.locate(table)
     body = table[header_index + 1 :]
-    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
-    header = header + [""] * (width - len(header))
+    width = len(assignment.names)
 
-    names, headers = _column_names(header)
     padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
     grid = np.empty((len(padded), width), dtype=object)
     grid[:] = padded if padded else grid
-    cells = _Cells(_distinct_columns(grid, names), rows=np.arange(len(padded), dtype="int64") + header_index + 2)
+    cells = _Cells(
+        _distinct_columns(grid, assignment.names), rows=np.arange(len(padded), dtype="int64") + header_index + 2
+    )
     cells = cells.without_blank_rows()
     if SHEET_ROW in cells:
         cells = cells.numbered_by(SHEET_ROW)
 
-    frame, problems = _typed(cells, headers)
-    return Normalized(frame=frame, problems=problems, headers=headers)
+    reading = _DateReading(date_order=date_order, locale=sheet_locale)
+    frame, problems = _typed(cells, assignment.headers, reading)
+    return Normalized(frame=frame, problems=problems, headers=assignment.headers, columns=assignment)
 
 
 SHEET_ROW_HEADER = "__sparkwatch_sheet_row__"
@@ -163,7 +131,7 @@ def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.
     uniques = [np.append(np.asarray(u, dtype=object), "") for _, u in factorized]
     is_code = np.array([name == "code" for name in names], dtype=bool)
     cleaned: list[pd.Series | None] = [None] * len(names)
-    for clean, chosen in ((_clean_text, is_code), (_clean_other, ~is_code)):
+    for clean, chosen in ((_clean_code, is_code), (_clean_other, ~is_code)):
         picked = np.flatnonzero(chosen)
         if not len(picked):
             continue
@@ -231,57 +199,102 @@ class _Cells:
         return pd.DataFrame({c: result[c].array.take(codes) for c in result})
 
 
+@dataclass(frozen=True)
+class _DateReading:
+    """How to read dates like 02/12/2026, which are 2 December in Paris and 12 February in New York.
+
+    Per column, in this order: what the column proves (19/11/2026 can only be day-first),
+    what the sheet's other date columns prove, the team's `date_order`, the spreadsheet's
+    locale, else month-first. Whenever a guess (locale or default) or a contradiction decides
+    some dates, the column is listed once in the problems, saying how they were read: never
+    a silent flip.
+    """
+
+    date_order: str | None = None
+    locale: str = ""
+
+    def orders(self, columns: dict[str, pd.Series]) -> dict[str, tuple[str, str | None]]:
+        """Column → (the order to read it with, a note for the problems list or None)."""
+        proofs = {name: dates.evidence(texts) for name, texts in columns.items()}
+        proven = {proof for proof in proofs.values() if proof in (dates.DMY, dates.MDY)}
+        sheet = proven.pop() if len(proven) == 1 else None
+        locale = dates.date_order_for_locale(self.locale)
+        out: dict[str, tuple[str, str | None]] = {}
+        for name, texts in columns.items():
+            proof = proofs[name]
+            if proof in (dates.DMY, dates.MDY):
+                out[name] = (proof, None)
+                continue
+            order = self.date_order or sheet or locale or dates.MDY
+            if not dates.has_ambiguous(texts):
+                out[name] = (order, None)
+            elif proof == dates.MIXED:
+                out[name] = (order, _mixed_dates(texts, order))
+            elif self.date_order or sheet:
+                out[name] = (order, None)
+            else:
+                out[name] = (order, _guessed_dates(texts, order, self.locale if locale else ""))
+        return out
+
+
+def _read_as(texts: pd.Series, order: str) -> str:
+    """'02/12/2026 was read as 12 February 2026': the first ambiguous value that reads, shown as read."""
+    ambiguous = texts[dates.is_ambiguous(texts).to_numpy(dtype=bool)].astype("string")
+    read = dates.parse_dates(ambiguous, order)["value"].dropna()
+    if read.empty:
+        return f"for example {ambiguous.iloc[0]}"
+    day = read.iloc[0]
+    return f"{ambiguous.loc[read.index[0]]} was read as {day.day} {day:%B %Y}"
+
+
+_ORDER_WORDS = {dates.DMY: "day first", dates.MDY: "month first"}
+
+
+def _guessed_dates(texts: pd.Series, order: str, locale: str) -> str:
+    why = f"as the spreadsheet's locale ({locale}) writes them" if locale else "nothing in the sheet says which"
+    return (
+        f"Dates in this column could be day first or month first; they were read {_ORDER_WORDS[order]} ({why}): "
+        f"{_read_as(texts, order)}. Set date_order in the settings (or --date-order) to be sure."
+    )
+
+
+def _mixed_dates(texts: pd.Series, order: str) -> str:
+    return (
+        "This column holds both day-first dates (like 19/11/2026) and month-first ones (like 11/19/2026); "
+        f"those that could be either were read {_ORDER_WORDS[order]}: {_read_as(texts, order)}. "
+        "Write dates like 2026-11-22 to be sure."
+    )
+
+
 def _clean_text(values: pd.Series) -> pd.Series:
     """Cells as trimmed text; empty cells (and None) become ''."""
     return values.astype("string").fillna("").str.strip()
 
 
+def _clean_code(values: pd.Series) -> pd.Series:
+    """Codes as they were meant: a label, invisible characters, a chat app's line break taken off."""
+    return clean_codes(_clean_text(values)).fillna("")
+
+
 def _clean_other(values: pd.Series) -> pd.Series:
     """Trimmed text with any code pasted outside the code column masked.
 
-    A code in the notes (or in a second code column) is still a credential; after this,
-    the code column is the only place a whole code can be found.
+    A code in the notes (or in a second code column) is still a credential, however it was
+    written (without '#', percent-encoded, full-width); after this, the code column is the
+    only place a whole code can be found.
     """
-    text = _clean_text(values)
-    maybe_code = text.str.contains("#", regex=False)
-    if maybe_code.any():
-        text[maybe_code] = text[maybe_code].map(redact_codes)
-    return text
+    return redact_codes_in(_clean_text(values))
 
 
-def _column_names(header: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Unique frame column names for the sheet's headers, canonical where known.
-
-    When two headers mean the same thing, the first wins and the second is kept under its
-    own name, so no column is ever lost.
-    """
-    names: list[str] = []
-    taken: set[str] = set()
-    headers: dict[str, str] = {}
-    for position, text in enumerate(header, start=1):
-        canonical = canonical_column(text)
-        if canonical and canonical not in headers:
-            name = canonical
-        else:
-            name = header_key(text) or f"column_{position}"
-            if name in _ALIAS_TO_CANONICAL.values():
-                name = f"{name}_{position}"
-        while name in taken:
-            name = f"{name}_{position}"
-        names.append(name)
-        taken.add(name)
-        headers[name] = text.strip() or f"column {position}"
-    return names, headers
-
-
-def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = pd.Series(cells.rows, dtype="int64")
     problems: list[pd.DataFrame] = []
     column = cells.text
 
-    def report(name: str, message: pd.Series, *, once_per_value: bool = False) -> None:
+    def report(name: str, message: pd.Series, *, once_per_value: bool = False, shown: pd.Series | None = None) -> None:
         """Add a problem for every row whose `message` is set, quoting the cell as written.
 
+        `shown` replaces the cell's text in the problem (a code is quoted masked).
         With `once_per_value`, a word the product does not know ('paused' on 300 rows) is one
         problem at its first row that names the other rows, instead of 300 lines saying the same.
         """
@@ -292,8 +305,8 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
             {
                 "__pos": np.flatnonzero(bad),
                 "row": rows.to_numpy()[bad],
-                "column": headers.get(name, name),
-                "value": column(name).to_numpy(dtype=object)[bad],
+                "column": header_texts.get(name, name),
+                "value": (column(name) if shown is None else shown).to_numpy(dtype=object)[bad],
                 "problem": message.to_numpy(dtype=object)[bad],
             }
         )
@@ -328,12 +341,20 @@ def _typed(cells: _Cells, headers: dict[str, str]) -> tuple[pd.DataFrame, pd.Dat
 
     # The code, its access method and what the team recorded.
     out["code"] = _blank_to_na(column("code"))
+    damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))["value"]
+    report("code", damage, shown=mask_codes(column("code")))
     out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
     out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
 
     # Dates and durations.
+    orders = reading.orders({name: cells.columns[name][1] for name in DATE_COLUMNS if name in cells})
     for name in DATE_COLUMNS:
-        out[name] = parsed(name, _dates).astype("datetime64[s]")
+        order, note = orders.get(name, (dates.MDY, None))
+        out[name] = parsed(name, lambda text, order=order: dates.parse_dates(text, order)).astype("datetime64[s]")
+        if note:
+            ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))["value"]
+            first = ambiguous.to_numpy(dtype=bool).argmax()
+            report(name, pd.Series([note if i == first else pd.NA for i in range(len(ambiguous))], dtype=object))
     durations = cells.parsed("duration_days", _durations)
     report("duration_days", durations["problem"])
     out["duration_days"] = durations["value"].astype("Int64")
@@ -373,8 +394,6 @@ _BAD_STATUS = "Unknown status: write active, pending, revoked or expired."
 _BAD_VISIBILITY = "Unknown visibility: write public, private or friends."
 _BAD_IDENTITY = "Unknown identity: write 'creator' (the creator's handle) or 'custom'."
 _BAD_BOOLEAN = "Write yes or no."
-_BAD_DATE = "Not a date we can read: write it like 2026-11-22."
-_OLD_DATE = f"The year is outside {_YEAR_MIN}–{_YEAR_MAX}: check the date."
 _BAD_DURATION = "Not a duration we can read: write a number of days, like 30."
 _BIG_DURATION = "The duration must be between 1 and 3650 days."
 
@@ -407,7 +426,11 @@ def _result(value: pd.Series, problems: list[tuple[pd.Series, str]]) -> pd.DataF
 
 def _creators(text: pd.Series) -> pd.DataFrame:
     """'@Amy ', 'amy', '@ amy' → '@amy': one creator however the handle was typed."""
-    handle = text.astype("string").str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
+    text = text.astype("string")
+    # A link to the profile (https://www.tiktok.com/@amy?lang=en) names the handle too.
+    profile = text.str.extract(r"(?i)tiktok\.com/@([\w.]+)", expand=False)
+    text = profile.fillna(text)
+    handle = text.str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
     value = ("@" + handle).where(handle != "", pd.NA)
     return _result(value, [(handle == "", _NO_CREATOR)])
 
@@ -440,32 +463,6 @@ def _booleans(text: pd.Series) -> pd.DataFrame:
     folded = text.astype("string").str.lower().str.strip()
     value = folded.map(BOOLEAN_VALUES).astype("boolean")
     return _result(value, [((folded != "") & value.isna(), _BAD_BOOLEAN)])
-
-
-def _dates(text: pd.Series) -> pd.DataFrame:
-    """Every date form teams type: ISO, US, '22 Nov 2026', 'Nov 22, 2026', Sheets serial days."""
-    text = text.astype("string").where(text != "")
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
-
-    iso = text.str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T].*)?$", expand=False)
-    parsed = parsed.fillna(pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce"))
-    for fmt in _DATE_FORMATS:
-        todo = text.notna() & parsed.isna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-
-    todo = text.notna() & parsed.isna()
-    if todo.any():
-        # Plain floats: a masked (nullable) array keeps huge values under its mask, and they overflow below.
-        serial = pd.to_numeric(text[todo], errors="coerce").astype("float64")
-        serial = serial.where((serial >= _SERIAL_MIN) & (serial <= _SERIAL_MAX))
-        parsed[todo] = _SHEETS_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
-
-    parsed = parsed.dt.normalize()
-    out_of_range = parsed.notna() & ~parsed.dt.year.between(_YEAR_MIN, _YEAR_MAX)
-    unreadable = text.notna() & parsed.isna()
-    return _result(parsed.where(~out_of_range), [(unreadable, _BAD_DATE), (out_of_range, _OLD_DATE)])
 
 
 def _durations(text: pd.Series) -> pd.DataFrame:

@@ -66,7 +66,7 @@ MESSY_PROBLEMS = [
         "row": 9,
         "column": "Authorized On",
         "value": "31/31/2026",
-        "problem": "Not a date we can read: write it like 2026-11-22.",
+        "problem": "There is no such day: check the day and the month, and write the date like 2026-11-22.",
     },
 ]
 
@@ -200,7 +200,8 @@ def test_text_output_lists_what_needs_action_and_what_to_fix_in_the_sheet(messy)
     )
     assert "  row     4  @bob                     Expiring soon · 5 days left — Expires soon → Creator" in lines
     assert "Fix these in the sheet (2):" in lines
-    assert "  row     9  Authorized On '31/31/2026': Not a date we can read: write it like 2026-11-22." in lines
+    no_such_day = "There is no such day: check the day and the month, and write the date like 2026-11-22."
+    assert f"  row     9  Authorized On '31/31/2026': {no_such_day}" in lines
 
 
 @pytest.mark.parametrize(

@@ -141,7 +141,7 @@ def test_fix_list_names_sheet_row_column_value_and_problem(demo):
     assert fixes["Sheet row"].tolist() == normalized.problems["row"].tolist()
     bad_date = fixes.loc[fixes["Column"] == "Authorized on"].iloc[0]
     assert bad_date["Value"] == "31/31/2026"
-    assert bad_date["What is wrong"].startswith("Not a date")
+    assert bad_date["What is wrong"].startswith("There is no such day")
 
 
 def test_fix_list_of_a_merged_sheet_says_which_tab_each_row_is_in():

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from gspread.exceptions import APIError
 
+from lib import dates
 from lib.demo import demo_table
 from lib.errors import SourceError
 from lib.normalize import SHEET_ROW_HEADER, normalize
@@ -393,7 +394,7 @@ def test_a_reader_learns_the_locale_from_any_read(fake, info):
     ],
 )
 def test_date_order_for_locale(locale, order):
-    assert gsheet.date_order_for_locale(locale) == order
+    assert dates.date_order_for_locale(locale) == order
 
 
 # --- requests per read ----------------------------------------------------------------------------

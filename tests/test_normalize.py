@@ -129,7 +129,7 @@ def test_date_forms(text):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("31/31/2026", "Not a date"), ("soon", "Not a date"), ("1850-01-01", "outside"), ("99999999", "Not a date")],
+    [("31/31/2026", "no such day"), ("soon", "Not a date"), ("1850-01-01", "outside"), ("99999999", "Not a date")],
 )
 def test_bad_dates_become_problems(text, message):
     norm = one_row(["Creator", "Expiry date"], ["amy", text])
@@ -388,3 +388,139 @@ def test_a_wide_sheet_costs_time_linear_in_its_columns():
     frame = normalize([header, *rows]).frame
     assert frame.shape[0] == 20
     assert frame.loc[19, "extra_7999"] == "v19-7999"
+
+
+# --- real teams' sheets (issue 10) ----------------------------------------------
+
+SPARK = "#" + "Ab3+" * 15 + "xyz="  # the real shape: '#', 63 characters, '='
+
+
+def test_a_day_first_sheet_reads_day_first_from_its_own_evidence():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"], ["bob", "19/11/2026"]])
+    assert norm.frame["expires_on"].tolist() == [pd.Timestamp("2026-12-02"), pd.Timestamp("2026-11-19")]
+    assert norm.problems.empty
+
+
+def test_a_month_first_sheet_reads_month_first_from_its_own_evidence():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"], ["bob", "11/19/2026"]])
+    assert norm.frame["expires_on"].tolist() == [pd.Timestamp("2026-02-12"), pd.Timestamp("2026-11-19")]
+    assert norm.problems.empty
+
+
+def test_another_date_column_is_evidence_for_the_sheet():
+    norm = normalize([["Creator", "Authorized on", "Expiry"], ["amy", "19/10/2026", "02/12/2026"]])
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-12-02")
+    assert norm.problems.empty
+
+
+def test_an_ambiguous_column_is_read_month_first_and_listed_once():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"], ["bob", "03/12/2026"], ["cat", "04/12/2026"]])
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-02-12")
+    assert norm.problems[["row", "column", "value"]].values.tolist() == [[2, "Expiry", "02/12/2026"]]
+    problem = norm.problems.loc[0, "problem"]
+    assert "month first" in problem and "12 February 2026" in problem and "date_order" in problem
+
+
+def test_the_teams_date_order_decides_an_ambiguous_column_without_a_problem():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"]], date_order="DMY")
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-12-02")
+    assert norm.problems.empty
+
+
+def test_the_spreadsheets_locale_is_a_hint_that_is_said_out_loud():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"]], sheet_locale="fr_FR")
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-12-02")
+    assert "fr_FR" in norm.problems.loc[0, "problem"] and "day first" in norm.problems.loc[0, "problem"]
+
+
+def test_evidence_beats_the_teams_setting():
+    norm = normalize([["Creator", "Expiry"], ["amy", "02/12/2026"], ["bob", "11/19/2026"]], date_order="DMY")
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-02-12")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["11/20/2026 14:03:27", "2026-11-20T08:15:00Z", "2026-11-20 08:15:00", "Nov 20th, 2026", "Fri, 20 Nov 2026",
+     "20 de noviembre de 2026", "20 novembre 2026", "20. November 2026", "20.11.2026", "20 Nov 26"],
+)  # fmt: skip
+def test_date_forms_from_forms_tiktok_and_other_languages(text):
+    norm = normalize([["Creator", "Expiry"], ["amy", text], ["bob", "19/11/2026"]] if "/" not in text else
+                     [["Creator", "Expiry"], ["amy", text]])  # fmt: skip
+    assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-11-20")
+
+
+def test_a_kol_list_whose_data_rows_say_tiktok_keeps_its_header():
+    """Before: the first data row became the header, every creator '@tiktok', codes lost, no problem."""
+    table = [
+        ["Name", "Platform", "Followers", "Spark Ads Code"],
+        ["amy.lee", "TikTok", "12k", SPARK],
+        ["bob_makes", "TikTok", "3,400", SPARK.replace("Ab3", "Cd4")],
+    ]
+    norm = normalize(table)
+    assert norm.frame["creator"].tolist() == ["@amy.lee", "@bob_makes"]
+    assert norm.frame["code"].notna().all()
+    assert "creator ← 'Name'" in norm.columns_note and "'Platform'" in norm.columns_note
+
+
+def test_a_kol_list_of_peoples_names_says_there_is_no_creator_column():
+    table = [["Name", "Platform", "Spark Ads Code"], ["Amy Lee", "TikTok", SPARK]]
+    with pytest.raises(SourceError, match="no creator column"):
+        normalize(table)
+
+
+def test_a_title_saying_tiktok_above_a_good_header_is_skipped():
+    norm = normalize([["TikTok"], ["Creator", "Spark code"], ["amy", SPARK]])
+    assert norm.frame["creator"].tolist() == ["@amy"]
+    assert norm.frame["row"].tolist() == [3]
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [("creator_username", "creator"), ("TT Handle", "creator"), ("Username TikTok", "creator"),
+     ("TikTok Link", "post_url"), ("Link Video TikTok", "post_url"), ("item_id", "post_id"),
+     ("auth_end_time", "expires_on"), ("auth_start_time", "authorized_on"), ("valid_until", "expires_on"),
+     ("Spark authorization code", "code"), ("usage_rights_days", "duration_days"), ("Código", "code")],
+)  # fmt: skip
+def test_real_header_names_are_understood(header, canonical):
+    columns = [header] if canonical == "creator" else ["Creator", header]
+    norm = normalize([columns, ["amy", ""][: len(columns)]])
+    assert norm.headers[canonical] == header
+
+
+def test_accented_and_non_latin_headers_keep_their_letters():
+    norm = normalize([["Creator", "Catégorie", "分类"], ["amy", "x", "y"]])
+    assert {"categorie", "分类"} <= set(norm.frame.columns)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [SPARK + "\u200b", "\ufeff" + SPARK, "＃" + SPARK[1:], SPARK[:30] + "\n" + SPARK[30:], "Ad code: " + SPARK],
+)
+def test_a_good_code_as_it_arrives_is_read_as_that_code(written):
+    norm = normalize([["Creator", "Spark code"], ["amy", written]])
+    assert norm.frame.loc[0, "code"] == SPARK
+    assert norm.problems.empty
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [(SPARK[:40], "cut"), ("#TikTokMadeMeBuyIt", "hashtag"), ("#7670315704591174943", "post"),
+     ("#" + "A" * 63 + "=", ""), (SPARK + " " + SPARK.replace("Ab3", "Zz9"), "more than one")],
+)  # fmt: skip
+def test_a_damaged_code_is_a_problem_saying_how_without_showing_it(written, words):
+    norm = normalize([["Creator", "Spark code"], ["amy", written]])
+    (problem,) = norm.problems.to_dict("records")
+    assert problem["column"] == "Spark code" and words in problem["problem"].lower()
+    assert written not in problem["value"] or len(written) < 20
+
+
+def test_codes_in_other_spellings_are_masked_in_free_text():
+    spellings = [SPARK[1:], SPARK.replace("#", "%23").replace("+", "%2B"), "＃" + SPARK[1:]]
+    norm = normalize([["Creator", "Notes"], *[["amy", f"code {s} sent"] for s in spellings]])
+    for note in norm.frame["notes"]:
+        assert SPARK[1:20] not in note
+
+
+def test_a_profile_link_in_the_creator_column_is_the_handle():
+    norm = normalize([["Creator"], ["https://www.tiktok.com/@Amy.Cooks?lang=en"]])
+    assert norm.frame.loc[0, "creator"] == "@amy.cooks"

@@ -15,7 +15,7 @@ the text it shows, so text stays as typed (long post ids typed as text included)
 duration `30` stays `30`; a checkbox is TRUE or FALSE whatever the locale. Merged cells
 (`sheets[].merges`; Google sends a merge's value once, in its top-left cell) are filled into
 every cell of the merge, within the rows and columns the answer has. The same answer carries
-the spreadsheet's title and locale (`date_order_for_locale` turns the locale into a day/month
+the spreadsheet's title and locale (`lib.dates.date_order_for_locale` turns the locale into a day/month
 order hint for dates typed as text).
 
 Requests per read:
@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import gspread
 import requests
@@ -60,7 +60,8 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
 from lib.errors import SourceError
-from lib.normalize import SHEET_ROW_HEADER, RawTable, canonical_column, find_header_row, header_key
+from lib.headers import find_header_row, fold, meaning
+from lib.normalize import SHEET_ROW_HEADER, RawTable
 from lib.sources import ALL_TABS, SHEETS_ENDPOINT_ENV  # ALL_TABS: `--tab '*'`, every tab merged
 from lib.sources.files import _cell_text
 
@@ -414,55 +415,6 @@ class SheetReader:
         return read.table
 
 
-# --- locales ---------------------------------------------------------------------------------
-
-DateOrder = Literal["DMY", "MDY"]
-_MONTH_FIRST = frozenset(
-    {"en_US", "en_PH", "en_AS", "en_GU", "en_MH", "en_MP", "en_PR", "en_UM", "en_VI", "es_PA", "es_PR"}
-)
-_MONTH_FIRST_LANGUAGES = frozenset({"fil", "tl"})
-_YEAR_FIRST = frozenset({"en_CA", "fr_CA", "en_ZA"})
-_YEAR_FIRST_LANGUAGES = frozenset({"ja", "ko", "zh", "hu", "lt", "mn", "sv", "eu", "af", "fa"})
-_DAY_FIRST = frozenset({"zh_HK", "zh_MO", "zh_SG"})
-_DAY_FIRST_LANGUAGES = frozenset(
-    {
-        *("fr", "de", "es", "pt", "it", "nl", "id", "in", "ms", "ru", "uk", "pl", "cs", "sk", "tr", "vi", "th"),
-        *("ar", "he", "iw", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "ur", "el", "ro", "bg", "hr"),
-        *("sr", "sl", "da", "nb", "no", "nn", "fi", "et", "lv", "is", "ga", "cy", "ca", "gl", "sw", "az", "kk"),
-        *("ka", "hy", "be", "sq", "mk", "bs", "mt", "lb", "gd", "ha", "yo", "ig", "zu", "xh", "am", "ne", "si"),
-        *("km", "lo", "my", "uz", "ky", "tg", "tk"),
-    }
-)
-
-
-def date_order_for_locale(locale: str) -> DateOrder | None:
-    """Which comes first in a date typed as `a/b/yyyy` in a sheet of this locale: 'DMY', 'MDY', or None.
-
-    Only text cells need this: date cells are read from their serial number. A locale is
-    Google's `properties.locale` ('en_US', 'fr_FR', 'fil', 'en' …); month-first is the US
-    and the places that write like it (en_PH, fil …), day-first is most of the world (en_GB,
-    fr_FR, de_DE, pt_BR, en_IN …). Year-first locales (ja_JP, zh_CN, ko_KR, hu_HU, sv_SE,
-    en_CA …) give None, like an unknown locale: their own dates start with the year and are
-    not ambiguous, and they say nothing about a `a/b/yyyy` text someone pasted in; the
-    column's own evidence decides those.
-    """
-    parts = [part for part in str(locale or "").replace("-", "_").split("_") if part]
-    if not parts:
-        return None
-    language = parts[0].lower()
-    region = parts[-1].upper() if len(parts) > 1 and (len(parts[-1]) == 2 or parts[-1].isdigit()) else ""
-    tag = f"{language}_{region}" if region else language
-    if tag in _MONTH_FIRST or language in _MONTH_FIRST_LANGUAGES or tag == "en":
-        return "MDY"
-    if tag in _DAY_FIRST:
-        return "DMY"
-    if tag in _YEAR_FIRST or language in _YEAR_FIRST_LANGUAGES:
-        return None
-    if language == "en" or language in _DAY_FIRST_LANGUAGES:
-        return "DMY"
-    return None
-
-
 # --- Google's answer, read strictly ----------------------------------------------------------
 
 
@@ -708,7 +660,7 @@ def _column_ids(header: Sequence[str]) -> list[str]:
     seen: Counter[str] = Counter()
     ids = []
     for position, text in enumerate(header, start=1):
-        base = canonical_column(text) or header_key(text) or f"column_{position}"
+        base = meaning(text) or fold(text) or f"column_{position}"
         seen[base] += 1
         ids.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
     return ids
