@@ -56,9 +56,10 @@ from lib.codes import redact_codes
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import SourceError
 from lib.exports import one_line, printable
-from lib.normalize import normalize
+from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
+from lib.settings import DATE_ORDER_ENV, parse_date_order
 from lib.sources import read_table
 from lib.sources.published import source_label
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
@@ -102,6 +103,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _date_order(text: str) -> str:
+    order = parse_date_order(text)
+    if order is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date order: use DMY (day first) or MDY (month first)")
+    return order
+
+
 def _states(text: str) -> list[str]:
     states = [s.strip().lower() for s in text.split(",") if s.strip()]
     unknown = [s for s in states if s not in HEALTH]
@@ -116,6 +124,12 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", help="the team's time zone for 'today', e.g. Europe/Berlin")
     parser.add_argument("--warn-days", type=_days(0), default=DEFAULT_WARN_DAYS, help="warning window in days")
     parser.add_argument("--tab", help="read only this tab of a workbook or Google Sheet")
+    parser.add_argument(
+        "--date-order",
+        type=_date_order,
+        default=None,
+        help=f"read dates like 02/12/2026 as DMY (day first) or MDY (month first); default: ${DATE_ORDER_ENV}",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,20 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, pd.DataFrame]:
+def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, Normalized]:
     """Read, normalise and diagnose the source the arguments name."""
     today = args.today or team_today(args.tz)
     table = read_table(args.source, today=today, tab=args.tab)
-    normalized = normalize(table)
-    return today, diagnose(normalized.frame, today, args.warn_days), normalized.problems
+    normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
+    return today, diagnose(normalized.frame, today, args.warn_days), normalized
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    today, diagnosed, problems = load(args)
+    today, diagnosed, normalized = load(args)
+    problems = normalized.problems
     if args.json:
-        out.write(json_text(summary(source_label(args.source), today, args.warn_days, diagnosed, problems)) + "\n")
+        data = summary(source_label(args.source), today, args.warn_days, diagnosed, problems, normalized.columns)
+        out.write(json_text(data) + "\n")
     else:
-        out.write(render_text(args.source, today, args.warn_days, diagnosed, problems))
+        out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
     counts = health_counts(diagnosed)
     return EXIT_FAIL_ON if any(counts[s] for s in args.fail_on) else EXIT_OK
 
@@ -197,7 +213,14 @@ def _cell(value: object) -> str:
     return isolate(one_line(value)) if isinstance(value, str) else ""
 
 
-def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataFrame, problems: pd.DataFrame) -> str:
+def render_text(
+    source: str,
+    today: dt.date,
+    warn_days: int,
+    diagnosed: pd.DataFrame,
+    problems: pd.DataFrame,
+    columns_note: str = "",
+) -> str:
     """A short readable summary and the rows that need action; codes and published links never appear.
 
     Cells are printed as text, never as terminal commands: no escape sequence from the sheet
@@ -222,6 +245,9 @@ def render_text(source: str, today: dt.date, warn_days: int, diagnosed: pd.DataF
             # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
             tab = f"(tab {_cell(p.tab)})  " if isinstance(getattr(p, "tab", None), str) and p.tab else ""
             lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(p.problem)}")
+    if columns_note:
+        # Which header was read as what: a team checks this once, so it is said once.
+        lines += ["", _cell(columns_note)]
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
     return redact_codes(printable("\n".join(lines) + "\n"))
 
@@ -253,8 +279,8 @@ def run_alert(args: argparse.Namespace, out: TextIO) -> int:
     url = (args.webhook or os.environ.get(WEBHOOK_ENV) or "").strip()
     if not url and not args.dry_run:
         raise CliError(f"Give the webhook address with --webhook URL, or set {WEBHOOK_ENV}.")
-    today, diagnosed, problems = load(args)
-    payload = alert_payload(args.source, today, args.warn_days, diagnosed, problems)
+    today, diagnosed, normalized = load(args)
+    payload = alert_payload(args.source, today, args.warn_days, diagnosed, normalized.problems)
     if payload is None:
         states = ", ".join(HEALTH[s].label.lower() for s in ALERT_STATES)
         out.write(f"All well: nothing is {states}. No alert sent.\n")

@@ -300,6 +300,7 @@ _SEGMENTS_RE = re.compile(r"[-_/+]")
 # Text that cannot hold a code (no `#`, no 20 code characters together, nothing to undo) is
 # not read closely: almost all of it, in a notes column.
 _QUICK = rf"[#＃]|%23|[{_ALPHABET}_-]{{20,}}|[^\x00-\x7f]"
+_PLAIN_POST_LINK = r"https?://(?:www\.|m\.)?tiktok\.com/@[\w.]{1,30}/(?:video|photo)/\d{1,20}/?"
 _QUICK_RE = re.compile(rf"#|[{_ALPHABET}_-]{{20,}}")
 
 
@@ -528,6 +529,8 @@ def redact_codes_in(texts: pd.Series) -> pd.Series:
     """
     text = texts.astype("string")
     maybe = text.str.contains(_QUICK, regex=True).fillna(False).to_numpy(dtype=bool)
+    # A plain link to a post (a sheet's whole post column) has no room for a code: skip it quickly.
+    maybe &= ~text.str.fullmatch(_PLAIN_POST_LINK, case=False).fillna(False).to_numpy(dtype=bool)
     if maybe.any():
         text[maybe] = [redact_codes(t) for t in text[maybe]]
     return text

@@ -9,6 +9,7 @@ import pandas as pd
 
 from lib.codes import mask_codes
 from lib.diagnose import health_counts, issue_counts
+from lib.headers import Assignment
 
 
 def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict[str, Any]]:
@@ -48,8 +49,12 @@ def summary(
     warn_days: int,
     diagnosed: pd.DataFrame,
     problems: pd.DataFrame,
+    columns: Assignment | None = None,
 ) -> dict[str, Any]:
-    """The command line's `--json` object: counts for every state and issue, rows, problems."""
+    """The command line's `--json` object: counts for every state and issue, rows, problems.
+
+    `columns` adds which sheet header was read as which column, and which were not used.
+    """
     return {
         "source": source,
         "today": today.isoformat(),
@@ -59,4 +64,5 @@ def summary(
         "issues": issue_counts(diagnosed),
         "records": records(diagnosed),
         "problems": problem_records(problems),
+        "columns": {"used": dict(columns.used), "ignored": list(columns.ignored)} if columns else None,
     }

@@ -67,7 +67,7 @@ def test_fix_list_names_the_cells_to_correct():
     fixes = at.dataframe[1].value
     problems = normalize(demo_table(team_today())).problems
     assert fixes.reset_index(drop=True).equals(fix_list(problems))
-    assert "Not a date we can read" in " ".join(fixes["What is wrong"])
+    assert "There is no such day" in " ".join(fixes["What is wrong"])
 
 
 def test_a_clean_sheet_says_there_is_nothing_to_fix(monkeypatch):

@@ -377,3 +377,30 @@ def test_a_malformed_key_never_reaches_a_page_or_a_log(fake, info, caplog):
     for text in [*seen, caplog.text]:
         assert_no_key_material(text, broken)
         assert info["private_key_id"] not in text
+
+
+# --- a day-first sheet, read the way the team meant it (issue 10) ---------------------------
+
+
+def test_a_french_sheet_is_read_day_first_in_the_app(fake, info):
+    """Date cells come as serial numbers; a date typed as text follows the spreadsheet's locale, said once."""
+    fake.add_spreadsheet(
+        KEY,
+        {"Suivi": [["Créateur", "Expiration", "Fin de campagne"], ["@nia", dt.date(2026, 12, 2), "02/12/2026"]]},
+        locale="fr_FR",
+    )
+    at = open_with(sheet_secrets(info))
+    assert not at.exception
+    assert str(at.dataframe[0].value["Expires"].iloc[0]).startswith("2026-12-02")
+    fixes = at.dataframe[1].value
+    (why,) = fixes["What is wrong"].tolist()
+    assert "fr_FR" in why and "2 December 2026" in why
+    assert any(t.startswith("Columns used: creator ← 'Créateur'") for t in texts(at))
+
+
+def test_the_teams_date_order_setting_reads_typed_dates_without_a_note(fake, info):
+    fake.add_spreadsheet(KEY, {"Suivi": [["Creator", "Campaign end"], ["@nia", "02/12/2026"]]}, locale="en_US")
+    secrets = {**sheet_secrets(info), "app": {"date_order": "DMY"}}
+    at = open_with(secrets)
+    assert not at.exception
+    assert any(s.value.startswith("Nothing to fix") for s in at.success)

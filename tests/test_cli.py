@@ -109,7 +109,7 @@ def check_json(*argv: str) -> dict:
 
 def test_json_shape_is_exactly_the_documented_one(messy):
     data = check_json(str(messy), "--today", TODAY)
-    assert list(data) == ["source", "today", "warn_days", "rows", "health", "issues", "records", "problems"]
+    assert list(data) == ["source", "today", "warn_days", "rows", "health", "issues", "records", "problems", "columns"]
     assert data["source"] == str(messy)
     assert data["today"] == TODAY
     assert data["warn_days"] == 7
@@ -536,3 +536,26 @@ def test_python_dash_m_alert_reaches_the_local_webhook(messy, receiver):
     assert done.stdout.startswith("Alert sent to http://127.0.0.1:")
     (payload,) = receiver.payloads
     assert "@carl" in payload["text"] and not any(c in payload["text"] for c in CODES)
+
+
+def test_date_order_option_and_environment_decide_ambiguous_dates(tmp_path, monkeypatch):
+    path = tmp_path / "sheet.csv"
+    path.write_text("Creator,Expiry\namy,02/12/2026\n", encoding="utf-8")
+    day_first = check_json(str(path), "--today", TODAY, "--date-order", "DMY")
+    assert day_first["records"][0]["expires_on"].startswith("2026-12-02")
+    assert day_first["problems"] == []
+    month_first = check_json(str(path), "--today", TODAY)
+    assert month_first["records"][0]["expires_on"].startswith("2026-02-12")
+    assert "date_order" in month_first["problems"][0]["problem"]
+    monkeypatch.setenv("SPARKWATCH_DATE_ORDER", "day first")
+    assert check_json(str(path), "--today", TODAY)["records"][0]["expires_on"].startswith("2026-12-02")
+
+
+def test_check_says_which_columns_were_used(tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("TT Handle,Platform,Expiry\namy,TikTok,2026-12-02\n", encoding="utf-8")
+    data = check_json(str(path), "--today", TODAY)
+    assert data["columns"] == {"used": {"creator": "TT Handle", "expires_on": "Expiry"}, "ignored": ["Platform"]}
+    out = io.StringIO()
+    main(["check", str(path), "--today", TODAY], out, io.StringIO())
+    assert "Columns used: creator ← 'TT Handle', expires_on ← 'Expiry'; not used: 'Platform'." in out.getvalue()

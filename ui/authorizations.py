@@ -39,6 +39,9 @@ def fix_list(ctx: Context) -> None:
     """Cells of the sheet that could not be read: row, column, value and what is wrong."""
     st.subheader("Fix these in the sheet")
     fixes = exports.fix_list(ctx.problems)
+    if ctx.normalized.columns_note:
+        # Which header was read as what, said once so a team can check Sparkwatch read its sheet right.
+        st.text(ctx.normalized.columns_note)
     if fixes.empty:
         st.success("Nothing to fix: every row of the sheet could be read.")
         return

@@ -146,7 +146,9 @@ def _attempt(source_id: str, today: dt.date, _config: SourceConfig) -> Attempt:
     sheet read yesterday is read again today.
     """
     try:
-        normalized = normalize(settings.read_source(_config, today, reader=reader_for))
+        table = settings.read_source(_config, today, reader=reader_for)
+        locale = reader_for(_config).locale(_config.key) if _config.kind == "google_sheet" else ""
+        normalized = normalize(table, date_order=_config.date_order, sheet_locale=locale)
     except SourceError as error:
         return Attempt(_now(), error=str(error), kind=error.kind, title=_title(_config))
     now = _now()
@@ -285,7 +287,7 @@ def test_connection() -> None:
 def use_upload(name: str, data: bytes) -> str | None:
     """Use an uploaded export for this session; returns the plain error instead when it can't be read."""
     try:
-        normalized = normalize(read_bytes(data, name))
+        normalized = normalize(read_bytes(data, name), date_order=config().date_order)
     except SourceError as error:
         st.session_state[KEY_UPLOAD_ERROR] = str(error)
         return str(error)
