@@ -290,6 +290,13 @@ def test_a_creator_merged_down_over_three_posts_is_on_every_row(fake, info):
     assert not norm.problems["problem"].str.contains("No creator handle").any()
 
 
+def test_a_merge_reaching_into_blank_rows_makes_no_new_rows(fake, info):
+    rows = [["Creator", "Post URL"], ["@nia", "https://www.tiktok.com/@nia/video/1"], ["", ""], ["@raf", "https://x/3"]]
+    fake.add_spreadsheet(KEY, {"Tracker": rows}, merges={"Tracker": ["A2:A3"]})
+    table = read(fake, info, "Tracker")
+    assert normalize(table).frame["creator"].tolist() == ["@nia", "@raf"]
+
+
 def test_merges_fill_across_columns_and_in_every_tab(fake, info):
     fake.add_spreadsheet(
         KEY,

@@ -576,11 +576,12 @@ def _fill_merges(rows: list[list[str]], merges: Sequence[Any]) -> None:
     GridRanges are 0-based and half-open, counted from the tab's A1; a missing start is 0 and
     a missing end is open. A merge reaching past the data (a whole column merged down a
     million-row tab) fills only rows and columns the answer has, and the work stops at one
-    fill per cell of the data even if a broken answer lists overlapping merges.
+    fill per cell of the data even if a broken answer lists overlapping merges. A row with
+    nothing else in it is left blank, so a merge reaching into empty rows makes no new rows.
     """
     height = len(rows)
     width = max((len(row) for row in rows), default=0)
-    budget = height * width
+    budget = 2 * height * width  # each cell looked at once and filled once, however many merges overlap
     for merge in merges:
         if not isinstance(merge, Mapping):
             raise _unexpected("a merged range is not an object")
@@ -595,6 +596,9 @@ def _fill_merges(rows: list[list[str]], merges: Sequence[Any]) -> None:
             if budget <= 0:
                 return
             row = rows[number]
+            budget -= len(row)
+            if number != top and not any(row):
+                continue  # a blank row under a merge stays blank: it is not a post of that creator
             if len(row) < right:
                 row.extend([""] * (right - len(row)))
             row[left:right] = [value] * (right - left)
