@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from app_helpers import (
+    APP,
     AUTHORIZATIONS,
     HOSTILE,
+    TIMEOUT,
     assert_clean,
     assert_shown_literally,
     expected,
@@ -13,13 +16,15 @@ from app_helpers import (
     open_app,
     sidebar_filter,
 )
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
 
 from lib.clock import team_today
 from lib.demo import demo_table
 from lib.diagnose import health_counts
 from lib.exports import fix_list
 from lib.normalize import normalize
-from ui import authorizations
+from ui import access, authorizations
 
 
 def test_table_shows_every_authorization_most_urgent_first_with_codes_masked():
@@ -72,7 +77,8 @@ def test_fix_list_names_the_cells_to_correct():
 
 def test_a_clean_sheet_says_there_is_nothing_to_fix(monkeypatch):
     header, *rows = demo_table(team_today())
-    readable = [r for r in rows if r[0].strip() and "31/31" not in " ".join(r) and "two months" not in r]
+    unreadable = ("31/31", "two months", "#Xk29fQ")  # a bad date, a bad duration, a damaged code
+    readable = [r for r in rows if r[0].strip() and not any(bad in " ".join(r) for bad in unreadable)]
     monkeypatch.setattr("lib.demo.demo_table", lambda today=None: [header, *readable])
     at = open_app(AUTHORIZATIONS)
     assert len(at.dataframe) == 1
@@ -88,14 +94,29 @@ def test_html_in_a_creator_cell_shows_literally(monkeypatch, handle):
     assert_shown_literally(at, creators)
 
 
-def test_a_code_is_revealed_one_at_a_time_on_request_when_no_login_is_set():
+def test_without_login_the_reveal_box_is_not_offered_and_says_why():
     at = open_app(AUTHORIZATIONS)
-    diagnosed = expected()
-    row = int(diagnosed.loc[diagnosed["code"].notna(), "row"].iloc[0])
-    whole = diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]
-    assert not [c for c in at.code if c.value == whole]
-    at.selectbox(key=authorizations.KEY_REVEAL).select(row).run()
-    next(b for b in at.main.button if b.label == "Reveal this code").click().run()
-    assert [c.value for c in at.code] == [whole]
-    at.run()  # any later run hides it again
+    assert not [s for s in at.selectbox if s.key == authorizations.KEY_REVEAL]
+    assert access.NO_LOGIN_MASKED in [c.value for c in at.main.caption]
     assert not at.code
+
+
+def test_a_code_is_revealed_one_at_a_time_on_request_when_opted_in_without_login(tmp_path):
+    """`reveal_without_login = true` (single-user machine): one whole code on request, under a warning."""
+    st.cache_data.clear()
+    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.secrets["access"] = {"reveal_without_login": True}
+        at.run()
+        at.switch_page(AUTHORIZATIONS).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [w.value for w in at.main.warning] == [access.OPEN_REVEAL_WARNING]
+        diagnosed = expected()
+        row = int(diagnosed.loc[diagnosed["code"].notna(), "row"].iloc[0])
+        whole = diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]
+        assert not [c for c in at.code if c.value == whole]
+        at.selectbox(key=authorizations.KEY_REVEAL).select(row).run()
+        next(b for b in at.main.button if b.label == "Reveal this code").click().run()
+        assert [c.value for c in at.code] == [whole]
+        at.run()  # any later run hides it again
+        assert not at.code
