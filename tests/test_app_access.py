@@ -1,7 +1,9 @@
 """Login, allowlist and code reveal in the real app (AppTest with an injected user).
 
-With `[auth]` in the secrets, every page asks for login first; only the allowlist gets in;
-only the reveal list sees whole codes. A settings file that can't be read locks the app.
+With `[auth]` in the secrets, every page asks for login first; only the allowlist gets in
+(with an address the login provider verified); only the reveal list sees whole codes. Without
+login nobody sees whole codes unless the admin opts in, and then the page warns. A settings
+file that can't be read locks the app.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, TROUBLESHOOTER, 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
-from ui import access, authorizations
+from lib.batches import batches, to_apply
+from lib.codes import mask_code
+from ui import access, act, authorizations
 from ui.app_settings import BROKEN_SETTINGS
 
 ACT, DATA = "pages/act.py", "pages/data.py"
@@ -33,6 +37,7 @@ MAYA = {"is_logged_in": True, "email": "maya@agency.com", "name": "Maya"}
 SAM = {"is_logged_in": True, "email": "sam@brand.com", "name": "Sam"}
 EVE = {"is_logged_in": True, "email": "eve@elsewhere.com", "name": "Eve"}
 NOBODY = {"is_logged_in": False}
+OPT_IN = {"access": {"reveal_without_login": True}}
 
 
 @pytest.fixture(autouse=True)
@@ -120,4 +125,80 @@ def test_the_teams_time_zone_setting_decides_today_and_a_bad_one_is_explained():
     assert any("Unknown time zone 'Mars/Olympus'" in t.value for t in at.text)
     at = open_as(None, {"app": {"timezone": "Pacific/Kiritimati"}}, DATA)
     assert any(t.value == "Time zone for 'today': Pacific/Kiritimati" for t in at.text)
+    assert not at.warning
+
+
+def whole_codes_on(at: AppTest) -> list[str]:
+    """The demo's whole codes that appear anywhere on the page."""
+    page = rendered(at)
+    return [code for code in expected()["code"].dropna().unique() if code in page]
+
+
+def test_without_login_act_now_batches_show_no_whole_code_and_say_why():
+    at = open_as(None, {}, ACT)
+    codes = to_apply(expected())["code"]
+    assert [c.value for c in at.main.code][-1] == batches(expected(), reveal_codes=False)["codes"].iloc[0]
+    assert {mask_code(code) for code in codes} <= set(at.main.code[-1].value.splitlines())
+    assert not whole_codes_on(at)
+    assert [i.value for i in at.main.info] == [access.NO_LOGIN_MASKED]
+    assert not at.warning
+
+
+def test_without_login_the_reveal_box_is_not_offered():
+    at = open_as(None, {"access": {"reveal_codes": ["maya@agency.com"]}}, AUTHORIZATIONS)
+    assert not [s for s in at.selectbox if s.key == authorizations.KEY_REVEAL]
+    assert access.NO_LOGIN_MASKED in [c.value for c in at.main.caption]
+    assert not whole_codes_on(at)
+
+
+@pytest.mark.parametrize("written", ["true", 1, "yes"])
+def test_an_opt_in_that_is_not_a_toml_boolean_keeps_codes_masked(written):
+    at = open_as(None, {"access": {"reveal_without_login": written}}, ACT)
+    assert not whole_codes_on(at)
+    assert not at.warning
+
+
+def test_opted_in_without_login_act_now_shows_whole_codes_under_a_warning():
+    at = open_as(None, OPT_IN, ACT)
+    wanted = batches(expected(), reveal_codes=True)["codes"].iloc[0]
+    assert [c.value for c in at.main.code][-1] == wanted
+    assert set(wanted.splitlines()) == set(to_apply(expected())["code"])
+    assert [w.value for w in at.main.warning] == [access.OPEN_REVEAL_WARNING]
+    assert access.OPEN_REVEAL_WARNING.startswith("Anyone who opens this app can see whole codes: ")
+    assert not any(act.WHO_SEES_CODES in i.value or i.value == access.NO_LOGIN_MASKED for i in at.main.info)
+
+
+def test_opted_in_without_login_the_reveal_box_shows_a_whole_code_under_a_warning():
+    at = open_as(None, OPT_IN, AUTHORIZATIONS)
+    assert [w.value for w in at.main.warning] == [access.OPEN_REVEAL_WARNING]
+    diagnosed = expected()
+    row = int(diagnosed.loc[diagnosed["code"].notna(), "row"].iloc[0])
+    at.selectbox(key=authorizations.KEY_REVEAL).select(row).run()
+    next(b for b in at.main.button if b.label == "Reveal this code").click().run()
+    assert [c.value for c in at.code] == [diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]]
+
+
+def test_the_opt_in_does_not_open_codes_once_a_login_is_configured():
+    secrets = {**SECRETS, "access": {**SECRETS["access"], "reveal_without_login": True}}
+    at = open_as(SAM, secrets, ACT)
+    assert not whole_codes_on(at)
+    assert not at.warning
+
+
+@pytest.mark.parametrize("verified", [False, "false", 0])
+@pytest.mark.parametrize("page", [AUTHORIZATIONS, ACT])
+def test_an_unverified_email_on_both_lists_is_refused_and_sees_no_code(verified, page):
+    at = open_as({**MAYA, "email_verified": verified}, SECRETS, page)
+    assert "only open to the team" in at.error[0].value
+    assert any("maya@agency.com" in t.value and access.UNVERIFIED in t.value for t in at.text)
+    assert [b.label for b in at.button] == ["Log out"]
+    assert_no_data(at)
+    assert not whole_codes_on(at)
+    assert not [s for s in at.selectbox if s.key == authorizations.KEY_REVEAL]
+
+
+@pytest.mark.parametrize("verified", [True, "true"])
+def test_a_verified_email_on_the_reveal_list_still_reveals(verified):
+    at = open_as({**MAYA, "email_verified": verified}, SECRETS, ACT)
+    assert [c.value for c in at.main.code][-1] == batches(expected(), reveal_codes=True)["codes"].iloc[0]
     assert not at.warning

@@ -30,7 +30,7 @@ from lib.filters import Filters, apply_filters
 from lib.messages import creator_messages
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, due
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT
-from ui import act
+from ui import access, act
 
 ACT = "pages/act.py"
 SECTIONS = ["Calendar reminders", "Messages to creators", "Codes to add in Ads Manager"]
@@ -164,13 +164,17 @@ def test_messages_follow_the_sidebar_filters(no_secrets_file):
     assert len(wanted) < len(creator_messages(expected(), team_today()))
 
 
-def test_batches_show_whole_codes_when_no_login_is_configured(no_secrets_file):
+def test_batches_show_masked_codes_when_no_login_is_configured(no_secrets_file):
+    """Secure default: an open link never shows whole codes (see test_app_access for the opt-in)."""
     at = open_app(ACT)
-    wanted = batches(expected(), reveal_codes=True)
+    wanted = batches(expected(), reveal_codes=False)
     assert len(wanted) == 1
     assert codes_shown(at)[-1] == wanted["codes"].iloc[0]
-    assert set(wanted["codes"].iloc[0].splitlines()) == set(to_apply(expected())["code"])
-    assert not any(act.WHO_SEES_CODES in i.value for i in at.main.info)
+    codes = set(to_apply(expected())["code"])
+    assert set(wanted["codes"].iloc[0].splitlines()) == {mask_code(code) for code in codes}
+    page = "\n".join(codes_shown(at) + section_texts(at))
+    assert not [code for code in codes if code in page]
+    assert [i.value for i in at.main.info] == [access.NO_LOGIN_MASKED]
     account, creators = wanted["ad_account"].iloc[0], wanted["creators"].iloc[0]
     heading = [t for t in section_texts(at) if t.startswith(account)]
     assert heading == [f"{account} · 3 codes (sheet rows 18, 19, 20) from {creators}"]
@@ -220,8 +224,15 @@ def big_sheet(today=None) -> list[list[str]]:
 
 
 def test_batches_never_hold_more_than_the_ads_manager_limit(monkeypatch, no_secrets_file):
+    """Whole codes (opted in without login), so the check below sees that no code is in two batches."""
     monkeypatch.setattr("lib.demo.demo_table", big_sheet)
-    at = open_app(ACT)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.secrets["access"] = {"reveal_without_login": True}
+    at.run()
+    at.switch_page(ACT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.main.warning] == [access.OPEN_REVEAL_WARNING]
     blocks = [c.splitlines() for c in codes_shown(at) if c.startswith("#")]
     sizes = sorted(len(b) for b in blocks)
     assert max(sizes) == ADS_MANAGER_BATCH_LIMIT

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.access import AccessPolicy, can_reveal, is_allowed, policy_from_secrets
+from lib.access import AccessPolicy, can_reveal, is_allowed, policy_from_secrets, signed_in_email
 from ui.app_settings import SettingsUnreadable, app_secrets
 
 OPEN_LINK_NOTE = "Open to anyone with the link: no login is set up (see the README's Security section)."
+NO_LOGIN_MASKED = (
+    "Codes stay masked: no login is set up, so anyone with the link could see them. Set up a login "
+    "(see the README's Security section), or, on a computer nobody else uses, set "
+    "reveal_without_login = true under [access] in Sparkwatch's settings."
+)
+OPEN_REVEAL_WARNING = (
+    "Anyone who opens this app can see whole codes: no login is set up and reveal_without_login is on. "
+    "Keep it on a computer nobody else uses, or set up a login before sharing the link."
+)
+UNVERIFIED = "your login provider has not verified that address"
 
 
 def policy() -> AccessPolicy:
@@ -24,6 +34,12 @@ def policy() -> AccessPolicy:
 
 
 def _email() -> str | None:
+    """The verified address of whoever is signed in (see `lib.access.signed_in_email`)."""
+    return signed_in_email(st.user)
+
+
+def _claimed_email() -> str | None:
+    """The address the login claims, verified or not: only for telling someone who they are."""
     email = st.user.get("email") if st.user.get("is_logged_in") else None
     return str(email) if email else None
 
@@ -47,12 +63,13 @@ def gate() -> AccessPolicy:
         st.stop()
     email = _email()
     if not is_allowed(rules, email):
+        claimed = _claimed_email()
+        who = claimed or "an account without an email address"
+        if claimed and not email:
+            who = f"{claimed}, but {UNVERIFIED}"
         st.title("Sparkwatch")
         st.error("Sorry, this dashboard is only open to the team that runs it.")
-        st.text(
-            f"You are signed in as {email or 'an account without an email address'}. "
-            "Ask the dashboard's admin to add you, or log in with another account."
-        )
+        st.text(f"You are signed in as {who}. Ask the dashboard's admin to add you, or log in with another account.")
         st.button("Log out", on_click=st.logout)
         st.stop()
     return rules
@@ -61,6 +78,23 @@ def gate() -> AccessPolicy:
 def may_reveal_codes() -> bool:
     """May the viewer of this run reveal whole codes?"""
     return can_reveal(policy(), _email())
+
+
+def codes_open_to_anyone() -> bool:
+    """Are whole codes shown to whoever opens the link (no login, and the admin opted in)?"""
+    rules = policy()
+    return not rules.login_required and can_reveal(rules, None)
+
+
+def masked_reason(with_login: str) -> str:
+    """Why codes are masked for this viewer: no login at all, or (`with_login`) not on the reveal list."""
+    return NO_LOGIN_MASKED if not policy().login_required else with_login
+
+
+def warn_if_codes_open() -> None:
+    """On a page that reveals codes, say plainly when that page is open to anyone with the link."""
+    if codes_open_to_anyone():
+        st.warning(OPEN_REVEAL_WARNING, icon=":material/warning:")
 
 
 def sidebar_status(rules: AccessPolicy) -> None:

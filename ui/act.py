@@ -18,7 +18,7 @@ from lib import reminders
 from lib.bidi import isolate
 from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES, plural
-from ui.access import may_reveal_codes
+from ui.access import masked_reason, may_reveal_codes, warn_if_codes_open
 from ui.state import Context
 
 KEY_DAYS = "act_calendar_days"
@@ -139,8 +139,10 @@ def ads_manager_batches(ctx: Context) -> None:
         f"per batch (the most Ads Manager takes at once). Paste each batch in {ROLES['advertiser'].where} → "
         "Add code, then mark the rows as applied in the sheet."
     )
-    if not reveal:
-        st.info(WHO_SEES_CODES, icon=":material/lock:")
+    if reveal:
+        warn_if_codes_open()
+    else:
+        st.info(masked_reason(WHO_SEES_CODES), icon=":material/lock:")
     for rec in found.itertuples(index=False):
         st.text(batch_heading(rec))
         st.code(rec.codes, language=None)

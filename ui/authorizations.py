@@ -8,7 +8,7 @@ from lib import exports
 from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import row_by_key, row_keys, row_places, search
-from ui import views
+from ui import access, views
 from ui.state import Context
 
 KEY_SEARCH = "authorizations_search"
@@ -67,8 +67,13 @@ def reveal(ctx: Context, allowed: bool) -> None:
         return
     st.subheader("Reveal a code")
     if not allowed:
-        st.caption("Codes stay masked for you: only the people on the dashboard's reveal list can see whole codes.")
+        st.caption(
+            access.masked_reason(
+                "Codes stay masked for you: only the people on the dashboard's reveal list can see whole codes."
+            )
+        )
         return
+    access.warn_if_codes_open()
     st.caption("Codes are credentials: reveal one only to paste it into Ads Manager, and only on a screen you trust.")
     labels = dict(
         zip(
