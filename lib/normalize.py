@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
@@ -57,7 +59,7 @@ _UNLIMITED_RE = (
     r"never expires|ilimitado|ilimitada|illimité|illimitée|unbegrenzt|unbefristet|vitalício|selamanya|"
     r"tanpa batas|seumur hidup)$"
 )
-_VIDEO_ID_RE = r"/video/(\d+)"
+_VIDEO_ID_RE = r"/video/(?P<id>\d+)"
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,8 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
     # The code, its access method and what the team recorded.
     out["code"] = _blank_to_na(column("code"))
     damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))["value"]
-    report("code", damage, shown=mask_codes(column("code")))
+    if damage.notna().any():
+        report("code", damage, shown=mask_codes(column("code")))
     out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
     out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
 
@@ -428,8 +431,9 @@ def _creators(text: pd.Series) -> pd.DataFrame:
     """'@Amy ', 'amy', '@ amy' → '@amy': one creator however the handle was typed."""
     text = text.astype("string")
     # A link to the profile (https://www.tiktok.com/@amy?lang=en) names the handle too.
-    profile = text.str.extract(r"(?i)tiktok\.com/@([\w.]+)", expand=False)
-    text = profile.fillna(text)
+    linked = text.str.contains("tiktok.com/@", case=False, regex=False).fillna(False)
+    if linked.any():
+        text = text.where(~linked, text[linked].str.extract(r"(?i)tiktok\.com/@([\w.]+)", expand=False))
     handle = text.str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
     value = ("@" + handle).where(handle != "", pd.NA)
     return _result(value, [(handle == "", _NO_CREATOR)])
@@ -437,7 +441,9 @@ def _creators(text: pd.Series) -> pd.DataFrame:
 
 def _post_keys(post_url: pd.Series) -> pd.Series:
     """What identifies a post: the video number in its link, else the link without its query."""
-    video = post_url.str.extract(_VIDEO_ID_RE, expand=False)
+    # pyarrow's regex engine over the whole column: pandas' `str.extract` runs Python's per value.
+    found = pc.extract_regex(pa.array(post_url.to_numpy(dtype=object, na_value=None), pa.string()), _VIDEO_ID_RE)
+    video = pd.Series(pc.struct_field(found, [0]).to_pandas(), index=post_url.index, dtype="string")
     other = video.isna() & post_url.notna()
     if other.any():
         video[other] = post_url[other].str.lower().str.split("?").str[0].str.rstrip("/")
