@@ -53,13 +53,14 @@ from lib.alerts import (
 from lib.bidi import isolate
 from lib.clock import team_today
 from lib.codes import redact_codes
+from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import SourceError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
-from lib.settings import DATE_ORDER_ENV, parse_date_order
+from lib.settings import DATE_ORDER_ENV
 from lib.sources import read_table
 from lib.sources.published import source_label
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural

@@ -678,3 +678,26 @@ def date_order_for_locale(locale: str) -> DateOrder | None:
     if language == "en" or language in _DAY_FIRST_LANGUAGES:
         return "DMY"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The team's setting
+
+_ORDER_WORDS: dict[str, DateOrder] = {
+    "dmy": DMY,
+    "day first": DMY,
+    "dd mm yyyy": DMY,
+    "dd mm yy": DMY,
+    "mdy": MDY,
+    "month first": MDY,
+    "mm dd yyyy": MDY,
+    "mm dd yy": MDY,
+}
+"""How a team may write its date order (folded: lower-case words) → DMY or MDY."""
+
+
+def parse_date_order(text: object) -> DateOrder | None:
+    """'DMY' or 'MDY' from how a person writes it ('day-first', 'dd/mm/yyyy', 'mdy'…); None when it is neither."""
+    if not isinstance(text, str):
+        return None
+    return _ORDER_WORDS.get(" ".join(re.findall(r"[a-z]+", text.lower())))

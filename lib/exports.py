@@ -95,7 +95,7 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
             "Code": mask_codes(diagnosed["code"]),
             "Link": post_url.where(post_url.str.match(r"^https?://", case=False).fillna(False).astype(bool)),
             "Post": diagnosed["post"].astype("string"),
-            "Notes": _redact(diagnosed["notes"]),
+            "Notes": redact_codes_in(diagnosed["notes"]),
         },
         index=diagnosed.index,
     )
@@ -138,7 +138,7 @@ def fix_list(problems: pd.DataFrame) -> pd.DataFrame:
             **tab,
             "Sheet row": problems["row"].astype("int64"),
             "Column": problems["column"].astype("string"),
-            "Value": _redact(problems["value"]),
+            "Value": redact_codes_in(problems["value"]),
             "What is wrong": problems["problem"].astype("string"),
         }
     ).reset_index(drop=True)
@@ -226,8 +226,3 @@ def printable(text: str) -> str:
     text quoting a cell) cannot clear a screen, fake a link or write the clipboard.
     """
     return _BREAKS_BUT_NEWLINE_RE.sub(" ", _OTHER_CONTROLS_RE.sub("", text))
-
-
-def _redact(values: pd.Series) -> pd.Series:
-    """Free text with any code-shaped run masked: people paste codes into notes too."""
-    return redact_codes_in(values.astype("string"))

@@ -83,7 +83,7 @@ header_key = headers.fold
 """Fold a header to lower_snake_case words: `"Duration (days)"` → `duration_days` (one definition, in lib.headers)."""
 
 
-def normalize(table: RawTable, *, date_order: str | None = None, sheet_locale: str = "") -> Normalized:
+def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, sheet_locale: str = "") -> Normalized:
     """Turn a raw table into the typed frame every other part of the product reads.
 
     `date_order` ('DMY' or 'MDY') is the team's setting for dates that could be read both
@@ -212,7 +212,7 @@ class _DateReading:
     a silent flip.
     """
 
-    date_order: str | None = None
+    date_order: dates.DateOrder | None = None
     locale: str = ""
 
     def orders(self, columns: dict[str, pd.Series]) -> dict[str, tuple[str, str | None]]:
@@ -249,13 +249,13 @@ def _read_as(texts: pd.Series, order: str) -> str:
     return f"{ambiguous.loc[read.index[0]]} was read as {day.day} {day:%B %Y}"
 
 
-_ORDER_WORDS = {dates.DMY: "day first", dates.MDY: "month first"}
+_ORDER_NAMES = {dates.DMY: "day first", dates.MDY: "month first"}
 
 
 def _guessed_dates(texts: pd.Series, order: str, locale: str) -> str:
     why = f"as the spreadsheet's locale ({locale}) writes them" if locale else "nothing in the sheet says which"
     return (
-        f"Dates in this column could be day first or month first; they were read {_ORDER_WORDS[order]} ({why}): "
+        f"Dates in this column could be day first or month first; they were read {_ORDER_NAMES[order]} ({why}): "
         f"{_read_as(texts, order)}. Set date_order in the settings (or --date-order) to be sure."
     )
 
@@ -263,7 +263,7 @@ def _guessed_dates(texts: pd.Series, order: str, locale: str) -> str:
 def _mixed_dates(texts: pd.Series, order: str) -> str:
     return (
         "This column holds both day-first dates (like 19/11/2026) and month-first ones (like 11/19/2026); "
-        f"those that could be either were read {_ORDER_WORDS[order]}: {_read_as(texts, order)}. "
+        f"those that could be either were read {_ORDER_NAMES[order]}: {_read_as(texts, order)}. "
         "Write dates like 2026-11-22 to be sure."
     )
 

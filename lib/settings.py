@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from lib.dates import DateOrder, parse_date_order
 from lib.errors import SourceError
 from lib.normalize import RawTable
 from lib.sources import ALL_TABS, DEMO, kind_of, read_table, sheet_key
@@ -45,17 +45,6 @@ CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 APP_TABLE = "app"
 DATE_ORDER_ENV = "SPARKWATCH_DATE_ORDER"
-DATE_ORDERS: dict[str, str] = {
-    "dmy": "DMY",
-    "day first": "DMY",
-    "dd mm yyyy": "DMY",
-    "dd mm yy": "DMY",
-    "mdy": "MDY",
-    "month first": "MDY",
-    "mm dd yyyy": "MDY",
-    "mm dd yy": "MDY",
-}
-"""How a team may write its date order (folded: lower case, punctuation as spaces) → DMY or MDY."""
 
 DEFAULT_CACHE_TTL = 300
 """Seconds a read is reused before the sheet is read again (5 minutes)."""
@@ -89,7 +78,7 @@ class SourceConfig:
     """A mistake in the settings, in plain words with what to do; set means: do not read."""
     notes: tuple[str, ...] = ()
     """Smaller mistakes that were worked around (a default was used instead)."""
-    date_order: str | None = None
+    date_order: DateOrder | None = None
     """'DMY' or 'MDY': how to read dates like 02/12/2026 when the sheet itself does not tell; None: not set."""
 
     @property
@@ -312,14 +301,7 @@ def _timeout(sheet: Mapping[str, Any], notes: list[str]) -> float:
     return DEFAULT_TIMEOUT
 
 
-def parse_date_order(text: object) -> str | None:
-    """'DMY' or 'MDY' from how a person writes it ('day-first', 'dd/mm/yyyy', 'mdy'…); None when it is neither."""
-    if not isinstance(text, str):
-        return None
-    return DATE_ORDERS.get(" ".join(re.findall(r"[a-z]+", text.lower())))
-
-
-def _date_order(app: Any, environ: Mapping[str, str], notes: list[str]) -> str | None:
+def _date_order(app: Any, environ: Mapping[str, str], notes: list[str]) -> DateOrder | None:
     """The team's date order: `[app] date_order`, else $SPARKWATCH_DATE_ORDER; a value that means nothing is a note."""
     written = app.get("date_order") if isinstance(app, Mapping) else None
     origin = "date_order in the settings"
