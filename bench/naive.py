@@ -11,6 +11,9 @@ import re
 
 import plotly.graph_objects as go
 
+from lib.rules import IssueId
+from lib.vocab import HealthId, Status
+
 _FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %b %Y", "%b %d, %Y")
 
 
@@ -55,32 +58,32 @@ def naive_check(records: list[dict[str, str]], today: dt.date, warn_days: int = 
         uses_code = str(r.get("Access", "code")).strip().lower() in ("", "code")
         days_left = (expires - today).days if expires and uses_code else None
         issues = []
-        if status == "revoked":
-            issues.append("code_revoked")
+        if status == Status.REVOKED:
+            issues.append(IssueId.CODE_REVOKED)
         if days_left is not None and days_left < 0:
-            issues.append("code_expired")
+            issues.append(IssueId.CODE_EXPIRED)
         if days_left is not None and 0 <= days_left <= warn_days:
-            issues.append("expiring_soon")
+            issues.append(IssueId.EXPIRING_SOON)
         if uses_code and not code:
-            issues.append("missing_code")
+            issues.append(IssueId.MISSING_CODE)
         if code and len(code_posts.get(code, ())) > 1:
-            issues.append("duplicate_code")
+            issues.append(IssueId.DUPLICATE_CODE)
         if str(r.get("Visibility", "")).strip().lower() not in ("", "public"):
-            issues.append("post_not_public")
-        if "code_revoked" in issues:
-            health = "revoked"
-        elif "code_expired" in issues:
-            health = "expired"
-        elif "post_not_public" in issues or "duplicate_code" in issues:
-            health = "blocked"
-        elif "missing_code" in issues:
-            health = "pending"
-        elif "expiring_soon" in issues:
-            health = "expiring"
+            issues.append(IssueId.POST_NOT_PUBLIC)
+        if IssueId.CODE_REVOKED in issues:
+            health = HealthId.REVOKED
+        elif IssueId.CODE_EXPIRED in issues:
+            health = HealthId.EXPIRED
+        elif IssueId.POST_NOT_PUBLIC in issues or IssueId.DUPLICATE_CODE in issues:
+            health = HealthId.BLOCKED
+        elif IssueId.MISSING_CODE in issues:
+            health = HealthId.PENDING
+        elif IssueId.EXPIRING_SOON in issues:
+            health = HealthId.EXPIRING
         elif uses_code and expires is None:
-            health = "unknown"
+            health = HealthId.UNKNOWN
         else:
-            health = "ok"
+            health = HealthId.OK
         out.append({"creator": creator, "authorized": authorized, "expires": expires, "health": health})
     return out
 

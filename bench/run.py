@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bench.synthetic import synthetic_table  # noqa: E402
 from lib.diagnose import diagnose  # noqa: E402
 from lib.normalize import normalize  # noqa: E402
+from lib.vocab import HealthId  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 SIZES = (1_000, 10_000, 100_000)
@@ -118,7 +119,7 @@ def measure_app(rows: int) -> dict[str, float]:
             at.switch_page("pages/overview.py").run()
             health = at.sidebar.multiselect(key=state.widget_key(state.KEY_FILTERS["health"]))
             warm_times = []
-            for choice in (["expired"], ["expiring"], []):
+            for choice in ([HealthId.EXPIRED], [HealthId.EXPIRING], []):
                 start = time.perf_counter()
                 health.set_value(choice).run()
                 warm_times.append(time.perf_counter() - start)

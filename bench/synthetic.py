@@ -65,7 +65,7 @@ def synthetic_table(rows: int, today: dt.date, seed: int = 1) -> list[list[str]]
             date_text,
             rng.choice([f"{duration}", f"{duration} days", "1 year" if duration == 365 else f"{duration}d"]),
             "",
-            rng.choices(["active", "Active ", "pending", "REVOKED", ""], weights=[70, 10, 5, 2, 13])[0],
+            rng.choices(["active", "Active ", "Pending", "REVOKED", ""], weights=[70, 10, 5, 2, 13])[0],
             name,
             brand,
             rng.choice(owners),

@@ -29,10 +29,11 @@ from lib.codes import redact_codes
 from lib.diagnose import health_counts
 from lib.exports import one_line, printable
 from lib.report import records
+from lib.rules import RULES, issue_labels
 from lib.sources.published import Deadline, is_timeout, open_within, source_label
-from lib.vocab import HEALTH, ISSUES, issue_labels, plural, role_labels
+from lib.vocab import HEALTH, HealthId, plural, role_labels
 
-ALERT_STATES: tuple[str, ...] = ("revoked", "expired", "blocked", "expiring")
+ALERT_STATES: tuple[HealthId, ...] = (HealthId.REVOKED, HealthId.EXPIRED, HealthId.BLOCKED, HealthId.EXPIRING)
 """The states worth waking a channel for: each means an ad stops, or is about to."""
 MAX_LINES = 25
 """Rows listed in one message; the rest are counted, so a huge sheet still gives a readable alert."""
@@ -62,10 +63,10 @@ def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     sheet text: one line, no control characters, isolated when it could reorder the words after it.
     """
     # A withdrawn code has no days left, whatever date the sheet still shows.
-    dated = record["days_left"] is not None and record["health"] != "revoked"
+    dated = record["days_left"] is not None and record["health"] != HealthId.REVOKED
     days = f" · {days_phrase(record['days_left'])}" if dated else ""
     issues = record["issues"]
-    who = role_labels(tuple(dict.fromkeys(r for i in issues for r in ISSUES[i].roles)))
+    who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
     what = issue_labels(issues) or HEALTH[record["health"]].meaning
     creator = isolate(one_line(record["creator"])) or "(no creator)"
     code = f" · code {record['code']}" if with_code and record["code"] else ""

@@ -26,7 +26,7 @@ import pandas as pd
 from lib.bidi import isolate
 from lib.codes import looks_like_code, mask_codes
 from lib.normalize import header_key
-from lib.vocab import ADS_MANAGER_BATCH_LIMIT, BOOLEAN_VALUES
+from lib.vocab import ADS_MANAGER_BATCH_LIMIT, BOOLEAN_VALUES, ENDED, Status
 
 APPLIED_COLUMNS: tuple[str, ...] = tuple(
     header_key(h) for h in ("Applied", "Applied?", "Applied in Ads Manager", "In Ads Manager", "Code applied")
@@ -35,8 +35,7 @@ APPLIED_COLUMNS: tuple[str, ...] = tuple(
 
 NO_AD_ACCOUNT = "(no ad account in the sheet)"
 BATCH_COLUMNS = ["ad_account", "batch", "batches", "size", "codes", "rows", "creators"]
-_NOT_APPLIED_STATUS = ("pending",)
-_ENDED = ("revoked", "expired")
+_NOT_APPLIED_STATUS = (Status.PENDING,)
 
 
 def applied_column(frame: pd.DataFrame) -> str | None:
@@ -57,7 +56,7 @@ def not_yet_applied(diagnosed: pd.DataFrame) -> pd.Series:
 def to_apply(diagnosed: pd.DataFrame) -> pd.DataFrame:
     """Rows whose code is waiting to be applied and can still work, soonest expiry first."""
     uses_code = diagnosed["access_method"].fillna("code").eq("code")
-    usable = uses_code & looks_like_code(diagnosed["code"]) & ~diagnosed["health"].isin(_ENDED)
+    usable = uses_code & looks_like_code(diagnosed["code"]) & ~diagnosed["health"].isin(ENDED)
     rows = diagnosed.loc[usable & not_yet_applied(diagnosed)]
     return rows.sort_values(["days_left", "row"], na_position="last", kind="stable")
 

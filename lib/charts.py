@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 
 from lib.bidi import isolate_all
 from lib.diagnose import health_counts, issue_counts
-from lib.vocab import HEALTH, HEALTH_ORDER, ISSUES, ROLES, role_labels
+from lib.rules import RULES, IssueId
+from lib.vocab import HEALTH, HEALTH_ORDER, ROLES, HealthId, role_labels
 
 TIMELINE_LIMIT = 50
 """Rows the timeline shows unless asked for more: enough for the week's work, still readable."""
@@ -54,21 +55,21 @@ class Headline:
     help: str
 
 
-LIVE_STATES: tuple[str, ...] = ("expiring", "unknown", "ok")
+LIVE_STATES: tuple[HealthId, ...] = (HealthId.EXPIRING, HealthId.UNKNOWN, HealthId.OK)
 """States in which, as far as the sheet knows, the ad can run today."""
 
 HEADLINES: tuple[Headline, ...] = (
     Headline("total", "Authorizations", "Every authorized post in the sheet (after the filters)."),
     Headline("live", "Live", "In date and nothing known to stop the ad today (expiring soon included)."),
     Headline(
-        "expiring",
-        HEALTH["expiring"].label,
+        HealthId.EXPIRING,
+        HEALTH[HealthId.EXPIRING].label,
         "Ends within the {warn_days}-day warning window (set in the sidebar); the ad stops on that day.",
     ),
-    Headline("expired", HEALTH["expired"].label, HEALTH["expired"].meaning),
-    Headline("revoked", HEALTH["revoked"].label, HEALTH["revoked"].meaning),
-    Headline("blocked", HEALTH["blocked"].label, HEALTH["blocked"].meaning),
-    Headline("pending", HEALTH["pending"].label, HEALTH["pending"].meaning),
+    Headline(HealthId.EXPIRED, HEALTH[HealthId.EXPIRED].label, HEALTH[HealthId.EXPIRED].meaning),
+    Headline(HealthId.REVOKED, HEALTH[HealthId.REVOKED].label, HEALTH[HealthId.REVOKED].meaning),
+    Headline(HealthId.BLOCKED, HEALTH[HealthId.BLOCKED].label, HEALTH[HealthId.BLOCKED].meaning),
+    Headline(HealthId.PENDING, HEALTH[HealthId.PENDING].label, HEALTH[HealthId.PENDING].meaning),
 )
 
 
@@ -78,7 +79,7 @@ def headline_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
     return {
         "total": len(diagnosed),
         "live": sum(counts[s] for s in LIVE_STATES),
-        **{s: counts[s] for s in ("expiring", "expired", "revoked", "blocked", "pending")},
+        **{h.key: counts[HealthId(h.key)] for h in HEADLINES if h.key in HEALTH},
     }
 
 
@@ -115,7 +116,7 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
             "ends": last_day.dt.strftime("%d %b %Y"),
             "days_left_text": days_left_text(days),
             "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
-            "issues": dated["issues"].map(lambda ids: "; ".join(ISSUES[i].label for i in ids) or "No problems"),
+            "issues": dated["issues"].map(lambda ids: "; ".join(RULES[i].label for i in ids) or "No problems"),
         },
         index=dated.index,
     )
@@ -217,9 +218,9 @@ def issue_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:
         {
             "issue": list(counts),
             "count": list(counts.values()),
-            "label": [ISSUES[i].label for i in counts],
-            "role": [ISSUES[i].roles[0] for i in counts],
-            "who": [role_labels(ISSUES[i].roles) for i in counts],
+            "label": [RULES[i].label for i in counts],
+            "role": [RULES[i].roles[0] for i in counts],
+            "who": [role_labels(RULES[i].roles) for i in counts],
         }
     )
     rows = rows.loc[rows["count"] > 0]
@@ -261,12 +262,12 @@ def issue_chart(diagnosed: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def issue_from_selection(selection: dict | None) -> str | None:
+def issue_from_selection(selection: dict | None) -> IssueId | None:
     """The issue id of the first bar picked in `issue_chart` (Streamlit's selection state), or None."""
     for point in (selection or {}).get("points", []):
         custom = point.get("customdata")
-        if custom and custom[0] in ISSUES:
-            return custom[0]
+        if custom and custom[0] in RULES:
+            return IssueId(custom[0])
     return None
 
 
@@ -279,7 +280,7 @@ def week_rows(diagnosed: pd.DataFrame, today: dt.date, weeks: int = WEEKS_AHEAD)
 
     Withdrawn codes are left out: they have stopped already, whatever their end date.
     """
-    days = diagnosed["days_left"].where(diagnosed["health"] != "revoked")
+    days = diagnosed["days_left"].where(diagnosed["health"] != HealthId.REVOKED)
     ahead = days[(days >= 0) & (days < 7 * weeks)].astype("int64")
     counts = (ahead // 7).value_counts().reindex(range(weeks), fill_value=0)
     starts = pd.Timestamp(today) + pd.to_timedelta(np.arange(weeks) * 7, unit="D")
@@ -304,7 +305,7 @@ def expiries_per_week(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, w
             x=rows["label"].tolist(),
             y=rows["count"].tolist(),
             customdata=rows[["label", "until"]].to_numpy(dtype=object),
-            marker_color=np.where(soon, HEALTH["expiring"].color, WEEK_COLOR).tolist(),
+            marker_color=np.where(soon, HEALTH[HealthId.EXPIRING].color, WEEK_COLOR).tolist(),
             hovertemplate="%{y} end between %{customdata[0]} and %{customdata[1]}<extra></extra>",
         )
     )

@@ -1,7 +1,7 @@
 """From the error text Ads Manager shows to what it means, the fix and who does it.
 
 People paste whatever they see: `4025`, `auth_code_expired`, `Auth code expired`, or the whole
-red banner around it. The known errors live in `lib.vocab.ADS_ERRORS`; this module only finds
+red banner around it. The known errors live in `lib.symptoms.ADS_ERRORS`; this module only finds
 which of them the pasted text names. A name is more specific than a number (4002 stands for
 two errors), so name matches come first.
 """
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 
-from lib.vocab import ADS_ERRORS, SYMPTOMS, AdsError
+from lib.symptoms import ADS_ERRORS, SYMPTOMS, AdsError
 
 FORMAT_SYMPTOM = "format_not_supported"
 """The symptom for errors about a kind of post Spark Ads can't use; no sheet column shows those."""
 _FORMAT_ERRORS = frozenset({"story_video_not_supported", "carousel_duet_not_supported"})
-assert FORMAT_SYMPTOM in SYMPTOMS
-assert {name for error in ADS_ERRORS for name in error.names} >= _FORMAT_ERRORS
 
 _MAX_TEXT = 2_000
 """Pasted text beyond this is ignored: an error message is a line or two, not a document."""

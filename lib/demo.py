@@ -126,7 +126,7 @@ def demo_table(today: dt.date | None = None, seed: int = 7) -> RawTable:
     add("runwithraf ", 2, **{"Status": "REVOKED ", "Notes": "Creator deleted the code"})
     add("kai.cooks", 1, **{"Authorized on": date(-25, 1), "Duration": "30 days"})
     add("@the_daily_mo", 2, **{"Authorized on": date(-30, 2), "Duration": "30"})
-    add("liv.moves", 3, **{"Spark code": "", "Status": "pending", "Authorized on": "", "Duration": ""})
+    add("liv.moves", 3, **{"Spark code": "", "Status": "Pending", "Authorized on": "", "Duration": ""})
     add("sunnyskin", 1, **{"Authorized on": "", "Duration": "", "Notes": "Ask Maya for the dates"})
     add("marathon_meg", 2, **{"Creator region": "GB"})
     add("dev.does.fit", 3, **{"Visibility": "Private", "Notes": "Creator archived the post"})

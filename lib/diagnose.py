@@ -1,8 +1,7 @@
 """Judge every authorization: its expiry, days left, health state and issues.
 
-The rules are those of the product's vocabulary (`lib.vocab`): each issue is one boolean
-column computed over the whole frame at once, and the health state is the worst that
-applies. `today` and the warning window are parameters, so the same frame can be judged
+Each issue rule (`lib.rules`) flags its rows over the whole frame at once, and the health
+state is the worst that applies. `today` and the warning window are parameters, so the same frame can be judged
 for any day (the command line's `--today`, the tests, the team's time zone).
 """
 
@@ -13,16 +12,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from lib.codes import looks_like_code
-from lib.vocab import BLOCKING_ISSUES, DEFAULT_WARN_DAYS, HEALTH_ORDER, ISSUE_ORDER
+from lib.rules import BLOCKING, BY_PRIORITY, ISSUE_ORDER, RULES, Frame, IssueId
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH_ORDER, HealthId
 
-HEALTH_DTYPE = pd.CategoricalDtype(list(HEALTH_ORDER), ordered=True)
+HEALTH_DTYPE = pd.CategoricalDtype([h.value for h in HEALTH_ORDER], ordered=True)
 
 
 def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_DAYS) -> pd.DataFrame:
     """A copy of the normalised frame with `expires`, `days_left`, `health` and `issues` added.
 
-    `issues` holds a tuple of issue ids per row, in the vocabulary's order.
+    `issues` holds a tuple of issue ids per row, the one to work on first leading
+    (`Rule.priority`: whatever stops the ad comes before what will stop it later).
 
     Rows come back most urgent first: by health (worst first), then fewest days left.
     """
@@ -41,61 +41,35 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
     flags = issue_flags(out, today_ts, warn_days)
     out["issues"] = _issue_lists(flags)
 
-    revoked = flags["code_revoked"].to_numpy()
-    expired = flags["code_expired"].to_numpy()
-    blocked = flags[list(BLOCKING_ISSUES)].any(axis=1).to_numpy()
-    pending = flags["missing_code"].to_numpy()
-    expiring = flags["expiring_soon"].to_numpy()
     # A code the team recorded as unlimited has no end date to know.
     no_end = out["no_end"].to_numpy(dtype=bool) if "no_end" in out else np.zeros(len(out), dtype=bool)
-    unknown = uses_code & expires.isna().to_numpy() & ~no_end
-    health = np.select(
-        [revoked, expired, blocked, pending, expiring, unknown],
-        HEALTH_ORDER[:-1],
-        default="ok",
-    )
+    states = {
+        HealthId.REVOKED: flags[IssueId.CODE_REVOKED].to_numpy(),
+        HealthId.EXPIRED: flags[IssueId.CODE_EXPIRED].to_numpy(),
+        HealthId.BLOCKED: flags[list(BLOCKING)].any(axis=1).to_numpy(),
+        HealthId.PENDING: flags[IssueId.MISSING_CODE].to_numpy(),
+        HealthId.EXPIRING: flags[IssueId.EXPIRING_SOON].to_numpy(),
+        HealthId.UNKNOWN: uses_code & expires.isna().to_numpy() & ~no_end,
+    }
+    health = np.select(list(states.values()), [s.value for s in states], default=HealthId.OK.value)
     out["health"] = pd.Categorical(health, dtype=HEALTH_DTYPE)
     return out.sort_values(["health", "days_left", "row"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def issue_flags(frame: pd.DataFrame, today: pd.Timestamp, warn_days: int) -> pd.DataFrame:
-    """One boolean column per issue id, in the vocabulary's order."""
-    uses_code = frame["access_method"].fillna("code").eq("code")
-    code = frame["code"]
-    has_code = code.notna()
-    expires = frame["expires"]
-    days_left = frame["days_left"]
-    status = frame["status"]
-
-    same_code = frame.loc[has_code, ["code", "post_key"]]
-    posts_per_code = same_code.groupby("code")["post_key"].transform("nunique")
-    duplicate = pd.Series(False, index=frame.index)
-    duplicate.loc[posts_per_code.index] = posts_per_code.to_numpy() > 1
-
-    regions_known = frame["creator_region"].notna() & frame["ad_account_region"].notna()
-    flags = {
-        "code_expired": (expires < today) | (status.eq("expired") & expires.isna()),
-        "code_revoked": status.eq("revoked"),
-        "expiring_soon": days_left.between(0, warn_days),
-        "expires_before_campaign_end": expires < frame["campaign_end"],
-        "missing_code": uses_code & ~has_code,
-        "invalid_code_format": (has_code & ~looks_like_code(code)) | status.eq("rejected"),
-        "duplicate_code": duplicate,
-        "region_mismatch": regions_known & frame["creator_region"].ne(frame["ad_account_region"]),
-        "post_not_public": frame["post_visibility"].notna() & frame["post_visibility"].ne("public"),
-        "custom_identity": frame["identity"].eq("custom"),
-        "bc_not_shared": ~uses_code & frame["ad_delivery_permission"].eq(False),
-    }
-    return pd.DataFrame({k: flags[k].fillna(False).astype(bool) for k in ISSUE_ORDER})
+    """One boolean column per issue id, in reading order (missing facts never flag)."""
+    facts = Frame(frame, today, warn_days)
+    return pd.DataFrame({i: RULES[i].flag(facts).fillna(False).astype(bool) for i in ISSUE_ORDER})
 
 
 def _issue_lists(flags: pd.DataFrame) -> pd.Series:
     """Per row, the tuple of issue ids that apply.
 
     Rows share a handful of flag combinations, so each row's flags are packed into one
-    integer and each distinct integer is turned into its tuple once.
+    integer and each distinct integer is turned into its tuple once, highest priority first.
     """
-    ids = list(flags.columns)
+    ids = list(BY_PRIORITY)
+    flags = flags[ids]
     bits = flags.to_numpy(dtype=np.int64) @ (1 << np.arange(len(ids), dtype=np.int64))
     patterns, inverse = np.unique(bits, return_inverse=True)
     tuples = np.empty(len(patterns), dtype=object)
@@ -103,14 +77,14 @@ def _issue_lists(flags: pd.DataFrame) -> pd.Series:
     return pd.Series(tuples[inverse], index=flags.index, dtype=object)
 
 
-def health_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
+def health_counts(diagnosed: pd.DataFrame) -> dict[HealthId, int]:
     """Rows per health state, every state present (zero included), worst first."""
     counts = diagnosed["health"].value_counts()
     return {state: int(counts.get(state, 0)) for state in HEALTH_ORDER}
 
 
-def issue_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
-    """Rows per issue id, every id present (zero included), in the vocabulary's order."""
+def issue_counts(diagnosed: pd.DataFrame) -> dict[IssueId, int]:
+    """Rows per issue id, every id present (zero included), in reading order."""
     counts = diagnosed["issues"].explode().value_counts()
     return {issue_id: int(counts.get(issue_id, 0)) for issue_id in ISSUE_ORDER}
 
@@ -122,4 +96,4 @@ def needs_action(diagnosed: pd.DataFrame) -> pd.DataFrame:
     the creator, so it belongs on the list too.
     """
     has_issue = diagnosed["issues"].map(len).gt(0)
-    return diagnosed.loc[(diagnosed["health"] != "ok") | has_issue]
+    return diagnosed.loc[(diagnosed["health"] != HealthId.OK) | has_issue]

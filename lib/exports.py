@@ -16,16 +16,17 @@ import re
 import pandas as pd
 
 from lib.codes import mask_codes, redact_codes_in
-from lib.vocab import HEALTH, ISSUES, ROLES
+from lib.rules import RULES
+from lib.vocab import HEALTH, ROLES, HealthId
 
 ACCESS_LABELS = {"code": "Code", "business_center": "Business Center"}
 
-NO_ISSUE_ACTIONS: dict[str, tuple[str, str]] = {
-    "unknown": (
+NO_ISSUE_ACTIONS: dict[HealthId, tuple[str, str]] = {
+    HealthId.UNKNOWN: (
         "Write the expiry date (or the date authorized and the duration) in the sheet.",
         "Your team",
     ),
-    "ok": ("Nothing to do.", ""),
+    HealthId.OK: ("Nothing to do.", ""),
 }
 """What to do, and who, for a row whose health is not explained by an issue."""
 
@@ -62,8 +63,8 @@ _INLINE_HIDDEN = r"[ \u00a0\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u20
 _FORMULA_AFTER_BREAK_RE = re.compile(rf"(?<=[{_CELL_BREAKS}])(?={_INLINE_HIDDEN}[{_TRIGGERS}])")
 
 _HEALTH_LABELS = {k: h.label for k, h in HEALTH.items()}
-_ISSUE_LABELS = {k: i.label for k, i in ISSUES.items()}
-_FIRST_STEPS = {k: i.steps[0] for k, i in ISSUES.items()}
+_ISSUE_LABELS = {k: i.label for k, i in RULES.items()}
+_FIRST_STEPS = {k: i.steps[0] for k, i in RULES.items()}
 _ROLE_RANK = {r: n for n, r in enumerate(ROLES)}
 
 
@@ -109,7 +110,8 @@ def action_list(diagnosed_needing_action: pd.DataFrame) -> pd.DataFrame:
 def next_actions(diagnosed: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Per row: the first step for its most important issue, and everyone who has a part in the fix.
 
-    Issues come in the vocabulary's order, so the first is the one to start with. Rows
+    A row's issues come highest priority first (`lib.rules`), so the first is the one that
+    unblocks the ad. Rows
     without an issue get the advice for their health state (e.g. a missing expiry date).
     """
     issues = diagnosed["issues"]
@@ -117,7 +119,7 @@ def next_actions(diagnosed: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     fallback = diagnosed["health"].astype("string").map({k: v[0] for k, v in NO_ISSUE_ACTIONS.items()})
     what = first.map(_FIRST_STEPS).fillna(fallback).fillna("").astype("string")
 
-    roles = issues.explode().dropna().map(lambda i: ISSUES[i].roles).explode()
+    roles = issues.explode().dropna().map(lambda i: RULES[i].roles).explode()
     roles = roles.to_frame("role").assign(rank=roles.map(_ROLE_RANK)).rename_axis("at").reset_index()
     roles = roles.drop_duplicates(["at", "role"]).sort_values(["at", "rank"], kind="stable")
     roles["label"] = roles["role"].map({k: r.label for k, r in ROLES.items()})

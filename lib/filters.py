@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib.vocab import HEALTH, HEALTH_ORDER, ISSUES
+from lib.rules import RULES
+from lib.vocab import HEALTH, HEALTH_ORDER
 
 FILTER_COLUMNS: tuple[str, ...] = ("campaign", "brand", "owner")
 """Sheet columns the sidebar filters on (besides health)."""
@@ -83,7 +84,7 @@ def search(diagnosed: pd.DataFrame, text: str) -> pd.DataFrame:
     haystack = diagnosed["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string")
     for column in columns:
         haystack = haystack + " " + diagnosed[column].astype("string").fillna("")
-    labels = diagnosed["issues"].explode().map({k: i.label for k, i in ISSUES.items()})
+    labels = diagnosed["issues"].explode().map({k: i.label for k, i in RULES.items()})
     haystack = haystack + " " + labels.fillna("").groupby(level=0).agg(" ".join).reindex(diagnosed.index, fill_value="")
     return diagnosed.loc[haystack.str.casefold().str.contains(needle, regex=False)]
 

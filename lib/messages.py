@@ -8,58 +8,20 @@ for a duration that will not run out mid-campaign.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 
 from lib.bidi import isolate
 from lib.codes import redact_codes
-from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS, ISSUES
+from lib.rules import NEW_CODE_STEPS, OPEN_AGAIN, OPEN_POST, PUBLIC_STEPS, RECOPY_STEPS, RULES, Ask, IssueId
+from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS
 
 DEFAULT_DURATION = 60
 """Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
 
-OPEN_POST = "Open the post in the TikTok app and tap the … (more) button."
-OPEN_AGAIN = "Back on the post, tap the … (more) button again."
-NEW_CODE_STEPS = (
-    OPEN_POST,
-    "Tap Ad settings and turn on ad authorization.",
-    "Choose the authorization duration: {duration} days.",
-    "Tap Generate, then Copy code, and send the code back to us.",
-)
-PUBLIC_STEPS = (
-    OPEN_POST,
-    "Tap Privacy settings and set who can watch it to Everyone.",
-    "Please keep it public until the campaign is over.",
-)
-RECOPY_STEPS = (
-    OPEN_POST,
-    "Tap Ad settings, copy the existing code again and send it to us as plain text (no screenshot).",
-)
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What we ask a creator for one post: one sentence of why, and the steps."""
-
-    reason: str
-    steps: tuple[str, ...]
-
-
-# What each creator-facing issue asks of the creator. Issues not listed need no creator.
-CREATOR_ASKS: dict[str, Ask] = {
-    "code_expired": Ask("the authorization has ended, so the ad has stopped", NEW_CODE_STEPS),
-    "code_revoked": Ask(
-        "the code was withdrawn; if that was a mistake, a new code would let us continue", NEW_CODE_STEPS
-    ),
-    "expiring_soon": Ask("the authorization ends {when}", NEW_CODE_STEPS),
-    "expires_before_campaign_end": Ask("the authorization ends before the campaign does", NEW_CODE_STEPS),
-    "missing_code": Ask("we have not received a code for it yet", NEW_CODE_STEPS),
-    "invalid_code_format": Ask("the code we have seems to have been cut short while copying", RECOPY_STEPS),
-    "duplicate_code": Ask("we have the same code for two posts, and each post needs its own", NEW_CODE_STEPS),
-    "post_not_public": Ask("the post is not public, and promoted posts have to be", PUBLIC_STEPS),
-}
-assert set(CREATOR_ASKS) <= set(ISSUES)
+def creator_ask(issue_id: str) -> Ask | None:
+    """What the creator is asked to do about this issue (its rule's ask), or None."""
+    return RULES[IssueId(issue_id)].ask
 
 
 def recommended_duration(campaign_end: dt.date | None, today: dt.date) -> int:
@@ -106,7 +68,7 @@ def post_section(
     issue_ids: list[str], post: str, days_left: object, duration: int, campaign: str | None = None
 ) -> str | None:
     """The part of a message about one post, or None when nothing on it needs the creator."""
-    asks = [CREATOR_ASKS[i] for i in issue_ids if i in CREATOR_ASKS]
+    asks = [ask for ask in map(creator_ask, issue_ids) if ask is not None]
     if not asks:
         return None
     reasons = "; ".join(dict.fromkeys(a.reason.format(when=_when(days_left)) for a in asks))
@@ -143,7 +105,7 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
 
 def creator_messages(diagnosed: pd.DataFrame, today: dt.date, sender: str = "") -> pd.DataFrame:
     """One row per creator who needs to act: creator, how many posts, and the message."""
-    needs = diagnosed["issues"].map(lambda ids: any(i in CREATOR_ASKS for i in ids))
+    needs = diagnosed["issues"].map(lambda ids: any(creator_ask(i) for i in ids))
     wanted = diagnosed.loc[needs]
     out = [
         {"creator": creator, "posts": len(rows), "message": creator_message(creator, rows, today, sender)}

@@ -21,7 +21,8 @@ from icalendar import Alarm, Calendar, Event
 from lib.codes import mask_codes
 from lib.exports import one_line
 from lib.messages import recommended_duration
-from lib.vocab import DEFAULT_WARN_DAYS, ISSUES, issue_labels, plural, role_labels
+from lib.rules import RULES, IssueId, issue_labels
+from lib.vocab import DEFAULT_WARN_DAYS, ENDED, plural, role_labels
 
 DEFAULT_DAYS = 30
 """How far ahead the calendar looks by default: a month of expiries."""
@@ -36,7 +37,6 @@ UID_DOMAIN = "sparkwatch"
 _SEQUENCE_EPOCH = dt.date(2024, 1, 1)
 
 # Health states whose expiry still lies ahead and still matters: a withdrawn code is over already.
-_ENDED = ("revoked", "expired")
 # A link that can be a URL property as it is: http(s), no space, no control, no line break.
 _PLAIN_LINK_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
 
@@ -44,7 +44,7 @@ _PLAIN_LINK_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
 def due(diagnosed: pd.DataFrame, days: int = DEFAULT_DAYS) -> pd.DataFrame:
     """Rows whose authorization ends between today (days_left 0) and `days` days from now."""
     days_left = diagnosed["days_left"]
-    ahead = days_left.ge(0) & days_left.le(days) & ~diagnosed["health"].isin(_ENDED)
+    ahead = days_left.ge(0) & days_left.le(days) & ~diagnosed["health"].isin(ENDED)
     return diagnosed.loc[ahead.fillna(False).astype(bool)]
 
 
@@ -104,7 +104,7 @@ def _title(rec) -> str:
 
 def _description(rec, today: dt.date) -> str:
     """What ends, and the fix: the vocabulary's steps for an expiring code, and the duration to ask for."""
-    fix = ISSUES["expiring_soon"]
+    fix = RULES[IssueId.EXPIRING_SOON]
     ends = rec.expires.date()
     post = _text(rec.post) or "a post with no link in the sheet"
     duration = recommended_duration(rec.campaign_end, today)

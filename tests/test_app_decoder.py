@@ -6,7 +6,9 @@ import pytest
 from app_helpers import TROUBLESHOOTER, assert_clean, markdown_texts, open_app
 
 from lib.decoder import decode_error
-from lib.vocab import ISSUES, ROLES, SYMPTOMS
+from lib.rules import RULES
+from lib.symptoms import SYMPTOMS
+from lib.vocab import ROLES
 from ui import decoder, troubleshooter
 
 
@@ -57,7 +59,7 @@ def test_a_pasted_error_explains_itself_and_leads_to_its_cause(text, name, sympt
     assert error.meaning in page and error.fix in page
     for role in error.roles:
         assert f"{ROLES[role].label} ({ROLES[role].where})" in page
-    assert f"**Likely cause in the symptom picker:** {ISSUES[error.cause].label}" in page
+    assert f"**Likely cause in the symptom picker:** {RULES[error.cause].label}" in page
     assert symptoms(at) == []
 
     (button,) = picker_buttons(at)
@@ -65,9 +67,9 @@ def test_a_pasted_error_explains_itself_and_leads_to_its_cause(text, name, sympt
     assert_clean(at)
     assert symptoms(at) == [symptom]
     causes = [m for m in markdown_texts(at) if m.startswith("#### ")]
-    assert f"#### {1 + SYMPTOMS[symptom].causes.index(error.cause)}. {ISSUES[error.cause].label}" in causes
+    assert f"#### {1 + SYMPTOMS[symptom].causes.index(error.cause)}. {RULES[error.cause].label}" in causes
     if name == "auth_code_expired":
-        assert causes[0] == f"#### 1. {ISSUES['code_expired'].label}"
+        assert causes[0] == f"#### 1. {RULES['code_expired'].label}"
 
 
 def test_picking_a_format_error_from_the_list_points_to_the_format_advice():

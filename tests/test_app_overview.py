@@ -22,7 +22,7 @@ from app_helpers import (
 from lib import charts
 from lib.diagnose import health_counts, issue_counts, needs_action
 from lib.filters import Filters, apply_filters
-from lib.vocab import ISSUES
+from lib.rules import RULES
 from ui import overview, state
 
 
@@ -98,7 +98,7 @@ def test_figures_carry_the_diagnosis():
 
     issues = bar_traces(specs[overview.KEY_ISSUE_CHART])
     shown = {y: x for t in issues for y, x in zip(t["y"], t["x"], strict=True)}
-    assert shown == {ISSUES[i].label: n for i, n in issue_counts(diagnosed).items() if n}
+    assert shown == {RULES[i].label: n for i, n in issue_counts(diagnosed).items() if n}
 
     (weeks,) = bar_traces(specs["overview_weeks"])
     assert weeks["y"] == charts.week_rows(diagnosed, at.session_state[state._KEY_CONTEXT].today)["count"].tolist()

@@ -14,14 +14,16 @@ from app_helpers import (
 )
 
 from lib import troubleshoot as ts
-from lib.vocab import HARD_REFRESH_NOTE, ROLES, SYMPTOMS
+from lib.rules import RULES, day
+from lib.symptoms import SYMPTOMS
+from lib.vocab import HARD_REFRESH_NOTE, ROLES
 from ui import troubleshooter
 
 
 def cause_blocks(at):
     """Each cause's container, in order, as (title, markdown texts, plain texts)."""
     blocks = []
-    for n in range(1, len(ts.ISSUES) + len(SYMPTOMS) + 1):
+    for n in range(1, len(RULES) + len(SYMPTOMS) + 1):
         try:
             block = at.get_by_key(f"troubleshooter_cause_{n}")
         except KeyError:
@@ -66,7 +68,7 @@ def test_picking_a_row_confirms_and_rules_out_causes():
     assert blocks[0][0] == "#### 1. Code expired"
     assert troubleshooter.VERDICT_BADGES["confirmed"] in blocks[0][1]
     ago = -int(row["days_left"])
-    assert blocks[0][2] == [f"This code expired {ago} days ago, on {ts.day(row['expires'].date())}."]
+    assert blocks[0][2] == [f"This code expired {ago} days ago, on {day(row['expires'].date())}."]
     public = next(b for b in blocks if b[0].endswith("Post is not public"))
     assert troubleshooter.VERDICT_BADGES["ruled_out"] in public[1]
     assert public[2] == ["The post is public: not this."]

@@ -12,7 +12,8 @@ from lib import charts
 from lib.demo import demo_table
 from lib.diagnose import diagnose, health_counts, issue_counts
 from lib.normalize import normalize
-from lib.vocab import HEALTH, ISSUES, ROLES
+from lib.rules import RULES
+from lib.vocab import HEALTH, ROLES
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_timeline_bars_run_from_authorized_to_expiry_with_plain_hover(demo, toda
     assert (creator, post, status) == (row["creator"], row["post"], "Expired")
     assert left == f"{-row['days_left']} days ago" and ends == row["expires"].strftime("%d %b %Y")
     assert issues == "Code expired; Ends before the campaign does"
-    assert not set(ISSUES) & set(issues.split("; "))
+    assert not set(RULES) & set(issues.split("; "))
 
 
 def test_timeline_marks_today_and_campaign_ends(demo, today):
@@ -135,12 +136,12 @@ def test_issue_chart_counts_every_issue_grouped_by_who_starts_the_fix(demo):
     traces = bars(charts.issue_chart(demo))
     assert [t["name"] for t in traces] == [r.label for r in ROLES.values()]
     shown = {y: x for t in traces for y, x in zip(t["y"], t["x"], strict=True)}
-    expected = {ISSUES[i].label: n for i, n in issue_counts(demo).items() if n}
+    expected = {RULES[i].label: n for i, n in issue_counts(demo).items() if n}
     assert shown == expected
     for t in traces:
         ids = [c[0] for c in t["customdata"]]
-        assert [ISSUES[i].label for i in ids] == t["y"]
-        assert {ROLES[ISSUES[i].roles[0]].label for i in ids} == {t["name"]}
+        assert [RULES[i].label for i in ids] == t["y"]
+        assert {ROLES[RULES[i].roles[0]].label for i in ids} == {t["name"]}
     creator = traces[0]
     assert creator["x"] == sorted(creator["x"], reverse=True)  # biggest first within a role
 

@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
 from lib.normalize import SHEET_ROW_HEADER
-from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
+from lib.rules import ISSUE_ORDER
+from lib.vocab import HEALTH_ORDER
 from tests.fakes import FakeSheets
 from tests.fakes.tracking_sheet import code
 from tests.fakes.webhook import PROXY_VARIABLES, SECRET_PATH, DrippingServer, WebhookReceiver, clear_proxies

@@ -6,7 +6,9 @@ import pytest
 
 from lib import troubleshoot as ts
 from lib.decoder import FORMAT_SYMPTOM, decode_error, decode_errors, error_choices, symptom_for
-from lib.vocab import ADS_ERRORS, ISSUES, ROLES
+from lib.rules import RULES
+from lib.symptoms import ADS_ERRORS, SYMPTOMS
+from lib.vocab import ROLES
 
 
 def names(errors) -> list[str]:
@@ -72,7 +74,7 @@ def test_numbers_match_only_as_whole_numbers():
 
 
 def test_causes_point_at_real_issues_and_choices_cover_every_error():
-    assert {e.cause for e in ADS_ERRORS if e.cause} <= set(ISSUES)
+    assert {e.cause for e in ADS_ERRORS if e.cause} <= set(RULES)
     labels = [label for label, _ in error_choices()]
     assert len(labels) == len(ADS_ERRORS) == len(set(labels))
     assert "4025 · auth_code_expired" in labels
@@ -110,3 +112,10 @@ def test_picking_the_pointed_symptom_lists_the_errors_cause():
     assert ts.rank_causes([symptom_for(expired)])[0].key == "code_expired"
     (advice,) = ts.rank_causes([symptom_for(decode_error("story_video_not_supported"))])
     assert advice.key == f"advice:{FORMAT_SYMPTOM}"
+
+
+def test_the_format_symptom_and_its_errors_exist():
+    """The decoder sends 'format not supported' errors to this symptom; both must be in the catalogue."""
+    assert FORMAT_SYMPTOM in SYMPTOMS
+    names = {name for error in ADS_ERRORS for name in error.names}
+    assert {"story_video_not_supported", "carousel_duet_not_supported"} <= names

@@ -5,7 +5,8 @@ import pytest
 
 from lib.diagnose import diagnose, health_counts, issue_counts, needs_action
 from lib.normalize import normalize
-from lib.vocab import HEALTH_ORDER, ISSUE_ORDER
+from lib.rules import ISSUE_ORDER
+from lib.vocab import HEALTH_ORDER
 
 TODAY = dt.date(2026, 11, 22)
 CODE = "#XtzWbnXjgSTdd8PM5Pp/7vtA3R6DiZezwfg5y9cqBruxXI21kXNxSwH7/1K7wP9="

@@ -13,7 +13,9 @@ from lib import exports
 from lib.demo import demo_table
 from lib.diagnose import diagnose, needs_action
 from lib.normalize import SHEET_ROW_HEADER, normalize
-from lib.vocab import HEALTH, ISSUES
+from lib.rules import RULES
+from lib.vocab import HEALTH
+from tests.fakes.tracking_sheet import TODAY, day, judged
 
 CODE = "#" + ("A1b2C3d4E5f6G7h8" * 4)[:63] + "="
 
@@ -39,8 +41,8 @@ def test_table_is_in_plain_words_with_codes_masked(demo):
     assert table["Code"].dropna().str.contains("••••").all()
     assert {label for labels in table["Health"] for label in labels} <= {h.label for h in HEALTH.values()}
     labels = {label for labels in table["Problems"] for label in labels}
-    assert labels <= {i.label for i in ISSUES.values()}
-    assert not labels & set(ISSUES)  # never a raw issue id
+    assert labels <= {i.label for i in RULES.values()}
+    assert not labels & set(RULES)  # never a raw issue id
     assert pd.api.types.is_datetime64_any_dtype(table["Expires"])
     assert str(table["Days left"].dtype) == "Int64"
 
@@ -53,7 +55,7 @@ def test_next_actions_start_with_the_first_issue_and_name_everyone_involved(demo
         return diagnosed.loc[diagnosed["issues"].map(lambda ids: issue_id in ids), "row"].iloc[0]
 
     expired = table.loc[row_with("code_expired")]
-    assert expired["What to do"] == ISSUES["code_expired"].steps[0]
+    assert expired["What to do"] == RULES["code_expired"].steps[0]
     assert expired["Who"] == "Creator, Advertiser"
     assert table.loc[row_with("custom_identity"), "Who"].endswith("Media buyer")
     assert table.loc[row_with("bc_not_shared"), "Who"] == "Org admin"
@@ -62,6 +64,24 @@ def test_next_actions_start_with_the_first_issue_and_name_everyone_involved(demo
     assert table.loc[unknown, "What to do"].startswith("Write the expiry date")
     ok = diagnosed.loc[(diagnosed["health"] == "ok") & (diagnosed["issues"].str.len() == 0), "row"].iloc[0]
     assert table.loc[ok, "What to do"] == "Nothing to do."
+
+
+@pytest.mark.parametrize(
+    ("cells", "unblocks"),
+    [
+        ({"Identity": "custom"}, "Open the ad in Ads Manager and go to the Identity section."),
+        ({"Visibility": "friends only"}, "Ask the creator to set the post's privacy to Everyone in the TikTok app."),
+        ({"Code": "#Xk29fQ 7pL"}, "Ask the creator to copy the code again from the post's Ad settings"),
+    ],
+)
+def test_a_blocked_row_leads_with_the_fix_that_unblocks_the_ad(cells, unblocks):
+    """Ending before the campaign does can wait; what stops the ad today cannot (demo rows 9, 10, 12)."""
+    rows = judged({"Expires": day(20), "Campaign end": day(45), **cells}, today=TODAY)
+    assert rows["health"].tolist() == ["blocked"]
+    assert len(rows["issues"].iloc[0]) == 2  # the blocking issue and the early end
+    first = exports.table(rows).iloc[0]
+    assert first["What to do"].startswith(unblocks)
+    assert first["Problems"][-1] == "Ends before the campaign does"
 
 
 def test_who_lists_each_role_once_in_the_vocabularys_order(today):

@@ -11,18 +11,14 @@ import pytest
 from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.messages import (
-    CREATOR_ASKS,
     DEFAULT_DURATION,
-    NEW_CODE_STEPS,
-    PUBLIC_STEPS,
-    RECOPY_STEPS,
     creator_message,
     creator_messages,
     post_section,
     recommended_duration,
 )
 from lib.normalize import normalize
-from lib.vocab import ISSUES
+from lib.rules import NEW_CODE_STEPS, PUBLIC_STEPS, RECOPY_STEPS, RULES, IssueId
 from tests.fakes.tracking_sheet import CODE, TODAY, day, judged
 
 
@@ -183,14 +179,15 @@ def test_a_creator_less_row_still_gets_a_message_and_codes_never_leak():
     assert "••••" in message
 
 
-def test_asks_only_for_creator_facing_issues():
-    assert set(CREATOR_ASKS) == {i.id for i in ISSUES.values() if i.needs_creator}
+def test_only_issues_the_creator_fixes_ask_anything_of_them():
+    no_ask = {i for i, rule in RULES.items() if rule.ask is None}
+    assert no_ask == {IssueId.REGION_MISMATCH, IssueId.CUSTOM_IDENTITY, IssueId.BC_NOT_SHARED}
 
 
 def test_demo_messages_go_to_every_creator_who_must_act():
     frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
     messages = creator_messages(frame, TODAY)
-    must_act = frame.loc[frame["issues"].map(lambda ids: bool(set(ids) & set(CREATOR_ASKS))), "creator"]
+    must_act = frame.loc[frame["issues"].map(lambda ids: bool(any(RULES[i].needs_creator for i in ids))), "creator"]
     assert set(messages["creator"]) == set(must_act.fillna(""))
     assert messages["posts"].sum() == len(must_act)
     assert messages["message"].str.contains("https://www.tiktok.com/@").all()

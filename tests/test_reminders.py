@@ -14,7 +14,7 @@ from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.reminders import CALENDAR_NAME, authorization_uids, due, reminders_ics
-from lib.vocab import ISSUES
+from lib.rules import RULES
 from tests.fakes.tracking_sheet import TODAY, code, day, judged, tracking_sheet
 
 STAMP = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
@@ -79,7 +79,7 @@ def test_description_holds_the_fix_duration_post_and_masked_code():
     assert row["post"] in text
     assert "ends on Wednesday 25 November 2026 (its last day)" in text
     assert "What to do (Creator):" in text
-    for n, step in enumerate(ISSUES["expiring_soon"].steps, 1):
+    for n, step in enumerate(RULES["expiring_soon"].steps, 1):
         assert f"{n}. {step}" in text
     assert "Ask for 60 days" in text  # 40 days to the campaign end + 14 → 60
     assert "Also to fix on this row: Ends before the campaign does." in text

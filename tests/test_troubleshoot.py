@@ -8,9 +8,10 @@ import pytest
 from lib import troubleshoot as ts
 from lib.demo import demo_table
 from lib.diagnose import diagnose
-from lib.messages import CREATOR_ASKS
 from lib.normalize import normalize
-from lib.vocab import ISSUES, ROLES, SYMPTOMS
+from lib.rules import RULES
+from lib.symptoms import SYMPTOMS
+from lib.vocab import ROLES
 
 
 def code(n: int) -> str:
@@ -73,7 +74,7 @@ def rows(today) -> dict[str, pd.Series]:
 
 
 def verdicts(row: pd.Series) -> dict[str, ts.Verdict]:
-    return {issue_id: ts.check_cause(ts.issue_cause(issue_id), row) for issue_id in ISSUES}
+    return {issue_id: ts.check_cause(ts.issue_cause(issue_id), row) for issue_id in RULES}
 
 
 @pytest.mark.parametrize("symptom_id", list(SYMPTOMS))
@@ -181,7 +182,7 @@ def test_expiring_soon_says_when(rows):
 
 def test_every_issue_is_confirmed_on_a_demo_row_that_has_it(today):
     frame = diagnose(normalize(demo_table(today)).frame, today)
-    for issue_id in ISSUES:
+    for issue_id in RULES:
         row = frame.loc[frame["issues"].map(lambda ids, i=issue_id: i in ids)].iloc[0]
         verdict = ts.check_cause(ts.issue_cause(issue_id), row)
         assert verdict.state == "confirmed", (issue_id, verdict)
@@ -229,9 +230,9 @@ def test_message_without_a_row_is_a_template(today):
 
 
 def test_only_creator_facing_causes_get_a_message(today):
-    for issue_id in ISSUES:
+    for issue_id in RULES:
         message = ts.cause_message(ts.issue_cause(issue_id), today)
-        assert (message is not None) == (issue_id in CREATOR_ASKS), issue_id
+        assert (message is not None) == RULES[issue_id].needs_creator, issue_id
 
 
 def test_row_choices_label_each_row_plainly(today):

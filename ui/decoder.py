@@ -2,7 +2,7 @@
 
 People either paste what they see or pick it from the list of known errors; whichever they
 touched last counts (changing one clears the other). Meanings, fixes and role names are the
-product's own words (`lib.vocab.ADS_ERRORS`); the pasted text is never shown back as
+product's own words (`lib.symptoms.ADS_ERRORS`); the pasted text is never shown back as
 markdown. When the error has a cause in the symptom picker, a button picks the matching
 symptom there, so the picker's causes, steps and row check take over.
 """
@@ -12,7 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import decoder
-from lib.vocab import ISSUES, ROLES, SYMPTOMS, AdsError
+from lib.rules import RULES
+from lib.symptoms import SYMPTOMS, AdsError
+from lib.vocab import ROLES
 from ui.troubleshooter import KEY_SYMPTOMS
 
 KEY_TEXT = "decoder_text"
@@ -73,7 +75,7 @@ def explain(error: AdsError, n: int = 0) -> None:
         st.markdown(f"**Who:** {who}")
         symptom = decoder.symptom_for(error)
         if error.cause:
-            st.markdown(f"**Likely cause in the symptom picker:** {ISSUES[error.cause].label}")
+            st.markdown(f"**Likely cause in the symptom picker:** {RULES[error.cause].label}")
         if symptom is not None:
             st.button(
                 "Show it in the symptom picker",

@@ -12,7 +12,8 @@ from lib import charts
 from lib.diagnose import needs_action
 from lib.exports import action_list
 from lib.filters import with_issue
-from lib.vocab import ISSUES, plural
+from lib.rules import RULES
+from lib.vocab import plural
 from ui import views
 from ui.state import Context
 
@@ -92,7 +93,7 @@ def needs_action_now(ctx: Context) -> None:
         "Show only rows with this problem",
         [None, *present],
         key=KEY_ISSUE,
-        format_func=lambda i: "All problems" if i is None else ISSUES[i].label,
+        format_func=lambda i: "All problems" if i is None else RULES[i].label,
     )
     rows = with_issue(rows, issue)
     if rows.empty:

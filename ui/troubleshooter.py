@@ -14,7 +14,8 @@ import streamlit as st
 
 from lib import troubleshoot as ts
 from lib.filters import row_by_key
-from lib.vocab import HARD_REFRESH_NOTE, SYMPTOMS
+from lib.symptoms import SYMPTOMS
+from lib.vocab import HARD_REFRESH_NOTE
 from ui.state import Context
 
 KEY_SYMPTOMS = "troubleshooter_symptoms"
