@@ -53,6 +53,7 @@ from lib.alerts import (
 from lib.bidi import isolate
 from lib.clock import team_today
 from lib.codes import redact_codes
+from lib.columns import TAB
 from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import SourceError
@@ -244,7 +245,8 @@ def render_text(
         for p in problems.itertuples(index=False):
             value = f" '{_cell(p.value)}'" if p.value else ""
             # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
-            tab = f"(tab {_cell(p.tab)})  " if isinstance(getattr(p, "tab", None), str) and p.tab else ""
+            tab_name = getattr(p, TAB, None)
+            tab = f"(tab {_cell(tab_name)})  " if isinstance(tab_name, str) and tab_name else ""
             lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(p.problem)}")
     if columns_note:
         # Which header was read as what: a team checks this once, so it is said once.

@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from lib.codes import mask_codes, redact_codes_in
+from lib.columns import TAB
 from lib.rules import RULES
 from lib.vocab import HEALTH, ROLES, HealthId
 
@@ -134,7 +135,7 @@ def fix_list(problems: pd.DataFrame) -> pd.DataFrame:
 
     A sheet merged from several tabs numbers rows within each tab, so its list starts with the tab.
     """
-    tab = {"Tab": problems["tab"].astype("string")} if "tab" in problems.columns else {}
+    tab = {"Tab": problems[TAB].astype("string")} if TAB in problems.columns else {}
     return pd.DataFrame(
         {
             **tab,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.columns import TAB
 from lib.rules import RULES
 from lib.vocab import HEALTH, HEALTH_ORDER
 
@@ -102,15 +103,15 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
 
     Row numbers repeat across tabs, so a merged sheet keys its rows by 'tab · row N'.
     """
-    if "tab" in frame.columns:
-        return frame["tab"].astype("string").fillna("") + " · row " + frame["row"].astype(str)
+    if TAB in frame.columns:
+        return frame[TAB].astype("string").fillna("") + " · row " + frame["row"].astype(str)
     return frame["row"].astype(int)
 
 
 def row_places(frame: pd.DataFrame) -> pd.Series:
     """Where a row is, in words: 'sheet row 12', or 'tab Lumen, row 12' when tabs are merged."""
-    if "tab" in frame.columns:
-        return "tab " + frame["tab"].astype("string").fillna("") + ", row " + frame["row"].astype(str)
+    if TAB in frame.columns:
+        return "tab " + frame[TAB].astype("string").fillna("") + ", row " + frame["row"].astype(str)
     return "sheet row " + frame["row"].astype(str)
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from lib.columns import DERIVED, RESERVED_HEADER_KEYS
 from lib.errors import SourceError
 from lib.vocab import (
     ACCESS_VALUES,
@@ -66,8 +67,6 @@ _HEADER_TRIES = 3
 """Best-scoring rows checked for a creator column before the sheet is said to have none."""
 _REPEAT_ROWS = 50
 """Rows below a candidate header looked at to see whether one of its cells is really a value."""
-_RESERVED_KEYS = frozenset({"sparkwatch_sheet_row"})
-"""Folded `normalize.SHEET_ROW_HEADER`: the merged-tab row number column, never a team's header."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -780,9 +779,9 @@ def assign(header: Sequence[Cell], body: Sequence[Row] = ()) -> Assignment:
             used[canonical] = shown
         else:
             name = key or f"column_{position}"
-            if name in _CANONICAL:
+            if name in _CANONICAL or name in DERIVED:
                 name = f"{name}_{position}"
-            if text and key not in _RESERVED_KEYS:
+            if text and key not in RESERVED_HEADER_KEYS:
                 ignored.append(text)
         while name in taken:
             name = f"{name}_{position}"

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
+from lib.columns import SHEET_ROW_HEADER, TAB, TAB_HEADER
 from lib.errors import SourceError
 from lib.vocab import (
     ACCESS_VALUES,
@@ -111,12 +112,8 @@ def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, she
     return Normalized(frame=frame, problems=problems, headers=assignment.headers, columns=assignment)
 
 
-SHEET_ROW_HEADER = "__sparkwatch_sheet_row__"
-"""Header of the column a merged table carries with each row's number in its own tab.
-
-Reserved (no team names a column like this), so a sheet's own 'Sheet row' column, or one of
-Sparkwatch's CSV exports uploaded again, is never mistaken for it."""
 SHEET_ROW = header_key(SHEET_ROW_HEADER)
+_TAB_KEY = header_key(TAB_HEADER)
 
 
 def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
@@ -312,8 +309,8 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
                 "problem": message.to_numpy(dtype=object)[bad],
             }
         )
-        if "tab" in cells:
-            found["tab"] = column("tab").to_numpy(dtype=object)[bad]
+        if _TAB_KEY in cells:
+            found[TAB] = column(_TAB_KEY).to_numpy(dtype=object)[bad]
         if once_per_value:
             found = _once_per_value(found)
         problems.append(found)
@@ -374,7 +371,10 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
 
     # Columns the product does not know are kept, as the team wrote them (added in one go:
     # one at a time costs a copy of the frame's index per column).
-    others = [n for n in cells.columns if n != SHEET_ROW and n not in out.columns and n not in CANONICAL_COLUMNS]
+    if _TAB_KEY in cells:
+        out[TAB] = _blank_to_na(column(_TAB_KEY)).astype("string")
+    reserved = {SHEET_ROW, _TAB_KEY, *out.columns, *CANONICAL_COLUMNS}
+    others = [n for n in cells.columns if n not in reserved]
     if others:
         kept = pd.DataFrame({name: cells.values(name) for name in others}, dtype="string")
         out = pd.concat([out, kept], axis=1)
@@ -403,7 +403,7 @@ _BIG_DURATION = "The duration must be between 1 and 3650 days."
 
 def _once_per_value(found: pd.DataFrame) -> pd.DataFrame:
     """One problem per distinct value (per tab), at its first row, naming the rows it also appears on."""
-    keys = ["tab", "value"] if "tab" in found else ["value"]
+    keys = [TAB, "value"] if TAB in found else ["value"]
     groups = found.groupby(keys, sort=False, dropna=False)["row"]
     also = groups.transform(lambda r: _also_rows(r.iloc[1:].tolist()))
     first = ~found.duplicated(keys)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.bidi import isolate_all
+from lib.columns import TAB
 from lib.filters import row_keys, row_places
 from lib.messages import creator_message
 from lib.rules import RULES, IssueId, RowFacts, Verdict, possible
@@ -149,7 +150,7 @@ def cause_message(cause: Cause, today: dt.date, row: pd.Series | None = None, se
 
 def row_choices(diagnosed: pd.DataFrame) -> dict[object, str]:
     """Row key (see `lib.filters.row_keys`) → 'creator · post (sheet row N)', for the row picker, in sheet order."""
-    ordered = diagnosed.sort_values([c for c in ("tab", "row") if c in diagnosed.columns], kind="stable")
+    ordered = diagnosed.sort_values([c for c in (TAB, "row") if c in diagnosed.columns], kind="stable")
     post = ordered["post"].astype("string")
     short = post.str.extract(r"/video/(\d+)", expand=False).radd("video ").fillna(post).fillna("no post")
     creator = ordered["creator"].astype("string").fillna("(no creator)")

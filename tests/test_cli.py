@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
-from lib.normalize import SHEET_ROW_HEADER
+from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.rules import ISSUE_ORDER
 from lib.vocab import HEALTH_ORDER
 from tests.fakes import FakeSheets
@@ -236,7 +236,7 @@ def test_unreadable_sources_exit_2_with_one_plain_line(tmp_path, name, content, 
 
 def test_text_output_counts_one_in_the_singular_and_names_the_tab_of_a_merged_sheet(tmp_path):
     sheet = tmp_path / "one.csv"
-    sheet.write_text(f"tab,Creator,Expires,{SHEET_ROW_HEADER}\nLumen,@amy,soon,7\n", encoding="utf-8")
+    sheet.write_text(f"{TAB_HEADER},Creator,Expires,{SHEET_ROW_HEADER}\nLumen,@amy,soon,7\n", encoding="utf-8")
     status, out, err = run("check", str(sheet), "--today", TODAY, "--warn-days", "1")
     assert (status, err) == (EXIT_OK, "")
     lines = out.splitlines()

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from lib import exports
+from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.demo import demo_table
 from lib.diagnose import diagnose, needs_action
-from lib.normalize import SHEET_ROW_HEADER, normalize
+from lib.normalize import normalize
 from lib.rules import RULES
 from lib.vocab import HEALTH
 from tests.fakes.tracking_sheet import TODAY, day, judged
@@ -167,7 +168,7 @@ def test_fix_list_names_sheet_row_column_value_and_problem(demo):
 def test_fix_list_of_a_merged_sheet_says_which_tab_each_row_is_in():
     # Row numbers repeat across tabs: without the tab, 'row 2' could be in any of them.
     table = [
-        ["tab", "Creator", "Expires", SHEET_ROW_HEADER],
+        [TAB_HEADER, "Creator", "Expires", SHEET_ROW_HEADER],
         ["Lumen", "a", "soon", "2"],
         ["Stride", "b", "later", "2"],
     ]

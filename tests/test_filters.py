@@ -89,13 +89,14 @@ def test_with_issue_keeps_only_rows_having_it(demo):
 def test_merged_tabs_key_rows_by_tab_and_row_so_repeated_numbers_stay_apart():
     import datetime as dt
 
+    from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
     from lib.diagnose import diagnose
     from lib.filters import row_by_key, row_keys, row_places
-    from lib.normalize import SHEET_ROW_HEADER, normalize
+    from lib.normalize import normalize
     from lib.troubleshoot import row_choices
 
     table = [
-        ["tab", SHEET_ROW_HEADER, "Creator", "Post URL"],
+        [TAB_HEADER, SHEET_ROW_HEADER, "Creator", "Post URL"],
         ["Lumen", "2", "amy", "https://www.tiktok.com/@amy/video/1"],
         ["Stride", "2", "bob", "https://www.tiktok.com/@bob/video/2"],
     ]

@@ -14,9 +14,10 @@ import pytest
 from gspread.exceptions import APIError
 
 from lib import dates
+from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.demo import demo_table
 from lib.errors import SourceError
-from lib.normalize import SHEET_ROW_HEADER, normalize
+from lib.normalize import normalize
 from lib.sources import gsheet, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets, service_account_info
@@ -127,7 +128,7 @@ def test_a_reader_finds_a_renamed_first_tab_again(fake, info):
 def test_a_reader_reads_a_named_tab_or_all_tabs_like_read_values(fake, info):
     reader = gsheet.SheetReader(gsheet.make_client(info, endpoint=fake.url))
     assert reader.read(KEY, "Tracker") == read(fake, info, "Tracker")
-    assert reader.read(KEY, gsheet.ALL_TABS)[0][0] == "tab"
+    assert reader.read(KEY, gsheet.ALL_TABS)[0][0] == TAB_HEADER
     with pytest.raises(SourceError) as caught:
         reader.read(KEY, "Nope")
     assert caught.value.kind == "no_tab"
@@ -145,7 +146,7 @@ def test_all_tabs_merge_by_column_meaning_with_a_tab_column_in_one_request(fake,
     table = read(fake, info, all_tabs=True)
 
     assert table == [
-        ["tab", "Creator", "Spark code", "Expires", SHEET_ROW_HEADER],
+        [TAB_HEADER, "Creator", "Spark code", "Expires", SHEET_ROW_HEADER],
         ["Lumen", "@nia", "", "2026-12-01", "3"],
         ["Stride", "@raf", "", "2026-12-24", "2"],
     ]
@@ -774,7 +775,7 @@ def test_read_table_reads_a_sheet_url_with_the_key_file_from_the_environment(fak
 
 def test_tab_star_reads_every_tab(fake, key_file):
     table = read_table(KEY, tab=gsheet.ALL_TABS)
-    assert table[0][0] == "tab"
+    assert table[0][0] == TAB_HEADER
     assert {row[0] for row in table[1:]} == {"Tracker"}
     assert fake.counts["batch_get"] == 1
 
@@ -823,7 +824,7 @@ def test_merge_keeps_every_column_of_the_first_tab_even_repeated_or_unnamed_ones
         ]
     )
     assert merged == [
-        ["tab", "Creator", "TikTok handle", "", "Notes", SHEET_ROW_HEADER],
+        [TAB_HEADER, "Creator", "TikTok handle", "", "Notes", SHEET_ROW_HEADER],
         ["A", "@a", "@dup", "x", "n", "2"],
         ["B", "@b", "", "", "m", "2"],
     ]

@@ -3,9 +3,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB_HEADER
+from lib.diagnose import diagnose
 from lib.errors import SourceError
-from lib.normalize import SHEET_ROW, SHEET_ROW_HEADER, header_key, normalize
+from lib.normalize import SHEET_ROW, header_key, normalize
 from lib.vocab import COLUMN_ALIASES
+from tests.fakes.tracking_sheet import TODAY
 
 CODE = "#Z3zLIbet6+UzH+7/3eLO6m4H5x29iI/Vmy0s5bla5kzFpfITtaO+rC8qLk1urN0="
 
@@ -276,7 +279,7 @@ def test_types_are_fixed_whatever_the_sheet():
 def test_merged_tabs_keep_each_tabs_own_row_numbers_and_name_the_tab():
     norm = normalize(
         [
-            ["tab", SHEET_ROW_HEADER, "Creator", "Expires"],
+            [TAB_HEADER, SHEET_ROW_HEADER, "Creator", "Expires"],
             ["Lumen", "2", "amy", "2026-12-01"],
             ["Lumen", "3", "bob", "soon"],
             ["Stride", "2", "cat", "never"],
@@ -289,6 +292,25 @@ def test_merged_tabs_keep_each_tabs_own_row_numbers_and_name_the_tab():
         ["Lumen", 3, "Expires", "soon"],
         ["Stride", 2, "Expires", "never"],
     ]
+
+
+@pytest.mark.parametrize("header", ["Tab", "Row", "Health", "Issues", "Days left"])
+def test_a_team_column_named_like_a_product_column_stays_the_teams(header):
+    """A 'Tab' column once switched on the merged-tabs logic; 'Row' and 'Health' were silently lost."""
+    norm = normalize([["Creator", "Expires", header], ["amy", "2026-12-01", "Week 1"], ["bob", "soon", "Week 2"]])
+    frame = norm.frame
+    assert frame["row"].tolist() == [2, 3]  # numbered by the sheet, not by the team's column
+    assert "tab" not in frame.columns and "tab" not in norm.problems.columns
+    kept = [c for c in frame.columns if c.startswith(header_key(header) + "_")]
+    assert len(kept) == 1 and frame[kept[0]].tolist() == ["Week 1", "Week 2"]
+    assert norm.headers[kept[0]] == header
+    assert norm.problems[["row", "column", "value"]].values.tolist() == [[3, "Expires", "soon"]]
+    judged = diagnose(frame, TODAY)
+    assert sorted(judged[kept[0]]) == ["Week 1", "Week 2"]
+
+
+def test_the_reserved_headers_fold_to_the_reserved_keys():
+    assert {header_key(TAB_HEADER), header_key(SHEET_ROW_HEADER)} == RESERVED_HEADER_KEYS
 
 
 def test_a_sheets_own_sheet_row_column_is_just_a_column():

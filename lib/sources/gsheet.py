@@ -59,9 +59,10 @@ from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
+from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.errors import SourceError
 from lib.headers import find_header_row, fold, meaning
-from lib.normalize import SHEET_ROW_HEADER, RawTable
+from lib.normalize import RawTable
 from lib.sources import ALL_TABS, SHEETS_ENDPOINT_ENV  # ALL_TABS: `--tab '*'`, every tab merged
 from lib.sources.files import _cell_text
 
@@ -70,7 +71,6 @@ GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_API_ROOT = "https://sheets.googleapis.com"
 ENDPOINT_ENV = SHEETS_ENDPOINT_ENV
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
-TAB_COLUMN = "tab"
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds to wait for Google to answer one request (token or values) before giving up."""
@@ -644,7 +644,7 @@ def merge_tabs(tabs: Sequence[tuple[str, RawTable]]) -> RawTable:
         header = [str(cell) for cell in table[start]]
         ids = _column_ids(header)
         if not merged:
-            merged.append([TAB_COLUMN, *header, SHEET_ROW_HEADER])
+            merged.append([TAB_HEADER, *header, SHEET_ROW_HEADER])
             slots = {column: position for position, column in enumerate(ids)}
         source_of = [-1] * (len(merged[0]) - 2)  # the first tab's columns, between 'tab' and the row numbers
         for position, column in enumerate(ids):
