@@ -60,9 +60,13 @@ class Context:
         return self.normalized.problems
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
 def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
-    """The diagnosis of one read, for one day and warning window (the read is keyed by its time)."""
+    """The diagnosis of one read, for one day and warning window (the read is keyed by its time).
+
+    Bounded in entries and in time, so the memory of an upload is let go soon after its tab
+    closes, whoever else keeps the app open.
+    """
     return diagnose(_loaded.normalized.frame, today, warn_days)
 
 
