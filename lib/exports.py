@@ -83,7 +83,8 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
             "Sheet row": diagnosed["row"].astype("int64"),
             "Creator": diagnosed["creator"].astype("string"),
             "Health": diagnosed["health"].map(_HEALTH_LABELS).astype(object).map(lambda label: [label]),
-            "Days left": diagnosed["days_left"].astype("Int64"),
+            # A withdrawn code has stopped whatever its end date says: no days are left.
+            "Days left": diagnosed["days_left"].astype("Int64").where(diagnosed["health"] != HealthId.REVOKED),
             "Expires": diagnosed["expires"],
             "Problems": issues.map(lambda ids: [_ISSUE_LABELS[i] for i in ids]),
             "What to do": what,

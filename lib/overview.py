@@ -1,0 +1,110 @@
+"""What a lead reads first: the state in one sentence, this week's work by person, each campaign.
+
+The Overview opens on these, above the charts. They are worked out here from the diagnosed
+frame, so the page only lays them out and the tests check the numbers against the diagnosis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from lib.exports import table
+from lib.filters import NOT_SET
+from lib.rules import RULES
+from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId, plural
+
+ACT_NOW: tuple[HealthId, ...] = (
+    HealthId.REVOKED,
+    HealthId.EXPIRED,
+    HealthId.BLOCKED,
+    HealthId.PENDING,
+    HealthId.EXPIRING,
+)
+"""States whose ad has stopped, cannot start, or stops within the warning window."""
+
+_ROLE_RANK = {role: n for n, role in enumerate(ROLES)}
+
+WEEK_COLUMNS: tuple[str, ...] = (
+    "Owner", "Creator", "Health", "What to do", "Who", "Days left", "Campaign", "Sheet row",
+)  # fmt: skip
+"""This week's list, key columns first: whose desk it is on, the creator, what stops, the first action."""
+
+
+def this_week(diagnosed: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Rows to act on now, grouped by owner (blank owners last), then by who starts the fix,
+    most urgent first within each.
+
+    An ended code (expired or withdrawn) stays on the list while its campaign runs or its end
+    is unknown; once the campaign is over it is history, not this week's work.
+    """
+    state = diagnosed["health"]
+    over = diagnosed["campaign_end"].lt(pd.Timestamp(today)).fillna(False).astype(bool)
+    wanted = state.isin(ACT_NOW) & ~(state.isin(ENDED) & over)
+    rows = diagnosed.loc[wanted]
+    shown = table(rows)
+    shown["Owner"] = shown["Owner"].fillna(NOT_SET)
+    first_role = rows["issues"].map(lambda ids: _ROLE_RANK[RULES[ids[0]].roles[0]] if ids else len(_ROLE_RANK))
+    shown = shown.assign(_blank=shown["Owner"].eq(NOT_SET), _role=first_role, _order=range(len(shown)))
+    shown = shown.sort_values(["_blank", "Owner", "_role", "_order"], kind="stable")
+    return shown.loc[:, list(WEEK_COLUMNS)]
+
+
+def state_sentence(diagnosed: pd.DataFrame, today: dt.date, warn_days: int) -> str:
+    """The state of every authorization in one plain sentence, the most pressing first."""
+    week = diagnosed.loc[this_week(diagnosed, today).index]
+    counts = week["health"].value_counts()
+    stopped = int(counts.get(HealthId.REVOKED, 0) + counts.get(HealthId.EXPIRED, 0))
+    parts = []
+    if stopped:
+        parts.append(f"{plural(stopped, 'authorization')} {'has' if stopped == 1 else 'have'} stopped ads")
+    if soon := int(counts.get(HealthId.EXPIRING, 0)):
+        parts.append(f"{soon} will stop within {plural(warn_days, 'day')}")
+    if blocked := int(counts.get(HealthId.BLOCKED, 0)):
+        parts.append(f"{blocked} {'is' if blocked == 1 else 'are'} blocked now")
+    if waiting := int(counts.get(HealthId.PENDING, 0)):
+        parts.append(f"{waiting} still {'waits' if waiting == 1 else 'wait'} for a code")
+    creators = week.loc[week["issues"].map(lambda ids: any(RULES[i].needs_creator for i in ids)), "creator"]
+    if asked := creators.dropna().nunique():
+        parts.append(f"{plural(asked, 'creator')} must act")
+    if not parts:
+        return "Nothing needs action: every authorization shown can run."
+    return "; ".join(parts) + "."
+
+
+def campaign_rows(diagnosed: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """One row per campaign: its window, posts, how many need action, the earliest end, owner, worst state.
+
+    Running campaigns first, worst state first, then by earliest end, so the campaign in most
+    trouble is on top; campaigns that are over go to the bottom.
+    """
+    frame = diagnosed.assign(
+        _campaign=diagnosed["campaign"].astype("string").fillna(NOT_SET),
+        _rank=diagnosed["health"].cat.codes,
+        _at_risk=diagnosed["health"].isin(ACT_NOW),
+        _live_end=diagnosed["expires"].where(~diagnosed["health"].isin(ENDED)),
+    )
+    grouped = frame.groupby("_campaign", sort=False)
+    out = pd.DataFrame(
+        {
+            "Campaign": grouped["_campaign"].first(),
+            "Starts": grouped["campaign_start"].min(),
+            "Ends": grouped["campaign_end"].max(),
+            "Posts": grouped.size(),
+            "Need action": grouped["_at_risk"].sum().astype("int64"),
+            "Earliest code end": grouped["_live_end"].min(),
+            "Owner": grouped["owner"].agg(_owners),
+            "Worst state": grouped["_rank"].min().map(lambda r: HEALTH[HEALTH_ORDER[r]].label),
+            "_rank": grouped["_rank"].min(),
+        }
+    )
+    out["_over"] = out["Ends"].lt(pd.Timestamp(today)).fillna(False).astype(bool)
+    out = out.sort_values(["_over", "_rank", "Earliest code end", "Campaign"], na_position="last", kind="stable")
+    return out.drop(columns=["_rank", "_over"]).reset_index(drop=True)
+
+
+def _owners(values: pd.Series) -> str:
+    """The campaign's owners, most rows first: 'Maya' or 'Maya, Tom'; NOT_SET when nobody is named."""
+    named = values.dropna().astype(str)
+    return ", ".join(named.value_counts(sort=True).index[:3]) if len(named) else NOT_SET

@@ -1,0 +1,76 @@
+"""The Overview's first screen: the sentence, this week's work by person, the campaigns."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib import overview
+from lib.rules import RULES, IssueId
+from tests.fakes.tracking_sheet import TODAY, day, judged
+
+ROWS = {
+    "ended, campaign running": {"Expires": day(-3), "Campaign end": day(20), "Owner": "Maya", "Campaign": "Glow"},
+    "ended, campaign over": {"Expires": day(-30), "Campaign end": day(-10), "Owner": "Maya", "Campaign": "Old"},
+    "withdrawn": {"Status": "revoked", "Owner": "Tom", "Campaign": "Glow"},
+    "ends in 3 days": {"Expires": day(3), "Owner": "Tom", "Campaign": "Glow"},
+    "blocked by identity": {"Identity": "custom", "Owner": "", "Campaign": "Run"},
+    "no code yet": {"Code": "", "Owner": "Maya", "Campaign": "Run"},
+    "fine": {"Owner": "Tom", "Campaign": "Run"},
+    "no end date": {"Expires": "", "Owner": "Tom", "Campaign": "Run"},
+}
+
+
+def frame() -> pd.DataFrame:
+    rows = [{"Creator": f"c{n}", **cells} for n, cells in enumerate(ROWS.values())]
+    return judged(*rows, today=TODAY)
+
+
+def creators_of(names: list[str]) -> set[str]:
+    return {f"@c{list(ROWS).index(name)}" for name in names}
+
+
+def test_this_week_holds_what_stops_ended_or_is_blocked_and_nothing_else():
+    week = overview.this_week(frame(), TODAY)
+    expected = ["ended, campaign running", "withdrawn", "ends in 3 days", "blocked by identity", "no code yet"]
+    assert set(week["Creator"]) == creators_of(expected)
+
+
+def test_this_week_is_grouped_by_owner_blank_owners_last_each_with_its_first_action():
+    week = overview.this_week(frame(), TODAY)
+    assert week["Owner"].tolist() == ["Maya", "Maya", "Tom", "Tom", "(not set)"]
+    by_creator = week.set_index("Creator")
+    blocked = by_creator.loc[next(iter(creators_of(["blocked by identity"])))]
+    assert blocked["What to do"] == RULES[IssueId.CUSTOM_IDENTITY].steps[0]
+    assert blocked["Who"] == "Media buyer"
+    ended = by_creator.loc[next(iter(creators_of(["ended, campaign running"])))]
+    assert ended["What to do"] == RULES[IssueId.CODE_EXPIRED].steps[0]
+
+
+def test_the_sentence_counts_this_weeks_rows_in_words():
+    assert overview.state_sentence(frame(), TODAY, 7) == (
+        "2 authorizations have stopped ads; 1 will stop within 7 days; 1 is blocked now; "
+        "1 still waits for a code; 4 creators must act."
+    )
+
+
+def test_the_sentence_says_so_when_nothing_needs_action():
+    calm = judged({"Expires": day(60)}, {"Expires": day(90)}, today=TODAY)
+    assert overview.state_sentence(calm, TODAY, 7) == "Nothing needs action: every authorization shown can run."
+
+
+def test_one_row_per_campaign_worst_first_agreeing_with_the_diagnosis():
+    diagnosed = frame()
+    campaigns = overview.campaign_rows(diagnosed, TODAY).set_index("Campaign")
+    assert list(campaigns.index) == ["Glow", "Run", "Old"]  # revoked, blocked; the campaign that is over last
+    assert campaigns["Posts"].to_dict() == {"Glow": 3, "Run": 4, "Old": 1}
+    assert campaigns["Need action"].to_dict() == {"Glow": 3, "Run": 2, "Old": 1}
+    assert campaigns.loc["Glow", "Worst state"] == "Revoked"
+    assert campaigns.loc["Run", "Worst state"] == "Blocked"
+    assert campaigns.loc["Glow", "Earliest code end"] == pd.Timestamp(day(3))  # ended codes don't count
+    assert campaigns.loc["Run", "Owner"] == "Tom, Maya"
+    assert campaigns["Posts"].sum() == len(diagnosed)
+
+
+def test_a_withdrawn_code_has_no_days_left():
+    week = overview.this_week(frame(), TODAY).set_index("Creator")
+    assert pd.isna(week.loc[next(iter(creators_of(["withdrawn"]))), "Days left"])
