@@ -7,7 +7,8 @@ call it. Everything is a boolean mask over whole columns: fast on thousands of r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -119,3 +120,61 @@ def row_by_key(frame: pd.DataFrame, key: object) -> pd.Series | None:
     """The row a picker's key names, or None when the frame no longer holds it."""
     found = frame.loc[(row_keys(frame) == key).to_numpy()]
     return None if found.empty else found.iloc[0]
+
+
+# ---------------------------------------------------------------------------
+# The view in the page's address, so a link opens what its sender saw.
+
+QUERY_KEYS: dict[str, str] = {"campaign": "campaign", "brand": "brand", "owner": "owner", "health": "state"}
+"""Filter → its name in the address (`?campaign=Run+Club&state=expired`)."""
+WARN_QUERY = "warn"
+SEARCH_QUERY = "q"
+MAX_QUERY_VALUES = 50
+"""Values read per filter from an address; a link is typed or pasted by people, not generated."""
+MAX_QUERY_CHARS = 200
+"""Characters read per value (a campaign name, a search)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """What an address asks for: filters, warning window and search, as far as this sheet offers them."""
+
+    filters: Filters = Filters()
+    warn_days: int | None = None
+    search: str = ""
+    unknown: tuple[str, ...] = field(default=())
+    """Values the address asked for that this sheet does not have (shown to the person, as text)."""
+
+
+def to_query(filters: Filters, warn_days: int, search_text: str = "", *, default_warn: int) -> dict[str, list[str]]:
+    """The address parameters for this view; settings at their default are left out."""
+    query = {QUERY_KEYS[name]: [str(v) for v in getattr(filters, name)] for name in QUERY_KEYS}
+    query = {k: v for k, v in query.items() if v}
+    if warn_days != default_warn:
+        query[WARN_QUERY] = [str(warn_days)]
+    if search_text.strip():
+        query[SEARCH_QUERY] = [search_text.strip()[:MAX_QUERY_CHARS]]
+    return query
+
+
+def from_query(params: Mapping[str, Sequence[str]], options: Mapping[str, Sequence[str]], max_warn: int) -> View:
+    """The view an address asks for, keeping only values this sheet offers (others are listed, not used).
+
+    An address is untrusted text: values are cut to a sane length and count, matched exactly
+    against the sheet's own values, and never used as anything but a filter value.
+    """
+    chosen: dict[str, tuple[str, ...]] = {}
+    unknown: list[str] = []
+    for name, key in QUERY_KEYS.items():
+        asked = [str(v)[:MAX_QUERY_CHARS] for v in list(params.get(key, ()))[:MAX_QUERY_VALUES]]
+        offered = {str(o): o for o in options.get(name, ())}
+        chosen[name] = tuple(dict.fromkeys(offered[v] for v in asked if v in offered))
+        unknown += [v for v in asked if v not in offered]
+    warn = _whole_number(params.get(WARN_QUERY, ()), 1, max_warn)
+    search_text = next(iter(params.get(SEARCH_QUERY, ())), "")[:MAX_QUERY_CHARS]
+    return View(Filters(**chosen), warn, search_text, tuple(dict.fromkeys(unknown)))
+
+
+def _whole_number(values: Sequence[str], low: int, high: int) -> int | None:
+    text = next(iter(values), "").strip()
+    return int(text) if text.isascii() and text.isdigit() and low <= int(text) <= high else None

@@ -7,7 +7,17 @@ import pytest
 
 from lib.demo import demo_table
 from lib.diagnose import diagnose
-from lib.filters import NOT_SET, Filters, apply_filters, filter_options, search, with_issue
+from lib.filters import (
+    MAX_QUERY_CHARS,
+    NOT_SET,
+    Filters,
+    apply_filters,
+    filter_options,
+    from_query,
+    search,
+    to_query,
+    with_issue,
+)
 from lib.normalize import normalize
 from lib.vocab import HEALTH_ORDER
 
@@ -112,3 +122,48 @@ def test_merged_tabs_key_rows_by_tab_and_row_so_repeated_numbers_stay_apart():
         normalize(table[:1] + [r[2:] for r in table[1:]] and [t[2:] for t in table]).frame, dt.date(2026, 11, 22)
     )
     assert row_keys(single).tolist() == [2, 3]
+
+
+# --- the view in the address ---------------------------------------------------------------
+
+OPTIONS = {"campaign": ["Glow", "Run Club"], "brand": ["Lumen"], "owner": ["Maya", "(not set)"], "health": HEALTH_ORDER}
+
+
+def test_a_view_goes_into_the_address_and_comes_back_the_same():
+    filters = Filters(campaign=("Run Club",), owner=("Maya", "(not set)"), health=("expired", "blocked"))
+    query = to_query(filters, 14, " glow ", default_warn=7)
+    assert query == {
+        "campaign": ["Run Club"],
+        "owner": ["Maya", "(not set)"],
+        "state": ["expired", "blocked"],
+        "warn": ["14"],
+        "q": ["glow"],
+    }
+    view = from_query(query, OPTIONS, max_warn=90)
+    assert (view.filters, view.warn_days, view.search, view.unknown) == (filters, 14, "glow", ())
+
+
+def test_defaults_stay_out_of_the_address():
+    assert to_query(Filters(), 7, "", default_warn=7) == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "filters", "warn", "unknown"),
+    [
+        ({"campaign": ["Nope", "Glow"]}, Filters(campaign=("Glow",)), None, ("Nope",)),
+        ({"state": ["<script>", "ok"]}, Filters(health=("ok",)), None, ("<script>",)),
+        ({"warn": ["0"]}, Filters(), None, ()),
+        ({"warn": ["91"]}, Filters(), None, ()),
+        ({"warn": ["²"]}, Filters(), None, ()),
+        ({"warn": ["30"], "owner": ["Maya", "Maya"]}, Filters(owner=("Maya",)), 30, ()),
+        ({"campaign": ["Glow"] * 500}, Filters(campaign=("Glow",)), None, ()),
+    ],
+)
+def test_an_address_is_untrusted_text_only_the_sheets_own_values_are_used(params, filters, warn, unknown):
+    view = from_query(params, OPTIONS, max_warn=90)
+    assert (view.filters, view.warn_days, view.unknown) == (filters, warn, unknown)
+
+
+def test_a_huge_value_in_the_address_is_cut():
+    view = from_query({"q": ["x" * 100_000], "campaign": ["y" * 100_000]}, OPTIONS, max_warn=90)
+    assert len(view.search) == MAX_QUERY_CHARS and all(len(u) == MAX_QUERY_CHARS for u in view.unknown)
