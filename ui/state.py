@@ -12,7 +12,7 @@ page, once per run) and draws the same sidebar itself; widget keys are the same,
 choices carry over either way.
 
 Which source is read (the configured Google Sheet or published link, this session's upload,
-or the demo) is `ui.source`'s business; the browser test's SPARKWATCH_SOURCE hook lives there.
+or the demo) is `ui.source`'s business (SPARKWATCH_SOURCE, a file on the server, is read there too).
 """
 
 from __future__ import annotations
