@@ -21,6 +21,7 @@ from lib.clock import team_today
 from lib.demo import demo_table
 from lib.sources import gsheet
 from tests.fakes import FakeSheets, service_account_info
+from tests.fakes.waits import skip_google_auth_waits
 from tests.fakes.webhook import clear_proxies
 
 KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
@@ -282,7 +283,8 @@ def test_stale_data_is_only_ever_the_same_sources(fake, info):
     assert not at.warning and not at.dataframe
 
 
-def test_a_broken_sign_in_service_gets_its_own_message(fake, info):
+def test_a_broken_sign_in_service_gets_its_own_message(fake, info, monkeypatch):
+    skip_google_auth_waits(monkeypatch)
     fake.fail("server_error", on=["token"])
     at = open_with(sheet_secrets(info, tab="Tracker"))
     assert any("sign-in service had a problem" in t for t in texts(at))

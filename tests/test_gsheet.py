@@ -22,6 +22,7 @@ from lib.sources import gsheet, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets, service_account_info
 from tests.fakes.fake_sheets import Cell, serial_of
+from tests.fakes.waits import skip_google_auth_waits
 
 KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
 EMAIL = "sparkwatch-reader@sparkwatch-test.iam.gserviceaccount.com"
@@ -671,13 +672,15 @@ def test_a_sign_in_answer_that_is_not_json_is_told_apart(fake, info):
     assert fake.counts["values"] == 0
 
 
-def test_a_failing_sign_in_service_is_not_blamed_on_the_key(fake, info):
+def test_a_failing_sign_in_service_is_not_blamed_on_the_key(fake, info, monkeypatch):
     # google-auth retries a 5xx from the token endpoint itself (three tries, about three seconds).
+    waits = skip_google_auth_waits(monkeypatch)
     fake.fail("server_error", on=["token"])
     error = failure(fake, info)
     assert error.kind == "server_error"
     assert "sign-in" in str(error)
     assert fake.counts["token"] == 3
+    assert len(waits) == 2 and sum(waits) < 5
 
 
 def test_a_sheet_not_shared_with_the_service_account_names_the_address_to_share_with(fake, info):
