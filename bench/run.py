@@ -146,12 +146,13 @@ def measure_requests(rows: int) -> dict[str, float]:
     with FakeSheets() as fake:
         fake.add_spreadsheet(key, {"Tracker": synthetic_table(rows, TODAY)})
         info = service_account_info(fake)
-        os.environ[gsheet.ENDPOINT_ENV] = fake.url
+        saved = {name: os.environ.get(name) for name in fake.outside_environ()}
+        os.environ.update(fake.outside_environ())  # google-auth's own calls to Google are refused, locally
         try:
             st.cache_data.clear()
             st.cache_resource.clear()
             at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-            at.secrets["sheet"] = {"url": key}
+            at.secrets["sheet"] = {"url": key, "api_root": fake.url}
             at.secrets["gcp_service_account"] = info
             at.run()
             if at.exception:
@@ -172,7 +173,11 @@ def measure_requests(rows: int) -> dict[str, float]:
             client.open_by_key(key).sheet1.get_all_records()
             naive = sheets_requests()
         finally:
-            os.environ.pop(gsheet.ENDPOINT_ENV, None)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     return {
         "sheets_requests_per_refresh": per_refresh,
         "sheets_requests_per_cached_rerun": per_rerun,

@@ -61,8 +61,8 @@ from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
-from lib.settings import DATE_ORDER_ENV
-from lib.sources import read_table
+from lib.settings import DATE_ORDER_ENV, for_command_line
+from lib.sources import open_source
 from lib.sources.published import source_label
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
 
@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, Normalized]:
     """Read, normalise and diagnose the source the arguments name."""
     today = args.today or team_today(args.tz)
-    table = read_table(args.source, today=today, tab=args.tab)
+    table = open_source(for_command_line(args.source, args.tab, os.environ)).read(today)
     normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
     return today, diagnose(normalized.frame, today, args.warn_days), normalized
 

@@ -7,34 +7,34 @@ An admin configures the source once, in `.streamlit/secrets.toml` (see
     url = "<Google Sheets link or key, or a published-to-web CSV link>"
     tab = "Tracker"          # optional; "*" reads every tab, merged; none: the first tab
     cache_minutes = 5        # optional; how long a read is reused
+    api_root = "https://…"   # optional; the Sheets API's address when not Google's own
     [gcp_service_account]    # the service account's JSON key, field by field
     ...
 
 or in the environment: SPARKWATCH_SHEET, SPARKWATCH_TAB, GOOGLE_APPLICATION_CREDENTIALS (the
-path of the JSON key file), SPARKWATCH_CACHE_TTL (seconds). Nothing configured: the demo.
-SPARKWATCH_SOURCE (any source the command line takes, a file too) is the tests' hook.
+path of the JSON key file), SPARKWATCH_CACHE_TTL (seconds), SPARKWATCH_SHEETS_API_ROOT.
+SPARKWATCH_SOURCE takes anything the command line reads, a CSV or XLSX file on the server
+too. Nothing configured: the demo. The command line makes its config from its arguments and
+the same variables (`for_command_line`).
 
 This module is pure: it turns those mappings into a `SourceConfig` and never raises for a
 mistake in them — a mistake becomes the config's `problem`, a plain sentence the app shows
-instead of reading. `read_source` then reads what a config names.
+instead of reading. `lib.sources.open_source` then gives the source a config names.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import ipaddress
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
 from lib.dates import DateOrder, parse_date_order
 from lib.errors import SourceError
-from lib.normalize import RawTable
-from lib.sources import ALL_TABS, DEMO, kind_of, read_table, sheet_key
-
-if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
-    from lib.sources.gsheet import SheetReader
+from lib.sources import ALL_TABS, DEMO, kind_of, sheet_key
 
 SHEET_TABLE = "sheet"
 ACCOUNT_TABLE = "gcp_service_account"
@@ -43,6 +43,7 @@ TAB_ENV = "SPARKWATCH_TAB"
 SOURCE_ENV = "SPARKWATCH_SOURCE"
 CACHE_TTL_ENV = "SPARKWATCH_CACHE_TTL"
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+API_ROOT_ENV = "SPARKWATCH_SHEETS_API_ROOT"
 APP_TABLE = "app"
 DATE_ORDER_ENV = "SPARKWATCH_DATE_ORDER"
 
@@ -54,6 +55,8 @@ DEFAULT_TIMEOUT = 20.0
 MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 120.0
 
 ORIGIN_SETTINGS, ORIGIN_ENVIRONMENT, ORIGIN_DEFAULT = "settings", "environment", "default"
+ORIGIN_COMMAND_LINE = "command line"
+_LOOPBACK_NAMES = ("localhost",)
 _SOURCE_KINDS = ("google_sheet", "published")
 
 
@@ -62,7 +65,7 @@ class SourceConfig:
     """The configured source. `account` (the key's fields) never shows in its repr or comparisons."""
 
     kind: str
-    """'demo', 'google_sheet', 'published' or 'file' (a file only through the tests' SPARKWATCH_SOURCE)."""
+    """'demo', 'google_sheet', 'published' or 'file' (a file only through SPARKWATCH_SOURCE or the command line)."""
     location: str
     """What the admin gave: the Sheets link or key, the published link, 'demo' or a path."""
     tab: str | None = None
@@ -70,7 +73,7 @@ class SourceConfig:
     cache_ttl: int = DEFAULT_CACHE_TTL
     timeout: float = DEFAULT_TIMEOUT
     origin: str = ORIGIN_DEFAULT
-    """Where the source came from: the settings file, the environment, or nothing (the demo)."""
+    """Where the source came from: the settings file, the environment, the command line, or nothing (the demo)."""
     account: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
     key_file: str | None = None
     """The JSON key file named by GOOGLE_APPLICATION_CREDENTIALS, when the settings hold no key."""
@@ -80,6 +83,8 @@ class SourceConfig:
     """Smaller mistakes that were worked around (a default was used instead)."""
     date_order: DateOrder | None = None
     """'DMY' or 'MDY': how to read dates like 02/12/2026 when the sheet itself does not tell; None: not set."""
+    api_root: str = ""
+    """The Sheets API's root (scheme://host[:port][/path]) when not Google's own; '' for Google's."""
 
     @property
     def key(self) -> str:
@@ -117,7 +122,7 @@ class SourceConfig:
         """
         parts = [self.kind, self.location.strip(), self.tab or "", self.date_order or ""]
         if self.kind == "google_sheet":
-            parts.append(account_fingerprint(self._info_or_none()))
+            parts.extend([self.api_root, account_fingerprint(self._info_or_none())])
         return "|".join(parts)
 
     def _info_or_none(self) -> Mapping[str, Any] | None:
@@ -155,6 +160,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
     cache_ttl = _cache_ttl(sheet, environ, notes)
     timeout = _timeout(sheet, notes)
     date_order = _date_order(secrets.get(APP_TABLE), environ, notes)
+    api_root, api_root_problem = _api_root(sheet.get("api_root"), environ, "api_root in the settings")
 
     location, origin, strict = _location(sheet, environ)
     if location is None:
@@ -182,6 +188,8 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
         )
     elif kind == "google_sheet" and account_problem:
         problem = account_problem
+    elif kind == "google_sheet" and api_root_problem:
+        problem = api_root_problem
     elif kind == "google_sheet" and account is None and not key_file:
         problem = NO_ACCOUNT
     if kind == "published" and tab:
@@ -199,35 +207,28 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
         problem=problem,
         notes=tuple(notes),
         date_order=date_order,
+        api_root=api_root,
     )
 
 
-def read_source(
-    config: SourceConfig,
-    today: dt.date | None = None,
-    *,
-    reader: Callable[[SourceConfig], SheetReader] | None = None,
-) -> RawTable:
-    """The raw table behind a config; raises `SourceError` with the plain message when it can't.
+def for_command_line(source: str, tab: str | None, environ: Mapping[str, str]) -> SourceConfig:
+    """The config for what the command line names: the source's text, its tab, and the environment.
 
-    `reader` gives the (cached) `SheetReader` for a Google Sheet config; without one a new
-    client is made for this read.
+    The key comes from the file GOOGLE_APPLICATION_CREDENTIALS names (Google's convention)
+    and the API root from SPARKWATCH_SHEETS_API_ROOT, as for the app.
     """
-    if config.problem:
-        raise SourceError(config.problem, kind="settings")
-    if config.kind == "google_sheet":
-        if reader is None:
-            from lib.sources.gsheet import sheet_reader
-
-            sheets = sheet_reader(config.account_info(), timeout=config.timeout)
-        else:
-            sheets = reader(config)
-        return sheets.read(config.key, config.tab)
-    if config.kind == "published":
-        from lib.sources.published import read_published
-
-        return read_published(config.location, timeout=config.timeout)
-    return read_table(config.location, today=today, tab=config.tab)
+    kind = kind_of(source)
+    key_file = (environ.get(CREDENTIALS_ENV) or "").strip() or None
+    api_root, problem = _api_root(None, environ, API_ROOT_ENV)
+    return SourceConfig(
+        kind,
+        source,
+        tab=tab,
+        origin=ORIGIN_COMMAND_LINE,
+        key_file=key_file,
+        problem=problem if kind == "google_sheet" else None,
+        api_root=api_root,
+    )
 
 
 # --- the parts ------------------------------------------------------------------------------
@@ -250,6 +251,44 @@ def _location(sheet: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str
     if value and value.lower() != DEMO:
         return value, ORIGIN_ENVIRONMENT, False
     return None, ORIGIN_DEFAULT, False
+
+
+def _api_root(written: Any, environ: Mapping[str, str], origin: str) -> tuple[str, str | None]:
+    """(the API root, or '' for Google's; what is wrong with it) — `[sheet] api_root`, else the variable.
+
+    An admin sets it for a proxy or another endpoint that speaks the Sheets API. The access
+    token goes with every request, so only https is taken — plain http only to this machine.
+    """
+    if written is None:
+        written, origin = environ.get(API_ROOT_ENV), API_ROOT_ENV
+    if written is None or (isinstance(written, str) and not written.strip()):
+        return "", None
+    problem = (
+        f"{origin} should be the address of the Sheets API, like https://sheets.googleapis.com "
+        "(https, and no ? or # part; plain http only for this machine). Fix it, or remove it to use Google's own."
+    )
+    if not isinstance(written, str):
+        return "", problem
+    text = written.strip().rstrip("/")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "", problem
+    if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password or "?" in text:
+        return "", problem
+    if parts.scheme == "https" or (parts.scheme == "http" and _loopback(parts.hostname)):
+        return text, None
+    return "", problem
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _tab(sheet: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:
@@ -329,4 +368,4 @@ def _number(value: Any, scale: float) -> float | None:
     return number if math.isfinite(number) else None
 
 
-__all__ = ["ALL_TABS", "DEFAULT_CACHE_TTL", "SourceConfig", "account_fingerprint", "parse", "read_source"]
+__all__ = ["ALL_TABS", "DEFAULT_CACHE_TTL", "SourceConfig", "account_fingerprint", "for_command_line", "parse"]

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import data, source, state
+from ui import app_settings, data, state
 
 state.shared()
-config = source.config()
+config = app_settings.source_config()
 st.title("Data")
 data.configured(config)
 data.share_with(config)

@@ -21,8 +21,8 @@ from lib.clock import team_today
 from lib.demo import demo_table
 from lib.sources import gsheet
 from tests.fakes import FakeSheets, service_account_info
+from tests.fakes.waits import skip_google_auth_waits
 from tests.fakes.webhook import clear_proxies
-from ui import source
 
 KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
 URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
@@ -30,6 +30,7 @@ EMAIL = "sparkwatch-app@sparkwatch-test.iam.gserviceaccount.com"
 PUBLISHED_PATH = "/spreadsheets/d/e/2PACX-1vSparkwatchTest/pub?output=csv"
 NOT_READ = "The sheet could not be read, so there is nothing to show yet."
 _ENVIRONMENT = (
+    settings.API_ROOT_ENV,
     settings.SHEET_ENV,
     settings.TAB_ENV,
     settings.SOURCE_ENV,
@@ -45,7 +46,9 @@ _ENVIRONMENT = (
 def fake_fixture(monkeypatch, tmp_path) -> Iterator[FakeSheets]:
     """The local fake Sheets API holding the demo sheet as 'Tracker', the app pointed at it, caches empty.
 
-    Only the settings a test injects count: no secrets file of the machine, no variables.
+    Only the settings a test injects count: no secrets file of the machine, no variables but
+    the API root (the app's own setting, as an admin behind a proxy would set it) and the
+    proxy variables that keep every other request on this machine.
     """
     clear_proxies(monkeypatch)
     for name in _ENVIRONMENT:
@@ -53,7 +56,9 @@ def fake_fixture(monkeypatch, tmp_path) -> Iterator[FakeSheets]:
     no_file = {"secrets.files": [str(tmp_path / "no-secrets.toml")]}
     with FakeSheets() as server, patch_config_options(no_file):
         server.add_spreadsheet(KEY, {"Tracker": demo_table(team_today()), "Notes": [["Read me first"]]})
-        monkeypatch.setenv(gsheet.ENDPOINT_ENV, server.url)
+        server.refuse_outside(monkeypatch)
+        server.quota_retry_after = "0"  # Google may say "now": the app's retries then cost no time
+        monkeypatch.setenv(settings.API_ROOT_ENV, server.url)
         st.cache_data.clear()
         st.cache_resource.clear()
         yield server
@@ -163,16 +168,18 @@ def test_a_second_viewer_within_the_cache_time_costs_no_request(fake, info):
     assert fake.value_requests == 1
 
 
-def test_the_cache_time_from_the_settings_decides_when_the_sheet_is_read_again(fake, info, monkeypatch):
-    at = open_with(sheet_secrets(info, tab="Tracker", cache_minutes=1))
-    start = dt.datetime.now(dt.UTC)
-    monkeypatch.setattr(source, "_now", lambda: start + dt.timedelta(seconds=30))
-    at.run()
-    assert fake.counts["values"] == 1
-    monkeypatch.setattr(source, "_now", lambda: start + dt.timedelta(seconds=61))
-    at.run()
-    assert fake.counts["values"] == 2
+def test_the_api_root_in_the_settings_points_the_app_at_another_sheets_api(fake, info, monkeypatch):
+    monkeypatch.delenv(settings.API_ROOT_ENV)
+    at = open_with(sheet_secrets(info, tab="Tracker", api_root=fake.url))
     assert shown_rows(at) == expected()["row"].tolist()
+    assert fake.value_requests == 1
+
+
+def test_an_api_root_that_would_send_the_token_in_clear_is_refused(fake, info, monkeypatch):
+    monkeypatch.delenv(settings.API_ROOT_ENV)
+    at = open_with(sheet_secrets(info, tab="Tracker", api_root="http://sheets.example.com"))
+    assert any("api_root in the settings should be the address of the Sheets API" in t for t in texts(at))
+    assert fake.counts.total() == 0
 
 
 def test_all_tabs_are_merged_with_a_tab_column(fake, info):
@@ -276,7 +283,8 @@ def test_stale_data_is_only_ever_the_same_sources(fake, info):
     assert not at.warning and not at.dataframe
 
 
-def test_a_broken_sign_in_service_gets_its_own_message(fake, info):
+def test_a_broken_sign_in_service_gets_its_own_message(fake, info, monkeypatch):
+    skip_google_auth_waits(monkeypatch)
     fake.fail("server_error", on=["token"])
     at = open_with(sheet_secrets(info, tab="Tracker"))
     assert any("sign-in service had a problem" in t for t in texts(at))

@@ -1,5 +1,6 @@
 """`python -m lib.cli check` on a Google Sheet and a published link, as a person or cron job runs it:
-a real subprocess, the key file named by GOOGLE_APPLICATION_CREDENTIALS, the local fake Sheets API."""
+a real subprocess, the key file named by GOOGLE_APPLICATION_CREDENTIALS, the local fake Sheets API
+named by SPARKWATCH_SHEETS_API_ROOT, and the fake as the (refusing) proxy for every other host."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from lib import settings
 from lib.demo import demo_table
 from lib.sources import gsheet
 from tests.conftest import ROOT, TODAY
@@ -37,13 +39,20 @@ def key_file(fake: FakeSheets, tmp_path: Path) -> Path:
     return path
 
 
-def cli(*args: str, credentials: Path | None = None, endpoint: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in (gsheet.CREDENTIALS_ENV, gsheet.ENDPOINT_ENV)}
+_OURS = (gsheet.CREDENTIALS_ENV, settings.API_ROOT_ENV, "ALL_PROXY", "all_proxy")
+
+
+def cli(
+    *args: str, credentials: Path | None = None, endpoint: str | None = None, fake: FakeSheets | None = None
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in _OURS}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    if fake is not None:
+        env.update(fake.outside_environ())
     if credentials is not None:
         env[gsheet.CREDENTIALS_ENV] = str(credentials)
     if endpoint is not None:
-        env[gsheet.ENDPOINT_ENV] = endpoint
+        env[settings.API_ROOT_ENV] = endpoint
     return subprocess.run(
         [sys.executable, "-m", "lib.cli", "check", *args, "--today", TODAY.isoformat()],
         cwd=ROOT,
@@ -66,7 +75,7 @@ def without_source(summary: dict) -> dict:
 
 def test_check_a_sheet_url_prints_the_same_json_as_for_the_same_rows_in_a_file(fake, key_file):
     url = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
-    done = cli(url, "--json", credentials=key_file, endpoint=fake.url)
+    done = cli(url, "--json", credentials=key_file, endpoint=fake.url, fake=fake)
 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -77,7 +86,7 @@ def test_check_a_sheet_url_prints_the_same_json_as_for_the_same_rows_in_a_file(f
 
 
 def test_check_a_key_with_a_named_tab_in_text_form(fake, key_file):
-    done = cli(KEY, "--tab", "Tracker", credentials=key_file, endpoint=fake.url)
+    done = cli(KEY, "--tab", "Tracker", credentials=key_file, endpoint=fake.url, fake=fake)
     assert done.returncode == 0, done.stderr
     assert f"{expected_summary()['rows']} authorizations" in done.stdout
     assert fake.counts["values"] == 1 and fake.counts["metadata"] == 0
@@ -87,7 +96,7 @@ def test_check_every_tab(fake, key_file):
     fake.add_spreadsheet(
         KEY, {"Lumen": demo_table(TODAY)[:10], "Stride": demo_table(TODAY)[:1] + demo_table(TODAY)[10:]}
     )
-    done = cli(KEY, "--tab", "*", "--json", credentials=key_file, endpoint=fake.url)
+    done = cli(KEY, "--tab", "*", "--json", credentials=key_file, endpoint=fake.url, fake=fake)
     assert done.returncode == 0, done.stderr
     result, expected = json.loads(done.stdout), expected_summary()
     assert (result["rows"], result["health"], result["issues"]) == (
@@ -100,7 +109,7 @@ def test_check_every_tab(fake, key_file):
 
 def test_a_sheet_not_shared_exits_2_with_one_plain_line_naming_the_address(fake, key_file):
     fake.fail("forbidden")
-    done = cli(KEY, "--json", credentials=key_file, endpoint=fake.url)
+    done = cli(KEY, "--json", credentials=key_file, endpoint=fake.url, fake=fake)
 
     assert done.returncode == 2
     assert done.stdout == ""
@@ -111,13 +120,13 @@ def test_a_sheet_not_shared_exits_2_with_one_plain_line_naming_the_address(fake,
 
 
 def test_a_missing_tab_exits_2_and_lists_the_tabs(fake, key_file):
-    done = cli(KEY, "--tab", "Nope", credentials=key_file, endpoint=fake.url)
+    done = cli(KEY, "--tab", "Nope", credentials=key_file, endpoint=fake.url, fake=fake)
     assert done.returncode == 2
     assert "no tab called 'Nope'" in done.stderr and "Tracker" in done.stderr
 
 
 def test_without_credentials_the_cli_says_what_to_set(fake):
-    done = cli(KEY, endpoint=fake.url)
+    done = cli(KEY, endpoint=fake.url, fake=fake)
     assert done.returncode == 2
     assert gsheet.CREDENTIALS_ENV in done.stderr
     assert "Traceback" not in done.stderr
@@ -129,7 +138,7 @@ def test_check_a_published_link_needs_no_credentials(fake):
     csv.writer(out).writerows(demo_table(TODAY))
     url = fake.publish("/spreadsheets/d/e/2PACX-1vSparkwatch/pub?output=csv", out.getvalue())
 
-    done = cli(url, "--json")
+    done = cli(url, "--json", fake=fake)
 
     assert done.returncode == 0, done.stderr
     assert without_source(json.loads(done.stdout)) == without_source(expected_summary())
@@ -142,9 +151,20 @@ def test_a_malformed_key_file_exits_2_without_quoting_the_key(fake, tmp_path):
     info["private_key"] = "\n".join([lines[0], *lines[1:4], lines[-1]])  # cut short, as a bad paste would
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(info), encoding="utf-8")
-    done = cli(KEY, credentials=path, endpoint=fake.url)
+    done = cli(KEY, credentials=path, endpoint=fake.url, fake=fake)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     for line in lines[1:4]:
         assert line[:24] not in done.stdout + done.stderr
     assert "PRIVATE KEY" not in done.stdout + done.stderr and info["private_key_id"] not in done.stderr
+
+
+def test_an_api_root_that_would_send_the_key_in_clear_exits_2_naming_the_variable(fake, key_file, monkeypatch):
+    from lib.cli import main
+
+    monkeypatch.setenv(gsheet.CREDENTIALS_ENV, str(key_file))
+    monkeypatch.setenv(settings.API_ROOT_ENV, "http://sheets.example.com")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", KEY, "--today", TODAY.isoformat()], out, err) == 2
+    assert settings.API_ROOT_ENV in err.getvalue() and out.getvalue() == ""
+    assert fake.counts.total() == 0

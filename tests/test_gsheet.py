@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import tomllib
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from gspread.exceptions import APIError
 
-from lib import dates
+from lib import dates, settings
 from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.demo import demo_table
 from lib.errors import SourceError
@@ -22,14 +23,16 @@ from lib.sources import gsheet, read_table
 from tests.conftest import TODAY
 from tests.fakes import FakeSheets, service_account_info
 from tests.fakes.fake_sheets import Cell, serial_of
+from tests.fakes.waits import skip_google_auth_waits
 
 KEY = "1SparkwatchTestSheet_abcdefghijklmnopqrstuvwx"
 EMAIL = "sparkwatch-reader@sparkwatch-test.iam.gserviceaccount.com"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSheets]:
+def fake(monkeypatch) -> Iterator[FakeSheets]:
     with FakeSheets() as server:
+        server.refuse_outside(monkeypatch)
         server.add_spreadsheet(KEY, {"Tracker": demo_table(TODAY), "Notes": [["Read me first"], ["nothing here"]]})
         yield server
 
@@ -39,7 +42,12 @@ def info(fake: FakeSheets) -> dict[str, str]:
     return service_account_info(fake, EMAIL)
 
 
+def no_wait(seconds: float) -> None:
+    """A retry's wait, skipped: the waits asked for are checked where they matter."""
+
+
 def read(fake: FakeSheets, info: dict[str, Any], tab: str | None = None, **kwargs: Any) -> list[list[str]]:
+    kwargs.setdefault("sleep", no_wait)
     return gsheet.read_sheet(info, KEY, tab, endpoint=fake.url, **kwargs)
 
 
@@ -649,8 +657,7 @@ def test_a_key_google_no_longer_knows_is_rejected_plainly(fake):
         ("not_json", "bad_response", "not sheet data"),
     ],
 )
-def test_each_fault_gives_its_plain_message(fake, info, fault, kind, says, monkeypatch):
-    monkeypatch.setattr(gsheet._SheetsHTTPClient, "backoff", (0.01,))
+def test_each_fault_gives_its_plain_message(fake, info, fault, kind, says):
     fake.fail(fault)
     error = failure(fake, info)
     assert error.kind == kind
@@ -666,13 +673,15 @@ def test_a_sign_in_answer_that_is_not_json_is_told_apart(fake, info):
     assert fake.counts["values"] == 0
 
 
-def test_a_failing_sign_in_service_is_not_blamed_on_the_key(fake, info):
+def test_a_failing_sign_in_service_is_not_blamed_on_the_key(fake, info, monkeypatch):
     # google-auth retries a 5xx from the token endpoint itself (three tries, about three seconds).
+    waits = skip_google_auth_waits(monkeypatch)
     fake.fail("server_error", on=["token"])
     error = failure(fake, info)
     assert error.kind == "server_error"
     assert "sign-in" in str(error)
     assert fake.counts["token"] == 3
+    assert len(waits) == 2 and sum(waits) < 5
 
 
 def test_a_sheet_not_shared_with_the_service_account_names_the_address_to_share_with(fake, info):
@@ -697,17 +706,38 @@ def test_a_tab_that_does_not_exist_names_the_tabs_that_do(fake, info):
 
 
 def test_quota_exceeded_is_retried_and_then_succeeds(fake, info):
+    waits: list[float] = []
     fake.fail("quota", times=2, on=["values"])
-    table = read(fake, info, "Tracker")
+    table = read(fake, info, "Tracker", sleep=waits.append)
     assert len(table) == len(demo_table(TODAY))
     assert fake.counts["values"] == 3
+    assert waits == list(gsheet.QUOTA_BACKOFF[:2])
 
 
 def test_quota_retries_are_bounded(fake, info):
-    assert sum(gsheet.QUOTA_BACKOFF) <= 3.0
+    waits: list[float] = []
     fake.fail("quota", on=["values"])
-    assert failure(fake, info).kind == "quota"
+    assert failure(fake, info, sleep=waits.append).kind == "quota"
     assert fake.counts["values"] == len(gsheet.QUOTA_BACKOFF) + 1
+    assert waits == list(gsheet.QUOTA_BACKOFF)
+    assert sum(waits) <= 3.0
+
+
+@pytest.mark.parametrize(("retry_after", "waits"), [("0", [0.0, 0.0, 0.0]), ("0.75", [0.5, 0.75, 0.75])])
+def test_a_shorter_retry_after_from_google_is_honoured(fake, info, retry_after, waits):
+    asked: list[float] = []
+    fake.quota_retry_after = retry_after
+    fake.fail("quota", on=["values"])
+    assert failure(fake, info, sleep=asked.append).kind == "quota"
+    assert asked == waits
+
+
+@pytest.mark.parametrize(
+    ("step", "header", "wait"),
+    [(1.0, None, 1.0), (1.0, "0", 0.0), (1.0, "0.25", 0.25), (1.0, "120", 1.0), (1.0, "soon", 1.0), (1.0, "-3", 1.0)],
+)
+def test_retry_wait_is_never_longer_than_our_own_step(step, header, wait):
+    assert gsheet.retry_wait(step, header) == wait
 
 
 def test_other_errors_are_not_retried(fake, info):
@@ -762,7 +792,7 @@ def key_file(info, tmp_path, monkeypatch, fake):
 
     path.write_text(json.dumps(info), encoding="utf-8")
     monkeypatch.setenv(gsheet.CREDENTIALS_ENV, str(path))
-    monkeypatch.setenv(gsheet.ENDPOINT_ENV, fake.url)
+    monkeypatch.setenv(settings.API_ROOT_ENV, fake.url)
     return path
 
 
@@ -847,8 +877,11 @@ def test_merged_tabs_keep_each_rows_own_sheet_row_number():
     assert "sheet_row" not in norm.frame.columns
 
 
-def test_against_a_local_endpoint_google_auth_makes_no_call_to_google(fake, info):
-    # google-auth's background "regional access boundary" lookup would go to Google's IAM service.
-    client = gsheet.make_client(info, endpoint=fake.url)
-    assert client.http_client.auth._is_regional_access_boundary_lookup_required() is False
-    assert gsheet.credentials_from_info(info)._is_regional_access_boundary_lookup_required() is True
+def test_whatever_google_auth_asks_of_google_itself_never_leaves_this_machine(fake, info):
+    # After signing in, google-auth looks up the account's "regional access boundary" at Google's
+    # IAM service in a background thread; the fake, as the proxy for every other host, refuses it.
+    read(fake, info, "Tracker")
+    deadline = time.monotonic() + 10
+    while not fake.outside and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake.outside and all(target.startswith("iamcredentials.googleapis.com:") for target in fake.outside)

@@ -16,8 +16,8 @@ from lib import settings
 from lib.demo import demo_table
 from lib.errors import SourceError
 from lib.normalize import normalize
-from lib.settings import SourceConfig, parse, read_source
-from lib.sources import gsheet
+from lib.settings import SourceConfig, for_command_line, parse
+from lib.sources import gsheet, open_source
 from tests.conftest import ROOT, TODAY
 from tests.fakes import FakeSheets, service_account_info
 from tests.fakes.webhook import clear_proxies
@@ -97,7 +97,7 @@ def test_setting_mistakes_become_a_plain_problem_not_an_exception(secrets, says)
     config = parse(secrets, {})
     assert config.problem is not None and says in config.problem
     with pytest.raises(SourceError) as caught:
-        read_source(config, TODAY)
+        open_source(config).read(TODAY)
     assert caught.value.kind == "settings"
 
 
@@ -119,12 +119,12 @@ def test_a_key_without_a_sheet_is_noted_and_the_demo_is_shown():
     assert any("no sheet" in note for note in config.notes)
 
 
-def test_the_tests_source_hook_takes_any_source_even_a_file(tmp_path: Path):
+def test_sparkwatch_source_takes_any_source_even_a_file(tmp_path: Path):
     path = tmp_path / "sheet.csv"
     path.write_text("Creator,Expires\n@nia,2026-12-01\n", encoding="utf-8")
     config = parse({}, {"SPARKWATCH_SOURCE": str(path)})
     assert (config.kind, config.problem) == ("file", None)
-    assert read_source(config, TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
+    assert open_source(config).read(TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
     assert parse({}, {"SPARKWATCH_SOURCE": "demo"}).kind == "demo"
 
 
@@ -153,33 +153,34 @@ def fake(monkeypatch) -> Iterator[FakeSheets]:
     clear_proxies(monkeypatch)
     with FakeSheets() as server:
         server.add_spreadsheet(KEY, {"Tracker": demo_table(TODAY), "Notes": [["Read me first"]]})
-        monkeypatch.setenv(gsheet.ENDPOINT_ENV, server.url)
+        server.refuse_outside(monkeypatch)
         yield server
 
 
-def test_read_source_reads_the_configured_google_sheet(fake):
-    config = parse({"sheet": {"url": URL, "tab": "Tracker"}, "gcp_service_account": service_account_info(fake)}, {})
-    table = read_source(config, TODAY)
+def test_the_configured_google_sheet_is_read_at_the_configured_api_root(fake):
+    sheet = {"url": URL, "tab": "Tracker", "api_root": fake.url}
+    config = parse({"sheet": sheet, "gcp_service_account": service_account_info(fake)}, {})
+    table = open_source(config).read(TODAY)
     pd.testing.assert_frame_equal(normalize(table).frame, normalize(demo_table(TODAY)).frame)
     assert fake.value_requests == 1 and fake.counts["metadata"] == 0
 
 
-def test_read_source_reads_a_published_link_with_no_key(fake):
+def test_a_published_link_is_read_with_no_key(fake):
     csv_text = "Creator,Expires\n@nia,2026-12-01\n"
     url = fake.publish("/spreadsheets/d/e/2PACX-1vTest/pub?output=csv", csv_text)
     config = parse({"sheet": {"url": url}}, {})
-    assert read_source(config, TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
+    assert open_source(config).read(TODAY) == [["Creator", "Expires"], ["@nia", "2026-12-01"]]
     assert fake.counts["csv"] == 1 and fake.counts["token"] == 0
 
 
-def test_read_source_uses_the_given_reader_and_its_timeout(fake):
+def test_a_google_sheet_uses_the_given_reader_and_its_timeout(fake):
     secrets = {"sheet": {"url": URL, "timeout_seconds": 0.5}, "gcp_service_account": service_account_info(fake)}
     config = parse(secrets, {})
     assert config.timeout == 0.5
-    reader = gsheet.SheetReader(gsheet.make_client(config.account_info(), timeout=config.timeout))
+    reader = gsheet.SheetReader(gsheet.make_client(config.account_info(), timeout=config.timeout, endpoint=fake.url))
     fake.fail("hang", times=1)
     with pytest.raises(SourceError) as caught:
-        read_source(config, TODAY, reader=lambda _config: reader)
+        open_source(config, reader=lambda _config: reader).read(TODAY)
     assert caught.value.kind == "timeout"
 
 
@@ -218,3 +219,85 @@ def test_a_date_order_that_means_nothing_is_a_note_not_a_guess():
 def test_the_date_order_is_part_of_the_source_id():
     """The same sheet read day-first and month-first are different results for the caches."""
     assert parse({"app": {"date_order": "DMY"}}, {}).source_id() != parse({}, {}).source_id()
+
+
+# --- the Sheets API's address (api_root) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "root"),
+    [
+        ("https://sheets.googleapis.com", "https://sheets.googleapis.com"),
+        ("https://sheets-proxy.example.com:8443/google/", "https://sheets-proxy.example.com:8443/google"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://localhost:8765", "http://localhost:8765"),
+        ("http://[::1]:8765", "http://[::1]:8765"),
+        ("  ", ""),
+    ],
+)
+def test_an_api_root_in_the_settings_is_taken(written, root):
+    config = parse({"sheet": {"url": URL, "api_root": written}, "gcp_service_account": ACCOUNT}, {})
+    assert (config.api_root, config.problem) == (root, None)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "http://sheets.example.com",  # the token would travel in clear
+        "http://10.0.0.5:8080",
+        "ftp://sheets.example.com",
+        "https://sheets.example.com/?key=x",
+        "https://user:pw@sheets.example.com",
+        "https://sheets.example.com:port",
+        "sheets.googleapis.com",
+        42,
+    ],
+)
+def test_an_api_root_that_is_not_a_safe_address_stops_the_google_sheet(written):
+    config = parse({"sheet": {"url": URL, "api_root": written}, "gcp_service_account": ACCOUNT}, {})
+    assert config.api_root == ""
+    assert config.problem is not None and "api_root in the settings" in config.problem
+    assert open_source(config).setup_problem() == config.problem
+
+
+def test_the_api_root_from_the_environment_when_the_settings_are_silent():
+    environ = {settings.API_ROOT_ENV: "https://proxy.example.com"}
+    config = parse({"sheet": {"url": URL}, "gcp_service_account": ACCOUNT}, environ)
+    assert config.api_root == "https://proxy.example.com"
+    written = {"sheet": {"url": URL, "api_root": "https://other.example.com"}, "gcp_service_account": ACCOUNT}
+    assert parse(written, environ).api_root == "https://other.example.com"
+    wrong = parse({"sheet": {"url": URL}, "gcp_service_account": ACCOUNT}, {settings.API_ROOT_ENV: "http://x.example"})
+    assert wrong.problem is not None and settings.API_ROOT_ENV in wrong.problem
+
+
+def test_the_api_root_is_part_of_the_source_id():
+    a = parse({"sheet": {"url": URL}, "gcp_service_account": ACCOUNT}, {})
+    b = parse({"sheet": {"url": URL, "api_root": "https://proxy.example.com"}, "gcp_service_account": ACCOUNT}, {})
+    assert a.source_id() != b.source_id()
+
+
+# --- the command line's config -------------------------------------------------------------------
+
+
+def test_the_command_line_config_takes_the_key_file_and_api_root_from_the_environment(tmp_path: Path):
+    environ = {settings.CREDENTIALS_ENV: str(tmp_path / "key.json"), settings.API_ROOT_ENV: "https://p.example.com"}
+    config = for_command_line(URL, "Tracker", environ)
+    assert (config.kind, config.key, config.tab, config.origin) == ("google_sheet", KEY, "Tracker", "command line")
+    assert (config.key_file, config.api_root, config.problem) == (
+        str(tmp_path / "key.json"),
+        "https://p.example.com",
+        None,
+    )
+
+
+def test_the_command_line_without_a_key_file_says_which_variable_to_set():
+    source = open_source(for_command_line(KEY, None, {}))
+    assert settings.CREDENTIALS_ENV in (source.setup_problem() or "")
+    with pytest.raises(SourceError) as caught:
+        source.read(TODAY)
+    assert caught.value.kind == "no_credentials" and "publish" in str(caught.value)
+
+
+def test_the_command_line_ignores_the_api_root_for_other_kinds():
+    config = for_command_line("demo", None, {settings.API_ROOT_ENV: "nonsense"})
+    assert (config.kind, config.problem) == ("demo", None)

@@ -8,11 +8,15 @@ means "nothing configured"; a file that exists but is not valid TOML raises
 from __future__ import annotations
 
 import datetime as dt
+import os
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
+from lib import settings
 from lib.clock import team_timezone, team_today, today_in
+from lib.settings import SourceConfig
 
 BROKEN_SETTINGS = (
     "The app's settings file (.streamlit/secrets.toml) could not be read: it is not valid TOML. "
@@ -33,6 +37,20 @@ def app_secrets() -> dict[str, Any]:
         if getattr(error, "error_id", "") == "failed-parsing-secrets-file":
             raise SettingsUnreadable(BROKEN_SETTINGS) from None
         return {}
+
+
+def source_config() -> SourceConfig:
+    """The configured source, from the app's settings (secrets) and the environment.
+
+    A settings file that is not valid TOML names no sheet we could trust: the app goes on
+    with what the environment says (else the demo, labelled as such), and the Data page
+    says what to fix.
+    """
+    try:
+        secrets = app_secrets()
+    except SettingsUnreadable as error:
+        return replace(settings.parse({}, os.environ), notes=(str(error),))
+    return settings.parse(secrets, os.environ)
 
 
 def zone_name() -> str | None:

@@ -16,16 +16,11 @@ from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
 from lib.vocab import plural
 from ui import app_settings, source
+from ui import upload as uploads
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
 
-_KIND_WORDS = {
-    "demo": "The demo sheet (sample data). No sheet is set up yet: see the steps below.",
-    "google_sheet": "A Google Sheet, read with the service account (read-only).",
-    "published": "A sheet published to the web as CSV (no key needed).",
-    "file": "A file on the server.",
-}
 _ORIGIN_WORDS = {
     settings.ORIGIN_SETTINGS: "Set in the app's settings (.streamlit/secrets.toml).",
     settings.ORIGIN_ENVIRONMENT: "Set in the server's environment (SPARKWATCH_SHEET).",
@@ -68,7 +63,7 @@ def configured(config: SourceConfig) -> None:
     outcome = source.last_outcome()
     if outcome is not None:
         st.text(f"Showing now: {outcome.label}")
-    st.text(_KIND_WORDS.get(config.kind, ""))
+    st.text(source.source_for(config).describe())
     st.text(_ORIGIN_WORDS.get(config.origin, ""))
     if config.kind != "demo":
         st.text(f"Link or key: {config.location}")
@@ -139,23 +134,23 @@ def upload() -> None:
         "Export the sheet (File → Download → CSV or Microsoft Excel) and upload it here. Only you see it, "
         "until you close this tab or stop using it; nothing is stored."
     )
-    key = source.uploader_key()
+    key = uploads.uploader_key()
     st.file_uploader(
         f"CSV or XLSX export, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         type=["csv", "xlsx"],
         key=key,
-        on_change=source.on_upload_change,
+        on_change=uploads.on_upload_change,
         args=(key,),
     )
-    error = st.session_state.get(source.KEY_UPLOAD_ERROR)
+    error = st.session_state.get(uploads.KEY_UPLOAD_ERROR)
     if error:
         st.error("That file can't be used:", icon=":material/error:")
         st.text(error)
-    current = st.session_state.get(source.KEY_UPLOAD)
-    if isinstance(current, source.Upload):
+    current = st.session_state.get(uploads.KEY_UPLOAD)
+    if isinstance(current, uploads.Upload):
         rows = len(current.loaded.normalized.frame)
         st.text(f"Using {current.name} ({plural(rows, 'row')}) for this session.")
-        st.button("Stop using the upload", key=KEY_STOP_UPLOAD, on_click=source.stop_upload)
+        st.button("Stop using the upload", key=KEY_STOP_UPLOAD, on_click=uploads.stop_upload)
 
 
 def setup_steps() -> None:

@@ -12,7 +12,7 @@ page, once per run) and draws the same sidebar itself; widget keys are the same,
 choices carry over either way.
 
 Which source is read (the configured Google Sheet or published link, this session's upload,
-or the demo) is `ui.source`'s business; the browser test's SPARKWATCH_SOURCE hook lives there.
+or the demo) is `ui.source`'s business (SPARKWATCH_SOURCE, a file on the server, is read there too).
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ import streamlit as st
 from lib.diagnose import diagnose
 from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
 from lib.normalize import Normalized
+from lib.reading import Loaded
+from lib.sources import DEMO_LABEL
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
 from ui import access, app_settings, nav, source
-from ui.source import DEMO_LABEL, Loaded
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
 # keys; their widgets use `widget_key(key)`.

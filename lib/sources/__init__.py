@@ -1,23 +1,26 @@
 """Where the sheet comes from: the demo, a file, a published link or the Google Sheet itself.
 
 Every source returns the same raw table of strings, so the rest of the product never knows
-which one it was. `read_table` picks the source from the text the user gave.
+which one it was. The one way to a source is `lib.settings` (a `SourceConfig`: from the app's
+settings, or from the command line's arguments) and then `open_source` (the `Source` for
+that config, see `lib.sources.base`); `kind_of` tells the kind from the text alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lib.errors import SourceError
 from lib.normalize import RawTable
+from lib.sources.base import ALL_TABS, DEMO, DEMO_LABEL, Source, short_key
 
-DEMO = "demo"
-ALL_TABS = "*"
-SHEETS_ENDPOINT_ENV = "SPARKWATCH_SHEETS_ENDPOINT"
-"""Test-only: the Sheets API root (scheme://host:port) to use instead of Google's."""
-"""As a tab name: read every tab of a Google Sheet, merged with a `tab` column."""
+if TYPE_CHECKING:
+    from lib.settings import SourceConfig
+    from lib.sources.kinds import ReaderFor
+
 _PUBLISHED_RE = re.compile(r"^https?://.*(/pub\?|/pub$|/pubhtml|output=csv|format=csv|/export\?)", re.I)
 _SHEET_URL_RE = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _SHEET_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{30,}$")
@@ -41,24 +44,29 @@ def sheet_key(source: str) -> str:
     return match.group(1) if match else source.strip()
 
 
+def open_source(config: SourceConfig, *, reader: ReaderFor | None = None) -> Source:
+    """The `Source` a config names (see `lib.sources.kinds`, imported late: it needs `lib.settings`)."""
+    from lib.sources.kinds import open_source as open_kind
+
+    return open_kind(config, reader=reader)
+
+
 def read_table(source: str, *, today: dt.date | None = None, tab: str | None = None) -> RawTable:
-    """The raw table behind `source`; raises `SourceError` with a plain message when it can't."""
-    kind = kind_of(source)
-    if kind == "demo":
-        from lib.demo import demo_table
+    """The raw table behind `source` as the command line names it; raises `SourceError` when it can't."""
+    from lib.settings import for_command_line
 
-        return demo_table(today)
-    if kind == "file":
-        from lib.sources.files import read_path
-
-        return read_path(Path(source), sheet=tab)
-    if kind == "published":
-        from lib.sources.published import read_published
-
-        return read_published(source)
-    from lib.sources.gsheet import read_sheet_from_env
-
-    return read_sheet_from_env(sheet_key(source), tab=tab)
+    return open_source(for_command_line(source, tab, os.environ)).read(today)
 
 
-__all__ = ["ALL_TABS", "DEMO", "SourceError", "kind_of", "read_table", "sheet_key"]
+__all__ = [
+    "ALL_TABS",
+    "DEMO",
+    "DEMO_LABEL",
+    "Source",
+    "SourceError",
+    "kind_of",
+    "open_source",
+    "read_table",
+    "sheet_key",
+    "short_key",
+]

@@ -43,7 +43,7 @@ import math
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,13 +63,12 @@ from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
 from lib.errors import SourceError
 from lib.headers import find_header_row, fold, meaning
 from lib.normalize import RawTable
-from lib.sources import ALL_TABS, SHEETS_ENDPOINT_ENV  # ALL_TABS: `--tab '*'`, every tab merged
+from lib.sources import ALL_TABS  # ALL_TABS: `--tab '*'`, every tab merged
 from lib.sources.files import _cell_text
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_API_ROOT = "https://sheets.googleapis.com"
-ENDPOINT_ENV = SHEETS_ENDPOINT_ENV
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 DEFAULT_TIMEOUT = 20.0
@@ -117,23 +116,11 @@ def fix_private_key(text: str) -> str:
     return text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n").strip() + "\n"
 
 
-class _OffGoogleCredentials(Credentials):
-    """Credentials used when the API root is not Google's (the tests' local fake).
-
-    After signing in, google-auth 2.6x looks up the account's "regional access boundary" in a
-    background thread, straight at Google's IAM service; with a local fake that lookup has
-    nothing to ask and would reach outside this machine, so it is switched off here only.
-    """
-
-    def _is_regional_access_boundary_lookup_required(self) -> bool:
-        return False
-
-
-def credentials_from_info(info: Mapping[str, Any], *, off_google: bool = False) -> Credentials:
+def credentials_from_info(info: Mapping[str, Any]) -> Credentials:
     """Read-only service-account credentials from the JSON key's fields (a dict or secrets table).
 
-    Raises `SourceError(kind="bad_key")` naming what is wrong, never the key itself.
-    `off_google` is for a local stand-in of the API (tests): see `_OffGoogleCredentials`.
+    Raises `SourceError(kind="bad_key")` naming what is wrong, never the key itself. The key's
+    own `token_uri` is where the sign-in goes (Google's when the key does not say).
     """
     if not isinstance(info, Mapping):
         raise SourceError(_bad_key("it is not a table of the JSON key's fields"), kind="bad_key")
@@ -151,8 +138,7 @@ def credentials_from_info(info: Mapping[str, Any], *, off_google: bool = False) 
     fields["private_key"] = fix_private_key(key)
     fields.setdefault("token_uri", GOOGLE_TOKEN_URI)
     try:
-        kind = _OffGoogleCredentials if off_google else Credentials
-        return kind.from_service_account_info(fields, scopes=list(SCOPES))
+        return Credentials.from_service_account_info(fields, scopes=list(SCOPES))
     except (ValueError, TypeError, auth_exceptions.GoogleAuthError):
         # The library's own text may quote parts of the key: never pass it on.
         raise SourceError(
@@ -197,24 +183,29 @@ def info_from_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 class _SheetsHTTPClient(HTTPClient):
     """gspread's HTTP client, plus a bounded retry on 'quota exceeded' and a movable API root.
 
-    gspread builds every URL from `gspread.urls` (Google's host). Tests point the real client
-    at a local fake Sheets API by setting `api_root`; production leaves it at Google's.
-    gspread's own BackOffHTTPClient is not used: it can retry without end.
+    gspread builds every URL from `gspread.urls` (Google's host); `api_root` moves them to the
+    root the admin configured (a proxy or another endpoint that speaks the Sheets API).
+    gspread's own BackOffHTTPClient is not used: it can retry without end. `sleep` is how a
+    retry waits, so a caller that must not block (a test) passes its own.
     """
 
-    api_root: str = GOOGLE_API_ROOT
-    backoff: Sequence[float] = QUOTA_BACKOFF
+    def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
+        super().__init__(auth, session)
+        self.api_root = GOOGLE_API_ROOT
+        self.backoff: Sequence[float] = QUOTA_BACKOFF
+        self.sleep: Callable[[float], object] = time.sleep
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
         if self.api_root != GOOGLE_API_ROOT and endpoint.startswith(SPREADSHEETS_API_V4_BASE_URL):
             endpoint = self.api_root + endpoint[len(GOOGLE_API_ROOT) :]
-        for wait in (*self.backoff, None):
+        for step in (*self.backoff, None):
             try:
                 return super().request(method, endpoint, *args, **kwargs)
             except APIError as error:
-                if error.code != 429 or wait is None:
+                if error.code != 429 or step is None:
                     raise
-            time.sleep(wait)
+                wait = retry_wait(step, error.response.headers.get("Retry-After"))
+            self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def sign_in(self) -> None:
@@ -233,23 +224,39 @@ class _SheetsHTTPClient(HTTPClient):
             raise _not_json() from None
 
 
+def retry_wait(step: float, retry_after: str | None) -> float:
+    """How long to wait before retrying after a 429: our own step, or less when Google asks for less.
+
+    Google may say when to come back (`Retry-After`, in seconds); a longer wait than our step
+    would outlast the page's patience, so the step stays the upper bound.
+    """
+    try:
+        asked = float(retry_after) if retry_after is not None else math.inf
+    except ValueError:
+        asked = math.inf
+    return step if not math.isfinite(asked) or asked < 0 else min(step, asked)
+
+
 def make_client(
     info: Mapping[str, Any],
     *,
     timeout: float = DEFAULT_TIMEOUT,
     endpoint: str | None = None,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> gspread.Client:
     """A gspread client for the service account, safe to cache for the app's lifetime.
 
-    Makes no request: the token is fetched on the first read. `endpoint` (or the
-    SPARKWATCH_SHEETS_ENDPOINT variable) replaces Google's Sheets API root; only tests use it.
+    Makes no request: the token is fetched on the first read. `endpoint` is the Sheets API
+    root when it is not Google's (the `[sheet] api_root` setting); `sleep` waits between
+    retries after 'quota exceeded'.
     """
-    root = (endpoint or os.environ.get(ENDPOINT_ENV) or GOOGLE_API_ROOT).rstrip("/")
-    credentials = credentials_from_info(info, off_google=root != GOOGLE_API_ROOT)
+    root = (endpoint or GOOGLE_API_ROOT).rstrip("/")
+    credentials = credentials_from_info(info)
     client = gspread.Client(credentials, http_client=_SheetsHTTPClient)
     http = client.http_client
     assert isinstance(http, _SheetsHTTPClient)
     http.api_root = root
+    http.sleep = sleep
     http.set_timeout(timeout)
     return client
 
@@ -283,23 +290,11 @@ def read_sheet(
     all_tabs: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     endpoint: str | None = None,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> RawTable:
     """The raw table of one tab (the first when `tab` is None), or every tab merged with a `tab` column."""
-    client = make_client(info, timeout=timeout, endpoint=endpoint)
+    client = make_client(info, timeout=timeout, endpoint=endpoint, sleep=sleep)
     return read_values(client, key, tab, all_tabs=all_tabs)
-
-
-def read_sheet_from_env(key: str, tab: str | None = None) -> RawTable:
-    """The command line's read: the key file named by GOOGLE_APPLICATION_CREDENTIALS (Google's convention)."""
-    path = os.environ.get(CREDENTIALS_ENV, "").strip()
-    if not path:
-        raise SourceError(
-            f"To read a Google Sheet, set {CREDENTIALS_ENV} to the path of the service account's JSON key "
-            "file — or publish the sheet to the web as CSV and give that link instead.",
-            kind="no_credentials",
-        )
-    all_tabs = tab == ALL_TABS
-    return read_sheet(info_from_file(path), key, None if all_tabs else tab, all_tabs=all_tabs)
 
 
 def read_values(client: gspread.Client, key: str, tab: str | None = None, *, all_tabs: bool = False) -> RawTable:
@@ -365,10 +360,14 @@ def sheet_titles(client: gspread.Client, key: str) -> tuple[str, list[str]]:
 
 
 def sheet_reader(
-    info: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None
+    info: Mapping[str, Any],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    endpoint: str | None = None,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> SheetReader:
     """A new `SheetReader` for a service account's key (the app caches it; the CLI uses it once)."""
-    return SheetReader(make_client(info, timeout=timeout, endpoint=endpoint))
+    return SheetReader(make_client(info, timeout=timeout, endpoint=endpoint, sleep=sleep))
 
 
 class SheetReader:

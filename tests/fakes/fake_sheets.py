@@ -26,6 +26,12 @@ ranges, or of every tab, in one request: values:batchGet, or spreadsheets.get wi
 for several or no ranges), and 'token', 'csv', 'redirect'. `calls` logs which API method each
 Sheets request used, with its query, for tests that care.
 
+It is also the tests' way out to the rest of the world: `outside_environ()` names it as the
+HTTP(S) proxy for every host but this machine, and it refuses each such request (listed in
+`outside`). So the real libraries run unchanged — google-auth, for one, looks up the service
+account's "regional access boundary" at Google's IAM service after signing in — and still
+nothing leaves 127.0.0.1.
+
 Faults can be switched on for chosen endpoints: 'forbidden' (403), 'api_disabled' (403),
 'not_found' (404), 'quota' (429), 'server_error' (500), 'hang' (no answer until the client
 gives up or the server stops) and 'not_json' (an HTML page with status 200); `answer_with`
@@ -287,6 +293,10 @@ class FakeSheets(LocalServer):
         self.counts: Counter[str] = Counter()
         self.calls: list[Call] = []
         self.scopes: list[str] = []
+        self.outside: list[str] = []
+        """Requests for other hosts that reached this fake as their proxy, and were refused."""
+        self.quota_retry_after: str | None = None
+        """The Retry-After header sent with a 'quota' fault (None: none, as Google mostly sends)."""
         self._faults: list[Fault] = []
         self._trusted: dict[str, rsa.RSAPublicKey] = {}
         self._tokens: dict[str, str] = {}
@@ -305,6 +315,25 @@ class FakeSheets(LocalServer):
     @property
     def token_uri(self) -> str:
         return f"{self.url}/token"
+
+    def outside_environ(self) -> dict[str, str]:
+        """Proxy variables sending every request not for this machine to this fake, which refuses it."""
+        local = "127.0.0.1,localhost,::1"
+        return {
+            "HTTPS_PROXY": self.url,
+            "https_proxy": self.url,
+            "HTTP_PROXY": self.url,
+            "http_proxy": self.url,
+            "NO_PROXY": local,
+            "no_proxy": local,
+        }
+
+    def refuse_outside(self, monkeypatch: Any) -> None:
+        """In this process, every request not for this machine goes to this fake and is refused."""
+        for name in ("ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in self.outside_environ().items():
+            monkeypatch.setenv(name, value)
 
     # --- what it serves ---
 
@@ -455,7 +484,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routing ---
 
+    def do_CONNECT(self) -> None:  # noqa: N802 - http.server's naming
+        self._refuse_outside()
+
+    def _refuse_outside(self) -> None:
+        """A request for another host, sent here as to a proxy: noted and refused."""
+        with self.fake._lock:
+            self.fake.outside.append(self.path)
+        self.close_connection = True
+        self._send(403, b"Tests reach nothing beyond 127.0.0.1.", "text/plain")
+
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        if not self.path.startswith("/"):
+            return self._refuse_outside()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8")
         if urlsplit(self.path).path != "/token":
@@ -469,6 +510,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if not self.path.startswith("/"):
+            return self._refuse_outside()
         split = urlsplit(self.path)
         parts = split.path.split("/")
         if split.path.startswith("/v4/spreadsheets/") and len(parts) >= 4:
@@ -558,14 +601,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "not_json":
             self._send(200, b"<!DOCTYPE html><html><body>Sign in to the Wi-Fi to continue</body></html>", "text/html")
             return
-        self._json(_ERRORS[fault.kind][0], _error_body(*_ERRORS[fault.kind]))
+        headers = {}
+        if fault.kind == "quota" and self.fake.quota_retry_after is not None:
+            headers["Retry-After"] = self.fake.quota_retry_after
+        self._json(_ERRORS[fault.kind][0], _error_body(*_ERRORS[fault.kind]), headers)
 
-    def _json(self, status: int, body: Mapping[str, Any]) -> None:
-        self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=UTF-8")
+    def _json(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
+        self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=UTF-8", headers)
 
-    def _send(self, status: int, data: bytes, content_type: str) -> None:
+    def _send(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
         try:
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
