@@ -92,8 +92,8 @@ def test_a_broken_registry_is_refused_with_a_real_exception(change, complaint):
 
 
 def test_what_stops_the_ad_today_comes_before_what_stops_it_later():
-    later = {IssueId.EXPIRING_SOON, IssueId.EXPIRES_BEFORE_CAMPAIGN_END}
-    first = BY_PRIORITY[: len(BY_PRIORITY) - len(later)]
-    assert set(BY_PRIORITY[-len(later) :]) == later
-    assert set(BLOCKING) <= set(first)
+    later = [RULES[i].priority for i in (IssueId.EXPIRING_SOON, IssueId.EXPIRES_BEFORE_CAMPAIGN_END)]
+    stopped = (IssueId.CODE_REVOKED, IssueId.CODE_EXPIRED, IssueId.MISSING_CODE)
+    now = [RULES[i].priority for i in (*BLOCKING, *stopped)]
+    assert max(now) < min(later)
     assert BY_PRIORITY[0] == IssueId.CODE_REVOKED
