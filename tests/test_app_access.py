@@ -201,5 +201,5 @@ def test_an_unverified_email_on_both_lists_is_refused_and_sees_no_code(verified,
 @pytest.mark.parametrize("verified", [True, "true"])
 def test_a_verified_email_on_the_reveal_list_still_reveals(verified):
     at = open_as({**MAYA, "email_verified": verified}, SECRETS, ACT)
-    assert [c.value for c in at.main.code][-1] == batches(expected(), reveal_codes=True)["codes"].iloc[0]
+    assert set(batches(expected(), reveal_codes=True)["codes"]) <= {c.value for c in at.main.code}
     assert not at.warning
