@@ -755,6 +755,16 @@ def test_a_hang_fails_within_the_timeout(fake, info, endpoint):
     assert "did not answer in time" in str(error)
 
 
+@pytest.mark.parametrize("endpoint", ["values", "token"])
+@pytest.mark.timeout(30)
+def test_an_answer_dripping_a_byte_at_a_time_fails_at_the_deadline(fake, info, endpoint):
+    """Each read comes well within the timeout; only a deadline on the whole answer stops it."""
+    fake.fail("drip", on=[endpoint])
+    error = failure(fake, info, timeout=1.0)
+    assert error.kind == "timeout"
+    assert "did not answer in time" in str(error)
+
+
 def test_network_down_before_sign_in(info):
     with FakeSheets() as gone:
         closed = gone.url

@@ -216,12 +216,57 @@ class _SheetsHTTPClient(HTTPClient):
         """
         if self.auth.valid:
             return
-        request = functools.partial(AuthRequest(), timeout=self.timeout)
+        session = requests.Session()
+        _bound(session, self.timeout)
+        request = functools.partial(AuthRequest(session), timeout=self.timeout)
         try:
             self.auth.refresh(request)
         except (TypeError, KeyError, ValueError):
             # google-auth could not make sense of the token answer (not JSON, fields missing).
             raise _not_json() from None
+
+
+MAX_ANSWER_BYTES = 512 * 1024 * 1024
+"""The largest answer taken from Google (a sheet at Google's 10-million-cell limit, with formats)."""
+_CHUNK = 64 * 1024
+
+
+class _WholeAnswerDeadline(requests.adapters.HTTPAdapter):
+    """Every exchange (connect, send, every byte of the answer) over within `seconds`.
+
+    requests' timeout bounds each socket read, so a server sending one byte a second holds a
+    read for ever while never timing out. Here the answer is read a socket read at a time
+    against one deadline, and a late answer is a `requests` timeout like any other.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def send(self, request: Any, stream: bool = False, timeout: Any = None, **kwargs: Any) -> requests.Response:
+        end = time.monotonic() + self.seconds
+        response = super().send(request, stream=True, timeout=timeout, **kwargs)
+        body = bytearray()
+        try:
+            while chunk := response.raw.read1(_CHUNK, decode_content=True):
+                body += chunk
+                if time.monotonic() > end:
+                    raise requests.exceptions.ReadTimeout(f"no whole answer within {self.seconds:g} seconds")
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise requests.exceptions.ContentDecodingError("the answer is larger than any sheet")
+        except BaseException:
+            response.close()
+            raise
+        response._content = bytes(body)  # what requests does after reading a body itself
+        response._content_consumed = True
+        return response
+
+
+def _bound(session: requests.Session, seconds: float) -> None:
+    """Put the whole-answer deadline on every request this session makes."""
+    adapter = _WholeAnswerDeadline(seconds)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
 
 
 def retry_wait(step: float, retry_after: str | None) -> float:
@@ -258,6 +303,10 @@ def make_client(
     http.api_root = root
     http.sleep = sleep
     http.set_timeout(timeout)
+    _bound(http.session, timeout)
+    auth_request = getattr(http.session, "_auth_request", None)  # token refreshes the session makes itself
+    if isinstance(getattr(auth_request, "session", None), requests.Session):
+        _bound(auth_request.session, timeout)
     return client
 
 

@@ -67,6 +67,8 @@ GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 """google-auth always addresses the JWT to Google's token endpoint, whatever the key's token_uri."""
 SHEETS_ENDPOINTS = ("metadata", "values", "batch_get")
 HANG_SECONDS = 60.0
+DRIP_SECONDS = 0.2
+"""A dripping answer's pause between bytes: far below any read timeout, so only a whole-answer deadline stops it."""
 """How long a 'hang' holds the reply at most; stopping the server releases it at once."""
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 """Day 0 of Google's (and Lotus's) serial dates."""
@@ -96,7 +98,7 @@ _ERRORS: dict[str, tuple[int, str, str]] = {
         "UNAUTHENTICATED",
     ),
 }
-FAULTS = (*_ERRORS, "hang", "not_json")
+FAULTS = (*_ERRORS, "hang", "drip", "not_json")
 _A1_RE = re.compile(r"^([A-Za-z]{0,3})(\d*)(?::([A-Za-z]{0,3})(\d*))?$")
 _DEFAULT_FORMAT: dict[str, Any] = {
     "backgroundColor": {"red": 1, "green": 1, "blue": 1},
@@ -594,6 +596,9 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _apply(self, fault: Fault) -> None:
+        if fault.kind == "drip":
+            self._drip()
+            return
         if fault.kind == "hang":
             self.fake._release.wait(HANG_SECONDS)
             self.close_connection = True
@@ -605,6 +610,24 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "quota" and self.fake.quota_retry_after is not None:
             headers["Retry-After"] = self.fake.quota_retry_after
         self._json(_ERRORS[fault.kind][0], _error_body(*_ERRORS[fault.kind]), headers)
+
+    def _drip(self) -> None:
+        """Headers at once, then a long JSON body one byte every DRIP_SECONDS: each read is quick, the whole never ends."""
+        body = b'{"padding": "' + b"x" * 100_000 + b'"}'
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                if self.fake._release.wait(DRIP_SECONDS):
+                    break
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def _json(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=UTF-8", headers)
