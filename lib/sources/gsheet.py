@@ -239,9 +239,11 @@ class _WholeAnswerDeadline(requests.adapters.HTTPAdapter):
     against one deadline, and a late answer is a `requests` timeout like any other.
     """
 
+    __attrs__ = [*requests.adapters.HTTPAdapter.__attrs__, "seconds"]  # kept when google-auth copies a session
+
     def __init__(self, seconds: float) -> None:
-        super().__init__()
         self.seconds = seconds
+        super().__init__()
 
     def send(self, request: Any, stream: bool = False, timeout: Any = None, **kwargs: Any) -> requests.Response:
         end = time.monotonic() + self.seconds

@@ -612,7 +612,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(_ERRORS[fault.kind][0], _error_body(*_ERRORS[fault.kind]), headers)
 
     def _drip(self) -> None:
-        """Headers at once, then a long JSON body one byte every DRIP_SECONDS: each read is quick, the whole never ends."""
+        """Headers at once, then a long JSON body a byte every DRIP_SECONDS: each read quick, the whole endless."""
         body = b'{"padding": "' + b"x" * 100_000 + b'"}'
         try:
             self.send_response(200)
