@@ -8,16 +8,21 @@ The rules:
 - a good read is reused for the cache time (`SourceConfig.cache_ttl`);
 - a failed read is reused too, for at most `FAILURE_RETRY_SECONDS` of it, so a sheet that
   hangs does not hang every click, yet is tried again soon;
-- a forced read (Refresh, the connection test) reads at once;
-- when a read fails, the last good read of the same source is shown, marked stale.
+- a forced read (Refresh, the connection test) reads at once, but at most once per
+  `REFRESH_SECONDS` for a source, whoever asks, and once per `REFRESH_SECONDS` per person
+  (`Throttle`): ten clicks are one read, and nobody's click empties anyone's screen;
+- when a read fails, the last good read of the same source is shown, marked stale;
+- while a source is being read, everyone who has its last good read sees that at once,
+  marked as being refreshed, instead of waiting behind the read (`InFlight`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,6 +35,10 @@ FAILURE_RETRY_SECONDS = 60
 """A failed read is tried again after this long at most (or on Refresh), not on every click."""
 MAX_GOOD_READS = 16
 MAX_ATTEMPTS = 16
+REFRESH_SECONDS = 30.0
+"""A source is read on demand (Refresh, Test connection) at most this often, by anyone."""
+MAX_THROTTLED = 1_024
+"""Keys a `Throttle` remembers (sources and sessions); the oldest are forgotten first."""
 
 Clock = Callable[[], dt.datetime]
 """Now, as an aware datetime."""
@@ -70,6 +79,8 @@ class Outcome:
     loaded: Loaded | None
     error: str | None = None
     error_kind: str | None = None
+    refreshing: bool = False
+    """The data shown is the last good read: a new read of the source is under way."""
 
     @property
     def stale(self) -> bool:
@@ -134,6 +145,56 @@ class GoodReads:
             return self._reads.get(source_id)
 
 
+class InFlight:
+    """The sources being read right now, so that a viewer with data to show never waits for a read."""
+
+    def __init__(self) -> None:
+        self._reading: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def reading(self, source_id: str) -> Iterator[None]:
+        with self._lock:
+            self._reading[source_id] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reading[source_id] -= 1
+                if self._reading[source_id] <= 0:
+                    del self._reading[source_id]
+
+    def busy(self, source_id: str) -> bool:
+        with self._lock:
+            return self._reading[source_id] > 0
+
+
+class Throttle:
+    """At most one go per key every `seconds` (a source's on-demand reads, a person's clicks)."""
+
+    def __init__(self, seconds: float = REFRESH_SECONDS, max_entries: int = MAX_THROTTLED) -> None:
+        self.seconds = seconds
+        self._last: OrderedDict[str, dt.datetime] = OrderedDict()
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def take(self, key: str, now: dt.datetime, seconds: float | None = None) -> float:
+        """0 when this go is allowed (and counted); else the seconds until the next is.
+
+        `seconds` overrides the interval for this call (the admin's `refresh_seconds`)."""
+        interval = self.seconds if seconds is None else seconds
+        with self._lock:
+            last = self._last.get(key)
+            wait = 0.0 if last is None else interval - (now - last).total_seconds()
+            if wait > 0:
+                return wait
+            self._last[key] = now
+            self._last.move_to_end(key)
+            while len(self._last) > self._max:
+                self._last.popitem(last=False)
+            return 0.0
+
+
 def out_of_date(attempt: Attempt, cache_ttl: float, now: dt.datetime) -> bool:
     """A good read lasts the cache time; a failure at most FAILURE_RETRY_SECONDS of it."""
     limit = cache_ttl if attempt.loaded is not None else min(cache_ttl, FAILURE_RETRY_SECONDS)
@@ -160,20 +221,28 @@ def read_outcome(
     clock: Clock,
     attempts: AttemptCache,
     good_reads: GoodReads,
+    in_flight: InFlight | None = None,
     date_order: DateOrder | None = None,
     force: bool = False,
 ) -> Outcome:
     """The source's data this run: the kept attempt while it is fresh, else a new read.
 
     A failed read falls back to the last good read of the same source (stale), if there is one.
+    While someone else reads the source, its last good read is returned at once (refreshing).
     A setup problem is reported without reading.
     """
     problem = source.setup_problem()
     if problem:
         return Outcome(source.label(), source.kind, source_id, None, problem, "settings")
+    in_flight = in_flight or InFlight()
+    last = good_reads.get(source_id)
+    if last is not None and in_flight.busy(source_id):
+        loaded, title = last
+        return Outcome(source.label(title), source.kind, source_id, loaded, refreshing=True)
 
     def read() -> Attempt:
-        return attempt(source, today, clock, date_order)
+        with in_flight.reading(source_id):
+            return attempt(source, today, clock, date_order)
 
     if force:
         attempts.forget(source_id, today)
@@ -187,18 +256,3 @@ def read_outcome(
     last = good_reads.get(source_id)
     loaded, title = last if last is not None else (None, current.title)
     return Outcome(source.label(title), source.kind, source_id, loaded, current.error, current.kind)
-
-
-__all__ = [
-    "FAILURE_RETRY_SECONDS",
-    "Attempt",
-    "AttemptCache",
-    "GoodReads",
-    "Loaded",
-    "MemoryAttempts",
-    "Outcome",
-    "attempt",
-    "out_of_date",
-    "read_outcome",
-    "system_clock",
-]

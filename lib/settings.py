@@ -53,6 +53,9 @@ MIN_CACHE_TTL, MAX_CACHE_TTL = 1, 24 * 3600
 DEFAULT_TIMEOUT = 20.0
 """Seconds to wait for Google (or the published link) to answer one request."""
 MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 120.0
+DEFAULT_REFRESH_SECONDS = 30.0
+"""Refresh and Test connection read the sheet at most this often (per person, and per sheet for everyone)."""
+MAX_REFRESH_SECONDS = 3600.0
 
 ORIGIN_SETTINGS, ORIGIN_ENVIRONMENT, ORIGIN_DEFAULT = "settings", "environment", "default"
 ORIGIN_COMMAND_LINE = "command line"
@@ -72,6 +75,7 @@ class SourceConfig:
     """A tab's name, `ALL_TABS`, or None for the first tab."""
     cache_ttl: int = DEFAULT_CACHE_TTL
     timeout: float = DEFAULT_TIMEOUT
+    refresh_seconds: float = DEFAULT_REFRESH_SECONDS
     origin: str = ORIGIN_DEFAULT
     """Where the source came from: the settings file, the environment, the command line, or nothing (the demo)."""
     account: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
@@ -159,6 +163,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
     key_file = (environ.get(CREDENTIALS_ENV) or "").strip() or None
     cache_ttl = _cache_ttl(sheet, environ, notes)
     timeout = _timeout(sheet, notes)
+    refresh_seconds = _refresh_seconds(sheet, notes)
     date_order = _date_order(secrets.get(APP_TABLE), environ, notes)
     api_root, api_root_problem = _api_root(sheet.get("api_root"), environ, "api_root in the settings")
 
@@ -173,6 +178,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
             DEMO,
             cache_ttl=cache_ttl,
             timeout=timeout,
+            refresh_seconds=refresh_seconds,
             account=account,
             notes=tuple(notes),
             date_order=date_order,
@@ -201,6 +207,7 @@ def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> SourceConfi
         tab=tab,
         cache_ttl=cache_ttl,
         timeout=timeout,
+        refresh_seconds=refresh_seconds,
         origin=origin,
         account=account,
         key_file=None if account is not None else key_file,
@@ -338,6 +345,20 @@ def _timeout(sheet: Mapping[str, Any], notes: list[str]) -> float:
         f"{DEFAULT_TIMEOUT:g} seconds are used instead."
     )
     return DEFAULT_TIMEOUT
+
+
+def _refresh_seconds(sheet: Mapping[str, Any], notes: list[str]) -> float:
+    value = sheet.get("refresh_seconds")
+    if value is None:
+        return DEFAULT_REFRESH_SECONDS
+    seconds = _number(value, 1)
+    if seconds is not None and 0 <= seconds <= MAX_REFRESH_SECONDS:
+        return seconds
+    notes.append(
+        f"refresh_seconds in the settings should be a number of seconds between 0 and {MAX_REFRESH_SECONDS:g}; "
+        f"{DEFAULT_REFRESH_SECONDS:g} seconds are used instead."
+    )
+    return DEFAULT_REFRESH_SECONDS
 
 
 def _date_order(app: Any, environ: Mapping[str, str], notes: list[str]) -> DateOrder | None:

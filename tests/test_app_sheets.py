@@ -72,8 +72,12 @@ def info_fixture(fake: FakeSheets) -> dict[str, str]:
 
 
 def sheet_secrets(info: dict[str, Any] | None, **sheet: Any) -> dict[str, Any]:
-    """App settings naming the fake's spreadsheet (a short timeout, so a hang ends quickly)."""
-    secrets: dict[str, Any] = {"sheet": {"url": URL, "timeout_seconds": 1, **sheet}}
+    """App settings naming the fake's spreadsheet (a short timeout, so a hang ends quickly).
+
+    Refresh is not held back (`refresh_seconds = 0`) unless a test asks for it: tests click
+    it many times a second; `test_refresh_is_held_back_*` checks the default.
+    """
+    secrets: dict[str, Any] = {"sheet": {"url": URL, "timeout_seconds": 1, "refresh_seconds": 0, **sheet}}
     if info is not None:
         secrets["gcp_service_account"] = info
     return secrets
@@ -150,6 +154,24 @@ def test_without_a_tab_the_first_tab_is_learnt_once_then_each_refresh_is_one_req
     refresh(at)
     refresh(at)
     assert (fake.counts["metadata"], fake.counts["values"]) == (1, 3)
+
+
+def test_refresh_is_held_back_per_person_and_per_sheet_without_emptying_anyones_page(fake, info):
+    """Ten clicks used to be ten reads (four each under 'too many requests'), clearing everyone's cache."""
+    settings = sheet_secrets(info, tab="Tracker", refresh_seconds=30)
+    at = open_with(settings)
+    other = open_with(settings)
+    assert fake.value_requests == 1
+    refresh(at)
+    assert fake.value_requests == 2  # the first click reads
+    for _ in range(5):
+        refresh(at)
+    refresh(other)  # another person, same sheet, within the 30 s
+    assert fake.value_requests == 2
+    for page in (at, other):
+        assert shown_rows(page) == expected()["row"].tolist()
+        assert any("Refresh works again in" in c.value for c in page.sidebar.caption)
+        assert not page.error and not page.warning
 
 
 def test_a_renamed_first_tab_is_found_again_on_refresh(fake, info):

@@ -4,6 +4,8 @@ when the source is read again, and what a failure shows — no Streamlit, no wai
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 
@@ -70,6 +72,7 @@ class Policy:
         self.clock = FakeClock()
         self.attempts = MemoryAttempts()
         self.good = GoodReads()
+        self.in_flight = reading.InFlight()
         self.cache_ttl = cache_ttl
 
     def outcome(self, *, force: bool = False, source_id: str = "fake|1") -> reading.Outcome:
@@ -81,6 +84,7 @@ class Policy:
             clock=self.clock,
             attempts=self.attempts,
             good_reads=self.good,
+            in_flight=self.in_flight,
             force=force,
         )
 
@@ -220,3 +224,60 @@ def test_the_stores_are_bounded():
     calls = []
     attempts.get("a", TODAY, lambda: calls.append(1) or reading.Attempt(START))
     assert calls == [1]
+
+
+class SlowSource(FakeSource):
+    """A source whose reads wait for `go` after the first read (a slow Google), to watch others meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.go = threading.Event()
+
+    def read(self, today: dt.date | None = None) -> RawTable:
+        if self.reads:
+            self.go.wait(30)
+        return super().read(today)
+
+
+def test_while_the_source_is_read_again_everyone_else_sees_the_last_good_read_at_once():
+    """One viewer's Refresh must not make every other viewer wait behind it (nor empty their screen)."""
+    policy = Policy(SlowSource())
+    first = policy.outcome()
+    refresher = threading.Thread(target=policy.outcome, kwargs={"force": True})
+    refresher.start()
+    deadline = time.monotonic() + 10
+    while not policy.in_flight.busy("fake|1") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    other = policy.outcome()
+    assert other.refreshing and other.loaded is first.loaded and other.error is None
+    assert policy.source.reads == 1  # the refresh is still waiting on Google; the other viewer read nothing
+    policy.source.go.set()
+    refresher.join(10)
+    after = policy.outcome()
+    assert not after.refreshing and after.loaded is not None and after.loaded is not first.loaded
+    assert policy.source.reads == 2
+    assert not policy.in_flight.busy("fake|1")
+
+
+def test_a_read_that_fails_still_lets_others_read_again_later():
+    policy = Policy(FakeSource())
+    policy.source.failure = SourceError("Google Sheets did not answer in time.", kind="timeout")
+    policy.outcome()
+    assert not policy.in_flight.busy("fake|1")
+
+
+def test_the_throttle_allows_one_go_per_key_per_interval():
+    throttle = reading.Throttle(seconds=30)
+    assert throttle.take("sheet", START) == 0
+    assert throttle.take("sheet", START + dt.timedelta(seconds=10)) == pytest.approx(20)
+    assert throttle.take("other sheet", START + dt.timedelta(seconds=10)) == 0
+    assert throttle.take("sheet", START + dt.timedelta(seconds=30)) == 0
+    assert throttle.take("sheet", START + dt.timedelta(seconds=31)) == pytest.approx(29)
+
+
+def test_the_throttle_forgets_the_oldest_keys_beyond_its_bound():
+    throttle = reading.Throttle(seconds=30, max_entries=2)
+    for key in ("a", "b", "c"):
+        throttle.take(key, START)
+    assert throttle.take("a", START) == 0  # forgotten, so allowed again
+    assert throttle.take("c", START) == 30

@@ -18,6 +18,7 @@ Nothing here puts key material into a message, a cache key or the page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,11 @@ if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
 
 KEY_OUTCOME = "_source_outcome"
 KEY_TEST_RESULT = "_connection_test"
+KEY_FORCE = "_read_again"
+KEY_LAST_CLICK = "_last_refresh"
+KEY_THROTTLED = "_refresh_throttled"
+THROTTLED_KINDS = ("google_sheet", "published")
+"""Sources read over the network, whose reads cost the team quota and wait."""
 
 
 # --- the caches -------------------------------------------------------------------------------
@@ -85,6 +91,17 @@ def _good_reads() -> reading.GoodReads:
     return reading.GoodReads()
 
 
+@st.cache_resource(show_spinner=False)
+def _in_flight() -> reading.InFlight:
+    return reading.InFlight()
+
+
+@st.cache_resource(show_spinner=False)
+def _source_throttle() -> reading.Throttle:
+    """On-demand reads per source, whoever asks: shared by every session."""
+    return reading.Throttle()
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -98,6 +115,7 @@ def read_configured(config: SourceConfig, today: dt.date, *, force: bool = False
         clock=reading.system_clock,
         attempts=_CachedAttempts(),
         good_reads=_good_reads(),
+        in_flight=_in_flight(),
         date_order=config.date_order,
         force=force,
     )
@@ -109,7 +127,8 @@ def current(today: dt.date | None = None) -> Outcome:
     if mine is not None:
         outcome = Outcome(f"Uploaded file: {mine.name}", "upload", f"upload|{mine.digest}", mine.loaded)
     else:
-        outcome = read_configured(app_settings.source_config(), today or app_settings.today())
+        force = bool(st.session_state.pop(KEY_FORCE, False))
+        outcome = read_configured(app_settings.source_config(), today or app_settings.today(), force=force)
     st.session_state[KEY_OUTCOME] = outcome
     return outcome
 
@@ -120,8 +139,48 @@ def last_outcome() -> Outcome | None:
 
 
 def refresh() -> None:
-    """Forget cached reads, so the next run reads the sheet again (the client and last good reads stay)."""
-    _attempt.clear()
+    """Refresh button: read the configured source again on this run, unless it was read on demand just now.
+
+    Only this source is read again, and the data on everyone's screen stays until the new
+    read is in: nobody's click empties anyone else's page or spends the team's Sheets quota.
+    """
+    wait = _may_read_now(app_settings.source_config())
+    if wait:
+        st.session_state[KEY_THROTTLED] = wait
+        return
+    st.session_state[KEY_FORCE] = True
+
+
+def _may_read_now(config: SourceConfig) -> float:
+    """0 when an on-demand read may start now (and counts it); else the seconds to wait.
+
+    Once per `refresh_seconds` (the settings; 30 by default) per person, and once per
+    `refresh_seconds` per source whoever asks; the demo and files on this server cost nothing
+    to read again, so they are not held back.
+    """
+    if config.kind not in THROTTLED_KINDS or config.refresh_seconds <= 0:
+        return 0.0
+    now = reading.system_clock()
+    mine = st.session_state.get(KEY_LAST_CLICK)
+    if isinstance(mine, dt.datetime):
+        wait = config.refresh_seconds - (now - mine).total_seconds()
+        if wait > 0:
+            return wait
+    wait = _source_throttle().take(config.source_id(), now, config.refresh_seconds)
+    if not wait:
+        st.session_state[KEY_LAST_CLICK] = now
+    return wait
+
+
+def throttled_note() -> str | None:
+    """Once, after a refused click: why nothing was read, and when it can be."""
+    wait = st.session_state.pop(KEY_THROTTLED, None)
+    if not wait:
+        return None
+    return (
+        "The sheet was read moments ago, so it was not read again (that keeps the team within Google's limits). "
+        f"Refresh works again in {math.ceil(wait)} seconds."
+    )
 
 
 @dataclass(frozen=True)
@@ -133,7 +192,13 @@ class ConnectionCheck:
 
 def test_connection() -> None:
     """Button callback: read the configured source now (a refresh) and keep the result for the page."""
-    outcome = read_configured(app_settings.source_config(), app_settings.today(), force=True)
+    config = app_settings.source_config()
+    wait = _may_read_now(config)
+    if wait:
+        message = f"The sheet was read moments ago; test again in {math.ceil(wait)} seconds."
+        st.session_state[KEY_TEST_RESULT] = ConnectionCheck(False, message=message)
+        return
+    outcome = read_configured(config, app_settings.today(), force=True)
     if outcome.loaded is None or outcome.error is not None:
         result = ConnectionCheck(False, message=outcome.error or "")
     else:
@@ -158,10 +223,14 @@ def sidebar_block(outcome: Outcome, on_refresh: Callable[[], None]) -> None:
         st.text(outcome.label)
     if outcome.loaded is not None:
         verb = "Uploaded" if outcome.kind == "upload" else "Last synced"
-        st.caption(f"{verb} {clock(outcome.loaded.loaded_at)}" + (" — stale" if outcome.stale else ""))
+        state = " — stale" if outcome.stale else " — reading the sheet again…" if outcome.refreshing else ""
+        st.caption(f"{verb} {clock(outcome.loaded.loaded_at)}{state}")
     elif outcome.error is not None:
         st.caption("Not read — see the message on the page.")
     st.button("Refresh", on_click=on_refresh, icon=":material/refresh:", help="Read the sheet again now.")
+    note = throttled_note()
+    if note:
+        st.caption(note)
 
 
 def stale_note(outcome: Outcome) -> None:

@@ -72,9 +72,8 @@ def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.da
 
 
 def refresh() -> None:
-    """Forget cached reads so the next run reads the sheet again."""
+    """Read the sheet again on this run (a new read gets its own diagnosis: nothing else is forgotten)."""
     source.refresh()
-    diagnosed.clear()
 
 
 def setup() -> Context | None:
