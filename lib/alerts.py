@@ -27,6 +27,7 @@ import pandas as pd
 from lib.bidi import isolate
 from lib.codes import redact_codes
 from lib.diagnose import health_counts
+from lib.errors import WebhookError
 from lib.exports import one_line, printable
 from lib.report import records
 from lib.sources.published import Deadline, is_timeout, open_within, source_label
@@ -40,10 +41,6 @@ TIMEOUT_SECONDS = 10.0
 """Seconds the whole delivery of an alert may take."""
 WEBHOOK_ENV = "SPARKWATCH_WEBHOOK"
 """Where the webhook address can come from, so it stays off command lines and crontabs."""
-
-
-class WebhookError(Exception):
-    """The alert could not be delivered; `str(error)` is a plain sentence, safe to print or log."""
 
 
 def days_phrase(days: int) -> str:

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.vocab import (
     ACCESS_VALUES,
     BOOLEAN_VALUES,
@@ -91,7 +91,7 @@ def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, she
     the column itself beats both.
     """
     if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
-        raise SourceError("The sheet is empty: there is no header row and no data.", kind="empty")
+        raise SourceError("The sheet is empty: there is no header row and no data.", kind=ErrorKind.EMPTY)
     header_index, assignment = headers.locate(table)
     body = table[header_index + 1 :]
     width = len(assignment.names)

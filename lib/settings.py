@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lib.dates import DateOrder, parse_date_order
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 from lib.sources import ALL_TABS, DEMO, kind_of, read_table, sheet_key
 
@@ -98,7 +98,7 @@ class SourceConfig:
             from lib.sources.gsheet import info_from_file
 
             return info_from_file(self.key_file)
-        raise SourceError(NO_ACCOUNT, kind="no_credentials")
+        raise SourceError(NO_ACCOUNT, kind=ErrorKind.NO_CREDENTIALS)
 
     def account_email(self) -> str:
         """The address to share the sheet with ('' when there is no readable key)."""
@@ -214,7 +214,7 @@ def read_source(
     client is made for this read.
     """
     if config.problem:
-        raise SourceError(config.problem, kind="settings")
+        raise SourceError(config.problem, kind=ErrorKind.SETTINGS)
     if config.kind == "google_sheet":
         if reader is None:
             from lib.sources.gsheet import sheet_reader

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from lib import settings
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SettingsError, SourceError
 from lib.normalize import Normalized, normalize
 from lib.settings import SourceConfig
 from lib.sources import SHEETS_ENDPOINT_ENV
@@ -109,7 +109,7 @@ def config() -> SourceConfig:
     """
     try:
         secrets = app_settings.app_secrets()
-    except app_settings.SettingsUnreadable as error:
+    except SettingsError as error:
         return replace(settings.parse({}, os.environ), notes=(str(error),))
     return settings.parse(secrets, os.environ)
 
@@ -195,7 +195,7 @@ def read_configured(config: SourceConfig, today: dt.date, *, force: bool = False
     """
     source_id = config.source_id()
     if config.problem:
-        return Outcome(label(config), config.kind, source_id, None, config.problem, "settings")
+        return Outcome(label(config), config.kind, source_id, None, config.problem, ErrorKind.SETTINGS)
     args = {"source_id": source_id, "today": today}
     if force:
         _attempt.clear(**args)
