@@ -53,7 +53,6 @@ from lib.alerts import (
 )
 from lib.bidi import isolate
 from lib.clock import team_today
-from lib.codes import redact_codes
 from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import ErrorKind, SparkwatchError, UsageError
@@ -64,7 +63,8 @@ from lib.report import records, summary
 from lib.settings import DATE_ORDER_ENV
 from lib.sources import read_table
 from lib.sources.published import source_label
-from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
+from lib.words import days, iso_date, plural, redact
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE, EXIT_BUG = 0, 1, 2, 3
 EXIT_ATTENTION = EXIT_FAIL_ON
@@ -238,8 +238,8 @@ def render_text(
     counts = health_counts(diagnosed)
     named = one_line(source_label(source))
     lines = [
-        f"Sparkwatch · {named} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
-        f" · warning window {plural(warn_days, 'day')}",
+        f"Sparkwatch · {named} · {plural(len(diagnosed), 'authorization')} · {iso_date(today)}"
+        f" · warning window {days(warn_days)}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
     action = needs_action(diagnosed)
@@ -258,7 +258,7 @@ def render_text(
         # Which header was read as what: a team checks this once, so it is said once.
         lines += ["", _cell(columns_note)]
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
-    return redact_codes(printable("\n".join(lines) + "\n"))
+    return redact(printable("\n".join(lines) + "\n"))
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
@@ -278,10 +278,9 @@ def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
         ) from None
     until = today + dt.timedelta(days=args.days)
     if count:
-        noun = "reminder" if count == 1 else "reminders"
-        out.write(f"Wrote {count} {noun} (authorizations ending by {until.isoformat()}) to {path}.\n")
+        out.write(f"Wrote {plural(count, 'reminder')} (authorizations ending by {iso_date(until)}) to {path}.\n")
     else:
-        out.write(f"No authorization ends by {until.isoformat()}: wrote an empty calendar to {path}.\n")
+        out.write(f"No authorization ends by {iso_date(until)}: wrote an empty calendar to {path}.\n")
     return EXIT_OK
 
 
@@ -299,9 +298,8 @@ def run_alert(args: argparse.Namespace, out: TextIO) -> int:
         out.write(payload["text"] + "\n")
         return EXIT_ATTENTION
     post_webhook(url, payload, timeout=args.timeout)
-    count = len(alert_rows(diagnosed))
-    noun = "authorization needs" if count == 1 else "authorizations need"
-    out.write(f"Alert sent to {webhook_host(url)}: {count} {noun} action.\n")
+    need = plural(len(alert_rows(diagnosed)), "authorization needs", "authorizations need")
+    out.write(f"Alert sent to {webhook_host(url)}: {need} action.\n")
     return EXIT_ATTENTION
 
 
@@ -319,7 +317,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return run(args, out)
     except SparkwatchError as error:
-        err.write(f"sparkwatch: {one_line(redact_codes(str(error)))}\n")
+        err.write(f"sparkwatch: {one_line(redact(str(error)))}\n")
         return EXIT_UNREADABLE
     except Exception as error:  # noqa: BLE001 - a bug: say so plainly, never a traceback
         # Only the type's name: the message of an unexpected error may quote a cell or a secret.

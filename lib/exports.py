@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib.codes import mask_codes, redact_codes_in
 from lib.vocab import HEALTH, ISSUES, ROLES
+from lib.words import iso_dates
 
 ACCESS_LABELS = {"code": "Code", "business_center": "Business Center"}
 
@@ -185,7 +186,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in flat.columns:
         values = flat[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            flat[column] = values.dt.strftime("%Y-%m-%d")
+            flat[column] = iso_dates(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list)).any():
             flat[column] = values.map(lambda v: "; ".join(v) if isinstance(v, list) else v)
         if not pd.api.types.is_numeric_dtype(flat[column]):

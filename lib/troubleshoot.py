@@ -20,7 +20,9 @@ from lib.bidi import isolate, isolate_all
 from lib.codes import mask_code
 from lib.filters import row_keys, row_places
 from lib.messages import CREATOR_ASKS, creator_message
-from lib.vocab import ISSUES, ROLES, SYMPTOMS, plural, role_labels
+from lib.vocab import ISSUES, ROLES, SYMPTOMS, role_labels
+from lib.words import days, days_left, relative_day
+from lib.words import human_date as day  # the one way dates are written in sentences
 
 VerdictState = Literal["confirmed", "possible", "ruled_out"]
 VERDICT_ORDER: dict[str, int] = {"confirmed": 0, "possible": 1, "ruled_out": 2}
@@ -159,11 +161,6 @@ class RowFacts:
         )
 
 
-def day(d: dt.date) -> str:
-    """'19 Nov 2026': the one way dates are written in sentences."""
-    return f"{d.day} {d:%b %Y}"
-
-
 def _confirmed(reason: str) -> Verdict:
     return Verdict("confirmed", reason)
 
@@ -186,7 +183,7 @@ def _code_expired(f: RowFacts) -> Verdict:
         if f.expires is None or f.days_left is None:
             return _confirmed("The sheet marks this code as expired.")
         ago = -f.days_left
-        when = "yesterday" if ago == 1 else f"{plural(ago, 'day')} ago"
+        when = relative_day(-ago)
         return _confirmed(f"This code expired {when}, on {day(f.expires)}.")
     if not f.uses_code:
         return _ruled_out(_BC_NO_EXPIRY)
@@ -194,7 +191,7 @@ def _code_expired(f: RowFacts) -> Verdict:
         return _ruled_out(_NO_CODE_YET)
     if f.expires is None or f.days_left is None:
         return _possible("The sheet does not say when this code ends, so it may have expired: check with the creator.")
-    left = "it ends today" if f.days_left == 0 else f"{plural(f.days_left, 'day')} left"
+    left = days_left(f.days_left)
     return _ruled_out(f"The code is valid until {day(f.expires)} ({left})")
 
 
@@ -212,7 +209,7 @@ def _code_revoked(f: RowFacts) -> Verdict:
 
 def _expiring_soon(f: RowFacts) -> Verdict:
     if "expiring_soon" in f.issues and f.expires is not None and f.days_left is not None:
-        when = "today" if f.days_left == 0 else "tomorrow" if f.days_left == 1 else f"in {plural(f.days_left, 'day')}"
+        when = relative_day(f.days_left)
         return _confirmed(f"This code ends {when}, on {day(f.expires)}.")
     if not f.uses_code:
         return _ruled_out(_BC_NO_EXPIRY)
@@ -222,15 +219,14 @@ def _expiring_soon(f: RowFacts) -> Verdict:
         return _possible("The sheet does not say when this code ends.")
     if f.days_left < 0:
         return _ruled_out(f"It has already ended (see '{ISSUES['code_expired'].label}')")
-    return _ruled_out(f"{plural(f.days_left, 'day')} left, more than the warning window")
+    return _ruled_out(f"{days(f.days_left)} left, more than the warning window")
 
 
 def _expires_before_campaign_end(f: RowFacts) -> Verdict:
     if "expires_before_campaign_end" in f.issues and f.expires and f.campaign_end:
         gap = (f.campaign_end - f.expires).days
         return _confirmed(
-            f"The code ends on {day(f.expires)}, {plural(gap, 'day')} before the campaign ends"
-            f" on {day(f.campaign_end)}."
+            f"The code ends on {day(f.expires)}, {days(gap)} before the campaign ends on {day(f.campaign_end)}."
         )
     if not f.uses_code:
         return _ruled_out(_BC_NO_EXPIRY)

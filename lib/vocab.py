@@ -584,11 +584,6 @@ ADS_ERRORS: tuple[AdsError, ...] = (
 )
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 row', '2 rows': every count the product writes out reads as plain English."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def role_labels(role_ids: tuple[str, ...] | list[str]) -> str:
     """'Creator, Advertiser' for a tuple of role ids: the one way roles are written out."""
     return ", ".join(ROLES[r].label for r in role_ids)
