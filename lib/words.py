@@ -14,7 +14,6 @@ in any country misreads it) for people, and `iso_date` ("2026-12-02") for machin
 from __future__ import annotations
 
 import datetime as dt
-from numbers import Real
 
 import pandas as pd
 
@@ -23,12 +22,12 @@ from lib.codes import mask_code, mask_codes, redact_codes, redact_codes_in
 # --------------------------------------------------------------------------- counts
 
 
-def _number(count: Real) -> str:
+def _number(count: float) -> str:
     """5 and 5.0 both read '5'; 2.5 reads '2.5' (a cache of 2.5 minutes is a real setting)."""
     return f"{count:g}" if isinstance(count, float) else str(count)
 
 
-def noun(count: Real, singular: str, plural_form: str | None = None) -> str:
+def noun(count: float, singular: str, plural_form: str | None = None) -> str:
     """The word that agrees with `count`: 'row' for 1, 'rows' otherwise (also 0 and 1.5).
 
     `plural_form` is for words English does not pluralise with an s ('authorization needs' →
@@ -39,7 +38,7 @@ def noun(count: Real, singular: str, plural_form: str | None = None) -> str:
     return plural_form if plural_form is not None else singular + "s"
 
 
-def plural(count: Real, singular: str, plural_form: str | None = None) -> str:
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """'1 row', '2 rows', '0 rows': every count the product writes out reads as plain English."""
     return f"{_number(count)} {noun(count, singular, plural_form)}"
 
@@ -47,7 +46,7 @@ def plural(count: Real, singular: str, plural_form: str | None = None) -> str:
 # --------------------------------------------------------------------------- days
 
 
-def days(count: Real) -> str:
+def days(count: float) -> str:
     """'1 day', '3 days', '0 days': a length of time."""
     return plural(count, "day")
 
