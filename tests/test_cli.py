@@ -421,7 +421,7 @@ def test_alert_posts_one_message_and_exits_1(messy, receiver):
         assert calm not in text
     assert mask_code(CODES[2]) in text
     assert not any(c in text for c in CODES)
-    assert "Also: 2 cell(s) in the sheet could not be read" in text
+    assert "Also: 2 cells in the sheet could not be read" in text
 
 
 def test_alert_sends_nothing_when_all_is_well(tmp_path, receiver):
