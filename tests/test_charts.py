@@ -172,4 +172,3 @@ def test_expiries_per_week_highlights_the_warning_window(demo, today):
     assert set(trace["marker"]["color"][2:]) == {charts.WEEK_COLOR}
     (wider,) = bars(charts.expiries_per_week(demo, today, warn_days=30))
     assert wider["marker"]["color"][:5] == [HEALTH["expiring"].color] * 5
-
