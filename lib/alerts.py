@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from lib.bidi import isolate
-from lib.codes import redact_codes
 from lib.diagnose import health_counts
+from lib.errors import WebhookError
 from lib.exports import one_line, printable
 from lib.report import records
 from lib.rules import RULES, issue_labels
 from lib.sources.published import Deadline, is_timeout, open_within, source_label
-from lib.vocab import HEALTH, HealthId, plural, role_labels
+from lib.vocab import HEALTH, HealthId, role_labels
+from lib.words import days, days_left, escape_html, iso_date, plural, redact
 
 ALERT_STATES: tuple[HealthId, ...] = (HealthId.REVOKED, HealthId.EXPIRED, HealthId.BLOCKED, HealthId.EXPIRING)
 """The states worth waking a channel for: each means an ad stops, or is about to."""
@@ -43,19 +44,6 @@ WEBHOOK_ENV = "SPARKWATCH_WEBHOOK"
 """Where the webhook address can come from, so it stays off command lines and crontabs."""
 
 
-class WebhookError(Exception):
-    """The alert could not be delivered; `str(error)` is a plain sentence, safe to print or log."""
-
-
-def days_phrase(days: int) -> str:
-    """'ended 3 days ago', 'ends today', '1 day left' — how a date reads in a list."""
-    if days < 0:
-        return f"ended {plural(-days, 'day')} ago"
-    if days == 0:
-        return "ends today"
-    return f"{plural(days, 'day')} left"
-
-
 def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     """One row to act on, in words: sheet row, creator, state, days, what is wrong, who fixes it.
 
@@ -64,14 +52,14 @@ def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     """
     # A withdrawn code has no days left, whatever date the sheet still shows.
     dated = record["days_left"] is not None and record["health"] != HealthId.REVOKED
-    days = f" · {days_phrase(record['days_left'])}" if dated else ""
+    when = f" · {days_left(record['days_left'])}" if dated else ""
     issues = record["issues"]
     who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
     what = issue_labels(issues) or HEALTH[record["health"]].meaning
     creator = isolate(one_line(record["creator"])) or "(no creator)"
     code = f" · code {record['code']}" if with_code and record["code"] else ""
     return (
-        f"row {record['row']:>5}  {creator:<24} {HEALTH[record['health']].label}{days} — {what}"
+        f"row {record['row']:>5}  {creator:<24} {HEALTH[record['health']].label}{when} — {what}"
         + (f" → {who}" if who else "")
         + code
     )
@@ -80,15 +68,6 @@ def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
 def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:
     """Rows in an alerting state, most urgent first (the order the diagnosis gives)."""
     return diagnosed.loc[diagnosed["health"].isin(ALERT_STATES)]
-
-
-def _slack_escape(text: str) -> str:
-    """Slack reads `<…>` as links and mentions (`<!channel>`): sheet text must not ping anyone.
-
-    The same escaping covers Discord's `<@123>`, `<@&role>` and `<#channel>` and Mattermost's
-    `<!channel>`, which it translates to `@channel`: neither decodes `&lt;` back into a mention.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _MASS_MENTION_RE = re.compile(
@@ -126,18 +105,21 @@ def alert_text(
         return None
     counts = health_counts(rows)
     tally = ", ".join(f"{HEALTH[s].label.lower()}: {counts[s]}" for s in ALERT_STATES if counts[s])
-    noun = "authorization needs" if len(rows) == 1 else "authorizations need"
+    need = plural(len(rows), "Spark Ads authorization needs", "Spark Ads authorizations need")
     lines = [
-        f"Sparkwatch · {len(rows)} Spark Ads {noun} action ({tally})",
-        f"{one_line(source_label(source))} · {today.isoformat()} · warning window {plural(warn_days, 'day')}",
+        f"Sparkwatch · {need} action ({tally})",
+        f"{one_line(source_label(source))} · {iso_date(today)} · warning window {days(warn_days)}",
         "",
         *(f"• {action_line(r, with_code=True)}" for r in records(rows.head(max_lines))),
     ]
     if len(rows) > max_lines:
         lines.append(f"… and {len(rows) - max_lines} more: run `python -m lib.cli check` on the sheet to see all.")
     if problems is not None and len(problems):
-        lines += ["", f"Also: {len(problems)} cell(s) in the sheet could not be read; fix them so nothing is missed."]
-    return _defuse_mentions(_slack_escape(redact_codes(printable("\n".join(lines)))))
+        cells = plural(len(problems), "cell")
+        lines += ["", f"Also: {cells} in the sheet could not be read; fix them so nothing is missed."]
+    # Slack reads `<…>` as links and mentions (`<!channel>`); escaped, Discord's `<@123>` and
+    # Mattermost's `<!channel>` are words too: neither decodes `&lt;` back into a mention.
+    return _defuse_mentions(escape_html(redact(printable("\n".join(lines)))))
 
 
 def alert_payload(
@@ -227,4 +209,4 @@ def _plain(reason: object) -> str:
     if isinstance(reason, socket.gaierror):
         return "unknown host"
     text = getattr(reason, "strerror", None) or str(reason)
-    return redact_codes(str(text))[:120]
+    return redact(str(text))[:120]

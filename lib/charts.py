@@ -22,6 +22,7 @@ from lib.bidi import isolate_all
 from lib.diagnose import health_counts, issue_counts
 from lib.rules import RULES, IssueId
 from lib.vocab import HEALTH, HEALTH_ORDER, ROLES, HealthId, role_labels
+from lib.words import HUMAN_DATE_D3, days_left_all, escape_html_all, human_dates, iso_date, iso_dates
 
 TIMELINE_LIMIT = 50
 """Rows the timeline shows unless asked for more: enough for the week's work, still readable."""
@@ -113,8 +114,8 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
             "campaign_end": dated["campaign_end"],
             "creator": sheet_text(creator, HOVER_CHARS),
             "post": sheet_text(dated["post"].astype("string").fillna("(no post link)"), HOVER_CHARS),
-            "ends": last_day.dt.strftime("%d %b %Y"),
-            "days_left_text": days_left_text(days),
+            "ends": human_dates(last_day),
+            "days_left_text": days_left_all(days),
             "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
             "issues": dated["issues"].map(lambda ids: "; ".join(RULES[i].label for i in ids) or "No problems"),
         },
@@ -140,7 +141,7 @@ def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMI
                 name=HEALTH[state].label,
                 orientation="h",
                 y=part["label"].tolist(),
-                base=part["start"].dt.strftime("%Y-%m-%d").tolist(),
+                base=iso_dates(part["start"]).tolist(),
                 x=part["length_ms"].tolist(),
                 marker_color=HEALTH[state].color,
                 customdata=part[custom].to_numpy(dtype=object),
@@ -154,12 +155,12 @@ def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMI
                 name="Campaign ends",
                 mode="markers",
                 y=ends["label"].tolist(),
-                x=ends["campaign_end"].dt.strftime("%Y-%m-%d").tolist(),
+                x=iso_dates(ends["campaign_end"]).tolist(),
                 marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 3}, "color": CAMPAIGN_END_COLOR},
-                hovertemplate="Campaign ends %{x|%d %b %Y}<extra></extra>",
+                hovertemplate=f"Campaign ends %{{x|{HUMAN_DATE_D3}}}<extra></extra>",
             )
         )
-    today_iso = today.isoformat()
+    today_iso = iso_date(today)
     fig.add_shape(type="line", x0=today_iso, x1=today_iso, y0=0, y1=1, yref="paper", line={"dash": "dash"})
     fig.add_annotation(x=today_iso, y=1, yref="paper", text="Today", showarrow=False, yanchor="bottom")
     fig.update_layout(
@@ -177,33 +178,10 @@ def _timeline_range(rows: pd.DataFrame, today: dt.date) -> list[str]:
     """Open on the view a lead needs: up to three months back, two to four months ahead (zoom for more)."""
     now = pd.Timestamp(today)
     if rows.empty:
-        return [(now - pd.Timedelta(days=30)).strftime("%Y-%m-%d"), (now + pd.Timedelta(days=90)).strftime("%Y-%m-%d")]
+        return [iso_date(now - pd.Timedelta(days=30)), iso_date(now + pd.Timedelta(days=90))]
     lo = max(rows["start"].min(), now - pd.Timedelta(days=90)) - pd.Timedelta(days=3)
     hi = min(max(rows["end"].max(), now + pd.Timedelta(days=60)), now + pd.Timedelta(days=120)) + pd.Timedelta(days=3)
-    return [lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")]
-
-
-def days_left_text(days_left: pd.Series) -> pd.Series:
-    """'8 days ago', 'ends today', 'tomorrow', '12 days left'; blank when unknown."""
-    d = days_left.astype("Float64")
-    text = pd.Series(
-        np.select(
-            [
-                d.isna().to_numpy(),
-                (d < -1).fillna(False),
-                (d == -1).fillna(False),
-                (d == 0).fillna(False),
-                (d == 1).fillna(False),
-            ],
-            ["", "ended", "ended yesterday", "ends today", "ends tomorrow"],
-            default="left",
-        ),
-        index=days_left.index,
-        dtype="string",
-    )
-    n = d.abs().astype("Int64").astype("string")
-    text = text.mask(text == "ended", n + " days ago")
-    return text.mask(text == "left", n + " days left")
+    return [iso_date(lo), iso_date(hi)]
 
 
 # ---------------------------------------------------------------------------
@@ -288,8 +266,8 @@ def week_rows(diagnosed: pd.DataFrame, today: dt.date, weeks: int = WEEKS_AHEAD)
         {
             "week": range(weeks),
             "start": starts,
-            "label": starts.strftime("%d %b"),
-            "until": (starts + pd.Timedelta(days=6)).strftime("%d %b"),
+            "label": human_dates(starts, year=False),
+            "until": human_dates(starts + pd.Timedelta(days=6), year=False),
             "count": counts.to_numpy(),
         }
     )
@@ -326,13 +304,4 @@ def sheet_text(text: pd.Series, limit: int) -> pd.Series:
     """Sheet text ready for a figure: at most `limit` characters, direction isolated, HTML-escaped."""
     text = text.astype("string")
     cut = text.where(text.str.len() <= limit, text.str[: limit - 1] + "…")
-    return escape(isolate_all(cut))
-
-
-def escape(text: pd.Series) -> pd.Series:
-    """Sheet text made safe for Plotly labels: the characters `& < >` show as themselves."""
-    return (
-        text.str.replace("&", "&amp;", regex=False)
-        .str.replace("<", "&lt;", regex=False)
-        .str.replace(">", "&gt;", regex=False)
-    )
+    return escape_html_all(isolate_all(cut))

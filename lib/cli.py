@@ -15,7 +15,9 @@ Exit codes, the same scheme for all three:
      `check --fail-on revoked,expired,blocked,expiring`;
   2  nothing could be done: the source cannot be read, the file cannot be written, the webhook
      address is missing, or the webhook did not accept the alert (one plain line on stderr,
-     never a traceback).
+     never a traceback); also a command line argparse refuses;
+  3  a bug in Sparkwatch, not a problem with your sheet: one plain line on stderr naming the
+     error's type only, and where to report it (see the README's "Reporting a problem").
 
 A morning alert from cron (the webhook address from the environment keeps it out of `ps` and
 of the crontab's command line):
@@ -43,7 +45,6 @@ from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    WebhookError,
     action_line,
     alert_payload,
     alert_rows,
@@ -52,11 +53,10 @@ from lib.alerts import (
 )
 from lib.bidi import isolate
 from lib.clock import team_today
-from lib.codes import redact_codes
 from lib.columns import TAB
 from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SparkwatchError, UsageError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
@@ -64,15 +64,23 @@ from lib.report import records, summary
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source
 from lib.sources.published import source_label
-from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER, plural
+from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
+from lib.words import days, iso_date, plural, redact
 
-EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE, EXIT_BUG = 0, 1, 2, 3
 EXIT_ATTENTION = EXIT_FAIL_ON
 """1 means 'look at this' for every command: a --fail-on state, or an alert that went out."""
-
-
-class CliError(Exception):
-    """Something the command itself could not do (e.g. write its file); the message is plain words."""
+REPORT_AT = "the README's 'Reporting a problem' section"
+BUG_LINE = (
+    "sparkwatch: Sparkwatch hit an unexpected problem (a bug, not your sheet): {name}. "
+    f"Please report it: see {REPORT_AT}."
+)
+"""What a bug prints: the exception's type only, since its message could quote a cell or a secret."""
+EPILOG = (
+    "exit codes: 0 all well; 1 something needs attention (a --fail-on state, or an alert sent); "
+    "2 nothing could be done (the source, the file or the webhook; one plain line on stderr); "
+    f"{EXIT_BUG} a bug in Sparkwatch, not your sheet (please report it: see {REPORT_AT})."
+)
 
 
 def _date(text: str) -> dt.date:
@@ -136,7 +144,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m lib.cli", description="Sparkwatch: Spark Ads authorization health."
+        prog="python -m lib.cli", description="Sparkwatch: Spark Ads authorization health.", epilog=EPILOG
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="summarise the sheet's health and what needs action")
@@ -231,8 +239,8 @@ def render_text(
     counts = health_counts(diagnosed)
     named = one_line(source_label(source))
     lines = [
-        f"Sparkwatch · {named} · {plural(len(diagnosed), 'authorization')} · {today.isoformat()}"
-        f" · warning window {plural(warn_days, 'day')}",
+        f"Sparkwatch · {named} · {plural(len(diagnosed), 'authorization')} · {iso_date(today)}"
+        f" · warning window {days(warn_days)}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
     action = needs_action(diagnosed)
@@ -252,7 +260,7 @@ def render_text(
         # Which header was read as what: a team checks this once, so it is said once.
         lines += ["", _cell(columns_note)]
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
-    return redact_codes(printable("\n".join(lines) + "\n"))
+    return redact(printable("\n".join(lines) + "\n"))
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
@@ -266,22 +274,22 @@ def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise CliError(
-            f"Could not write {path}: {error.strerror or 'the folder is missing or not writable'}."
+        raise UsageError(
+            f"Could not write {path}: {error.strerror or 'the folder is missing or not writable'}.",
+            kind=ErrorKind.CANNOT_WRITE,
         ) from None
     until = today + dt.timedelta(days=args.days)
     if count:
-        noun = "reminder" if count == 1 else "reminders"
-        out.write(f"Wrote {count} {noun} (authorizations ending by {until.isoformat()}) to {path}.\n")
+        out.write(f"Wrote {plural(count, 'reminder')} (authorizations ending by {iso_date(until)}) to {path}.\n")
     else:
-        out.write(f"No authorization ends by {until.isoformat()}: wrote an empty calendar to {path}.\n")
+        out.write(f"No authorization ends by {iso_date(until)}: wrote an empty calendar to {path}.\n")
     return EXIT_OK
 
 
 def run_alert(args: argparse.Namespace, out: TextIO) -> int:
     url = (args.webhook or os.environ.get(WEBHOOK_ENV) or "").strip()
     if not url and not args.dry_run:
-        raise CliError(f"Give the webhook address with --webhook URL, or set {WEBHOOK_ENV}.")
+        raise UsageError(f"Give the webhook address with --webhook URL, or set {WEBHOOK_ENV}.")
     today, diagnosed, normalized = load(args)
     payload = alert_payload(args.source, today, args.warn_days, diagnosed, normalized.problems)
     if payload is None:
@@ -292,9 +300,8 @@ def run_alert(args: argparse.Namespace, out: TextIO) -> int:
         out.write(payload["text"] + "\n")
         return EXIT_ATTENTION
     post_webhook(url, payload, timeout=args.timeout)
-    count = len(alert_rows(diagnosed))
-    noun = "authorization needs" if count == 1 else "authorizations need"
-    out.write(f"Alert sent to {webhook_host(url)}: {count} {noun} action.\n")
+    need = plural(len(alert_rows(diagnosed)), "authorization needs", "authorizations need")
+    out.write(f"Alert sent to {webhook_host(url)}: {need} action.\n")
     return EXIT_ATTENTION
 
 
@@ -311,11 +318,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     try:
         return run(args, out)
-    except (SourceError, CliError, WebhookError, ValueError) as error:
-        err.write(f"sparkwatch: {one_line(redact_codes(str(error)))}\n")
-    except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
-        err.write(f"sparkwatch: could not read the source ({type(error).__name__}).\n")
-    return EXIT_UNREADABLE
+    except SparkwatchError as error:
+        err.write(f"sparkwatch: {one_line(redact(str(error)))}\n")
+        return EXIT_UNREADABLE
+    except Exception as error:  # noqa: BLE001 - a bug: say so plainly, never a traceback
+        # Only the type's name: the message of an unexpected error may quote a cell or a secret.
+        err.write(BUG_LINE.format(name=type(error).__name__) + "\n")
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

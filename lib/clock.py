@@ -10,18 +10,25 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lib.errors import ErrorKind, SettingsError
+
 TZ_ENV = "SPARKWATCH_TZ"
 
 
 def team_timezone(name: str | None = None) -> dt.tzinfo | None:
-    """The named zone, else $SPARKWATCH_TZ, else None (the machine's own local time)."""
+    """The named zone, else $SPARKWATCH_TZ, else None (the machine's own local time).
+
+    A name that is no zone raises `SettingsError`: it came from a person, who needs the sentence.
+    """
     name = name or os.environ.get(TZ_ENV) or None
     if not name:
         return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"Unknown time zone '{name}': use a name like Europe/Berlin.") from None
+        raise SettingsError(
+            f"Unknown time zone '{name}': use a name like Europe/Berlin.", kind=ErrorKind.UNKNOWN_TIME_ZONE
+        ) from None
 
 
 def today_in(tz: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:

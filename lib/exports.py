@@ -19,6 +19,7 @@ from lib.codes import mask_codes, redact_codes_in
 from lib.columns import TAB
 from lib.rules import RULES
 from lib.vocab import HEALTH, ROLES, HealthId
+from lib.words import iso_dates
 
 ACCESS_LABELS = {"code": "Code", "business_center": "Business Center"}
 
@@ -189,7 +190,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in flat.columns:
         values = flat[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            flat[column] = values.dt.strftime("%Y-%m-%d")
+            flat[column] = iso_dates(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list)).any():
             flat[column] = values.map(lambda v: "; ".join(v) if isinstance(v, list) else v)
         if not pd.api.types.is_numeric_dtype(flat[column]):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lib.columns import DERIVED, RESERVED_HEADER_KEYS
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.vocab import (
     ACCESS_VALUES,
     BOOLEAN_VALUES,
@@ -898,7 +898,7 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
     no data-like cell) is the header: rows below it are data, whatever words they hold.
     Without such a row, the best-scoring row wins (ties to the earliest) and must still hold
     the creators, by its header words or, for a `Name` column, by handle-like values.
-    Raises `SourceError(kind="no_creator_column")` when it does not.
+    Raises `SourceError(kind=ErrorKind.NO_CREATOR_COLUMN)` when it does not.
     """
     ranked: list[tuple[float, bool, int]] = []
     for index in range(min(search_rows, len(table))):
@@ -918,7 +918,7 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
         index = -negative_index
         if "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used:
             return index
-    raise SourceError(NO_CREATOR_MESSAGE, kind="no_creator_column")
+    raise SourceError(NO_CREATOR_MESSAGE, kind=ErrorKind.NO_CREATOR_COLUMN)
 
 
 def locate(table: Sequence[Row], search_rows: int = 20) -> tuple[int, Assignment]:

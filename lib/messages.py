@@ -15,6 +15,7 @@ from lib.bidi import isolate
 from lib.codes import redact_codes
 from lib.rules import NEW_CODE_STEPS, OPEN_AGAIN, OPEN_POST, PUBLIC_STEPS, RECOPY_STEPS, RULES, Ask, IssueId
 from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS
+from lib.words import noun, relative_day
 
 DEFAULT_DURATION = 60
 """Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
@@ -35,8 +36,7 @@ def recommended_duration(campaign_end: dt.date | None, today: dt.date) -> int:
 def _when(days_left: object) -> str:
     if days_left is None or pd.isna(days_left):
         return "soon"
-    days = int(days_left)
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    return relative_day(int(days_left))
 
 
 def _steps(asks: list[Ask]) -> list[str]:
@@ -91,7 +91,7 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
     if not sections:
         return None
     name = isolate(creator) if isinstance(creator, str) and creator else "there"
-    plural = "these posts" if len(sections) > 1 else "this post"
+    plural = noun(len(sections), "this post", "these posts")
     closing = "Thank you so much, we love working with you!"
     signature = f"\n{sender}" if sender else ""
     message = (

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
 from lib.columns import SHEET_ROW_HEADER, TAB, TAB_HEADER
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.vocab import (
     ACCESS_VALUES,
     BOOLEAN_VALUES,
@@ -29,8 +29,8 @@ from lib.vocab import (
     IDENTITY_VALUES,
     STATUS_VALUES,
     VISIBILITY_VALUES,
-    plural,
 )
+from lib.words import human_date, noun, plural
 
 RawTable = list[list[str]]
 """A header row followed by data rows, every cell a string (as a sheet or CSV gives them)."""
@@ -92,7 +92,7 @@ def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, she
     the column itself beats both.
     """
     if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
-        raise SourceError("The sheet is empty: there is no header row and no data.", kind="empty")
+        raise SourceError("The sheet is empty: there is no header row and no data.", kind=ErrorKind.EMPTY)
     header_index, assignment = headers.locate(table)
     body = table[header_index + 1 :]
     width = len(assignment.names)
@@ -237,13 +237,13 @@ class _DateReading:
 
 
 def _read_as(texts: pd.Series, order: str) -> str:
-    """'02/12/2026 was read as 12 February 2026': the first ambiguous value that reads, shown as read."""
+    """'02/12/2026 was read as 12 Feb 2026': the first ambiguous value that reads, shown as read."""
     ambiguous = texts[dates.is_ambiguous(texts).to_numpy(dtype=bool)].astype("string")
     read = dates.parse_dates(ambiguous, order)["value"].dropna()
     if read.empty:
         return f"for example {ambiguous.iloc[0]}"
     day = read.iloc[0]
-    return f"{ambiguous.loc[read.index[0]]} was read as {day.day} {day:%B %Y}"
+    return f"{ambiguous.loc[read.index[0]]} was read as {human_date(day)}"
 
 
 _ORDER_NAMES = {dates.DMY: "day first", dates.MDY: "month first"}
@@ -417,7 +417,7 @@ def _also_rows(rows: list[int], shown: int = 5) -> str:
         return ""
     listed = ", ".join(str(r) for r in rows[:shown])
     more = f" and {plural(len(rows) - shown, 'more row')}" if len(rows) > shown else ""
-    return f" (also on {'row' if len(rows) == 1 else 'rows'} {listed}{more})"
+    return f" (also on {noun(len(rows), 'row')} {listed}{more})"
 
 
 def _result(value: pd.Series, problems: list[tuple[pd.Series, str]]) -> pd.DataFrame:

@@ -13,7 +13,8 @@ import pandas as pd
 from lib.exports import table
 from lib.filters import NOT_SET
 from lib.rules import RULES
-from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId, plural
+from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId
+from lib.words import plural
 
 ACT_NOW: tuple[HealthId, ...] = (
     HealthId.REVOKED,

@@ -22,7 +22,8 @@ from lib.codes import mask_codes
 from lib.exports import one_line
 from lib.messages import recommended_duration
 from lib.rules import RULES, IssueId, issue_labels
-from lib.vocab import DEFAULT_WARN_DAYS, ENDED, plural, role_labels
+from lib.vocab import DEFAULT_WARN_DAYS, ENDED, role_labels
+from lib.words import days, human_date, relative_day
 
 DEFAULT_DAYS = 30
 """How far ahead the calendar looks by default: a month of expiries."""
@@ -109,12 +110,12 @@ def _description(rec, today: dt.date) -> str:
     post = _text(rec.post) or "a post with no link in the sheet"
     duration = recommended_duration(rec.campaign_end, today)
     lines = [
-        f"The authorization for {post} ends on {ends:%A} {ends.day} {ends:%B %Y} (its last day); "
+        f"The authorization for {post} ends on {human_date(ends, weekday=True)} (its last day); "
         "ads using the post stop after that unless the creator sends a new code.",
         "",
         f"What to do ({role_labels(fix.roles)}):",
         *(f"{n}. {step}" for n, step in enumerate(fix.steps, 1)),
-        f"Ask for {duration} days: the smallest duration that covers the campaign end plus two weeks.",
+        f"Ask for {days(duration)}: the smallest duration that covers the campaign end plus two weeks.",
     ]
     others = [i for i in rec.issues if i != fix.id]
     if others:
@@ -178,7 +179,7 @@ def _event(rec, today: dt.date, remind_days: int, stamp: dt.datetime, sequence: 
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", dt.timedelta(days=-remind_days) + REMIND_AT)
-    when = "today" if remind_days == 0 else f"in {plural(remind_days, 'day')}"
+    when = relative_day(remind_days)
     creator, campaign = _who(rec)
     alarm.add("description", f"The Spark Ads code of {creator} ({campaign}) ends {when}: ask for a new code now.")
     event.add_component(alarm)

@@ -10,6 +10,7 @@ import pandas as pd
 from lib.codes import mask_codes
 from lib.diagnose import health_counts, issue_counts
 from lib.headers import Assignment
+from lib.words import iso_date, iso_dates
 
 
 def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict[str, Any]]:
@@ -19,7 +20,7 @@ def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict
             "row": diagnosed["row"].astype("int64"),
             "creator": diagnosed["creator"],
             "post": diagnosed["post"],
-            "expires_on": diagnosed["expires"].dt.strftime("%Y-%m-%d"),
+            "expires_on": iso_dates(diagnosed["expires"]),
             "days_left": diagnosed["days_left"],
             "health": diagnosed["health"].astype("string"),
             "issues": diagnosed["issues"].map(list),
@@ -57,7 +58,7 @@ def summary(
     """
     return {
         "source": source,
-        "today": today.isoformat(),
+        "today": iso_date(today),
         "warn_days": warn_days,
         "rows": len(diagnosed),
         "health": health_counts(diagnosed),

@@ -20,7 +20,8 @@ import pandas as pd
 
 from lib.bidi import isolate
 from lib.codes import looks_like_code, mask_code
-from lib.vocab import Status, plural
+from lib.vocab import Status
+from lib.words import days, days_left, human_date, relative_day
 
 
 class IssueId(StrEnum):
@@ -190,11 +191,6 @@ class Rule:
         return self.ask is not None
 
 
-def day(d: dt.date) -> str:
-    """'19 Nov 2026': the one way dates are written in sentences."""
-    return f"{d.day} {d:%b %Y}"
-
-
 _BC_NO_EXPIRY = "This post uses a Business Center link, which has no end date"
 _BC_NO_CODE = "This post uses a Business Center link, not a code"
 
@@ -216,17 +212,14 @@ def _expired_check(f: RowFacts) -> Verdict:
     if IssueId.CODE_EXPIRED in f.issues:
         if f.expires is None or f.days_left is None:
             return confirmed("The sheet marks this code as expired.")
-        ago = -f.days_left
-        when = "yesterday" if ago == 1 else f"{plural(ago, 'day')} ago"
-        return confirmed(f"This code expired {when}, on {day(f.expires)}.")
+        return confirmed(f"This code expired {relative_day(f.days_left)}, on {human_date(f.expires)}.")
     if not f.uses_code:
         return ruled_out(_BC_NO_EXPIRY)
     if f.code is None:
         return ruled_out(_no_code_yet())
     if f.expires is None or f.days_left is None:
         return possible("The sheet does not say when this code ends, so it may have expired: check with the creator.")
-    left = "it ends today" if f.days_left == 0 else f"{plural(f.days_left, 'day')} left"
-    return ruled_out(f"The code is valid until {day(f.expires)} ({left})")
+    return ruled_out(f"The code is valid until {human_date(f.expires)} ({days_left(f.days_left)})")
 
 
 def _revoked_check(f: RowFacts) -> Verdict:
@@ -243,8 +236,7 @@ def _revoked_check(f: RowFacts) -> Verdict:
 
 def _expiring_check(f: RowFacts) -> Verdict:
     if IssueId.EXPIRING_SOON in f.issues and f.expires is not None and f.days_left is not None:
-        when = "today" if f.days_left == 0 else "tomorrow" if f.days_left == 1 else f"in {plural(f.days_left, 'day')}"
-        return confirmed(f"This code ends {when}, on {day(f.expires)}.")
+        return confirmed(f"This code ends {relative_day(f.days_left)}, on {human_date(f.expires)}.")
     if not f.uses_code:
         return ruled_out(_BC_NO_EXPIRY)
     if f.code is None:
@@ -253,20 +245,22 @@ def _expiring_check(f: RowFacts) -> Verdict:
         return possible("The sheet does not say when this code ends.")
     if f.days_left < 0:
         return ruled_out(f"It has already ended (see '{RULES[IssueId.CODE_EXPIRED].label}')")
-    return ruled_out(f"{plural(f.days_left, 'day')} left, more than the warning window")
+    return ruled_out(f"{days(f.days_left)} left, more than the warning window")
 
 
 def _before_end_check(f: RowFacts) -> Verdict:
     if IssueId.EXPIRES_BEFORE_CAMPAIGN_END in f.issues and f.expires and f.campaign_end:
         gap = (f.campaign_end - f.expires).days
         return confirmed(
-            f"The code ends on {day(f.expires)}, {plural(gap, 'day')} before the campaign ends"
-            f" on {day(f.campaign_end)}."
+            f"The code ends on {human_date(f.expires)}, {days(gap)} before the campaign ends"
+            f" on {human_date(f.campaign_end)}."
         )
     if not f.uses_code:
         return ruled_out(_BC_NO_EXPIRY)
     if f.expires and f.campaign_end:
-        return ruled_out(f"The code lasts until {day(f.expires)}, past the campaign end on {day(f.campaign_end)}")
+        return ruled_out(
+            f"The code lasts until {human_date(f.expires)}, past the campaign end on {human_date(f.campaign_end)}"
+        )
     return possible("The sheet does not give both the code's end and the campaign's end.")
 
 

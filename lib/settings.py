@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lib.dates import DateOrder, parse_date_order
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.sources import ALL_TABS, DEMO, kind_of, sheet_key
 
 SHEET_TABLE = "sheet"
@@ -107,7 +107,7 @@ class SourceConfig:
             from lib.sources.gsheet import info_from_file
 
             return info_from_file(self.key_file)
-        raise SourceError(NO_ACCOUNT, kind="no_credentials")
+        raise SourceError(NO_ACCOUNT, kind=ErrorKind.NO_CREDENTIALS)
 
     def account_email(self) -> str:
         """The address to share the sheet with ('' when there is no readable key)."""

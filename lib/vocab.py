@@ -258,9 +258,6 @@ BOOLEAN_VALUES: dict[str, bool] = {
     "❌": False,
 }
 
-def plural(count: int, noun: str) -> str:
-    """'1 row', '2 rows': every count the product writes out reads as plain English."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def role_labels(role_ids: tuple[str, ...] | list[str]) -> str:

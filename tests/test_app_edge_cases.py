@@ -12,7 +12,7 @@ from app_helpers import AUTHORIZATIONS, OVERVIEW, TROUBLESHOOTER, assert_clean, 
 from streamlit.testing.v1.util import patch_config_options
 
 from lib import demo
-from lib.vocab import plural
+from lib.words import plural
 from ui import views
 
 ACT = "pages/act.py"

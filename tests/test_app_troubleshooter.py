@@ -14,9 +14,10 @@ from app_helpers import (
 )
 
 from lib import troubleshoot as ts
-from lib.rules import RULES, day
+from lib.rules import RULES
 from lib.symptoms import SYMPTOMS
 from lib.vocab import HARD_REFRESH_NOTE, ROLES
+from lib.words import human_date as day
 from ui import troubleshooter
 
 

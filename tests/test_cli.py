@@ -1,4 +1,5 @@
-"""The command line, run as people and cron run it: in-process through `main`, and as `python -m lib.cli`."""
+"""The command line, run as people and cron run it: in-process through `main` (with the streams and
+environment a test gives it), and once as `python -m lib.cli`."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import pytest
 from icalendar import Calendar
 from openpyxl import Workbook
 
-from lib.cli import EXIT_ATTENTION, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
+from lib import cli as cli_module
+from lib.cli import EXIT_ATTENTION, EXIT_BUG, EXIT_FAIL_ON, EXIT_OK, EXIT_UNREADABLE, main
 from lib.codes import MASK, mask_code
 from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
+from lib.errors import SettingsError, SourceError, SparkwatchError, UsageError, WebhookError
 from lib.rules import ISSUE_ORDER
 from lib.vocab import HEALTH_ORDER
 from tests.fakes import FakeSheets
@@ -419,7 +422,7 @@ def test_alert_posts_one_message_and_exits_1(messy, receiver):
         assert calm not in text
     assert mask_code(CODES[2]) in text
     assert not any(c in text for c in CODES)
-    assert "Also: 2 cell(s) in the sheet could not be read" in text
+    assert "Also: 2 cells in the sheet could not be read" in text
 
 
 def test_alert_sends_nothing_when_all_is_well(tmp_path, receiver):
@@ -505,38 +508,91 @@ def test_a_published_link_is_never_printed_whole(receiver):
         assert fake.counts["csv"] == 4
 
 
+# --------------------------------------------------------------------------- errors: the family, and bugs
+
+
+def test_errors_of_the_family_print_their_plain_sentence_and_exit_2(messy, tmp_path):
+    # A source that cannot be read (SourceError).
+    status, out, err = run("check", str(tmp_path / "nope.csv"))
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err.startswith("sparkwatch: No file at ") and err.count("\n") == 1
+    # A setting that cannot be used (SettingsError).
+    status, out, err = run("check", str(messy), "--tz", "Mars/Base")
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err == "sparkwatch: Unknown time zone 'Mars/Base': use a name like Europe/Berlin.\n"
+    # A file the command cannot write (UsageError).
+    status, out, err = run("calendar", str(messy), "--today", TODAY, "-o", str(tmp_path / "no" / "dir.ics"))
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err.startswith(f"sparkwatch: Could not write {tmp_path / 'no' / 'dir.ics'}: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("error", [SourceError, WebhookError, SettingsError, UsageError])
+def test_any_error_of_the_family_is_its_sentence_and_exit_2_whatever_raises_it(messy, monkeypatch, error):
+    def refuse(*args, **kwargs):
+        raise error(f"Plain words from {error.__name__}, code {CODES[1]}.")
+
+    monkeypatch.setattr(cli_module, "diagnose", refuse)
+    status, out, err = run("check", str(messy), "--today", TODAY)
+    assert (status, out) == (EXIT_UNREADABLE, "")
+    assert err == f"sparkwatch: Plain words from {error.__name__}, code {mask_code(CODES[1])}.\n"
+    assert isinstance(error("x"), SparkwatchError)
+
+
+@pytest.mark.parametrize("command", [["check"], ["check", "--json"], ["alert", "--dry-run"]])
+def test_a_bug_exits_3_with_one_plain_line_naming_only_the_type(messy, monkeypatch, command):
+    secret = f"cell text {CODES[2]} and a key -----BEGIN PRIVATE KEY-----"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(cli_module, "diagnose", broken)
+    status, out, err = run(command[0], str(messy), "--today", TODAY, *command[1:])
+    assert status == EXIT_BUG == 3
+    assert out == ""
+    assert err == (
+        "sparkwatch: Sparkwatch hit an unexpected problem (a bug, not your sheet): RuntimeError. "
+        "Please report it: see the README's 'Reporting a problem' section.\n"
+    )
+    assert "Traceback" not in err and "cell text" not in err and CODES[2] not in err
+    assert "## Reporting a problem" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_help_names_every_exit_code():
+    status, out, _ = run("--help")
+    assert status == EXIT_OK
+    said = " ".join(out.split())
+    assert "0 all well" in said and "1 something needs attention" in said
+    assert "2 nothing could be done" in said and f"{EXIT_BUG} a bug in Sparkwatch" in said
+
+
+def test_alert_with_the_webhook_from_the_environment_reaches_it(messy, receiver, monkeypatch):
+    monkeypatch.setenv("SPARKWATCH_WEBHOOK", receiver.url)
+    status, out, err = run("alert", str(messy), "--today", TODAY)
+    assert (status, err) == (EXIT_ATTENTION, "")
+    assert out.startswith("Alert sent to http://127.0.0.1:")
+    (payload,) = receiver.payloads
+    assert "@carl" in payload["text"] and not any(c in payload["text"] for c in CODES)
+
+
 # --------------------------------------------------------------------------- as a real process
 
 
-def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def test_python_dash_m_check_demo():
+    """The one run as cron runs it: a fresh interpreter, `python -m lib.cli`, real streams and exit code."""
     environment = {k: v for k, v in os.environ.items() if k not in (*PROXY_VARIABLES, "SPARKWATCH_WEBHOOK")}
-    return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *argv],
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "check", "demo", "--today", TODAY],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**environment, **(env or {})},
+        env=environment,
     )
-
-
-def test_python_dash_m_check_json_and_unreadable(messy, tmp_path):
-    done = cli("check", str(messy), "--today", TODAY, "--json", "--fail-on", "revoked")
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == EXIT_OK, done.stderr
     assert done.stderr == ""
-    assert json.loads(done.stdout)["problems"] == MESSY_PROBLEMS
-    done = cli("check", str(tmp_path / "nope.csv"))
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.startswith("sparkwatch: No file at ") and done.stderr.count("\n") == 1
-
-
-def test_python_dash_m_alert_reaches_the_local_webhook(messy, receiver):
-    done = cli("alert", str(messy), "--today", TODAY, env={"SPARKWATCH_WEBHOOK": receiver.url})
-    assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("Alert sent to http://127.0.0.1:")
-    (payload,) = receiver.payloads
-    assert "@carl" in payload["text"] and not any(c in payload["text"] for c in CODES)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Sparkwatch · demo · ") and lines[0].endswith(f" · {TODAY} · warning window 7 days")
+    assert lines[1].startswith("Revoked: ") and "Needs action" in done.stdout
 
 
 def test_date_order_option_and_environment_decide_ambiguous_dates(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from lib.clock import TZ_ENV, team_today
+from lib.errors import SettingsError
 
 LATE_EVENING_UTC = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
 
@@ -25,11 +26,11 @@ def test_environment_sets_the_zone(monkeypatch):
 
 
 def test_unknown_zone_is_a_plain_message():
-    with pytest.raises(ValueError, match="Unknown time zone 'Mars/Base'"):
+    with pytest.raises(SettingsError, match="Unknown time zone 'Mars/Base'"):
         team_today("Mars/Base")
 
 
 def test_a_zone_name_too_long_for_a_file_name_is_the_same_plain_message():
     # The zone database is a folder of files: an absurd name fails as an OS error, not 'not found'.
-    with pytest.raises(ValueError, match="Unknown time zone"):
+    with pytest.raises(SettingsError, match="Unknown time zone"):
         team_today("a" * 300)

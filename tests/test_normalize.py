@@ -440,7 +440,7 @@ def test_an_ambiguous_column_is_read_month_first_and_listed_once():
     assert norm.frame.loc[0, "expires_on"] == pd.Timestamp("2026-02-12")
     assert norm.problems[["row", "column", "value"]].values.tolist() == [[2, "Expiry", "02/12/2026"]]
     problem = norm.problems.loc[0, "problem"]
-    assert "month first" in problem and "12 February 2026" in problem and "date_order" in problem
+    assert "month first" in problem and "was read as 12 Feb 2026" in problem and "date_order" in problem
 
 
 def test_the_teams_date_order_decides_an_ambiguous_column_without_a_problem():

@@ -77,7 +77,7 @@ def test_description_holds_the_fix_duration_post_and_masked_code():
     text = str(event["description"])
     row = frame.iloc[0]
     assert row["post"] in text
-    assert "ends on Wednesday 25 November 2026 (its last day)" in text
+    assert "ends on Wednesday 25 Nov 2026 (its last day)" in text
     assert "What to do (Creator):" in text
     for n, step in enumerate(RULES["expiring_soon"].steps, 1):
         assert f"{n}. {step}" in text

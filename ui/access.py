@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.access import AccessPolicy, can_reveal, is_allowed, policy_from_secrets, signed_in_email
-from ui.app_settings import SettingsUnreadable, app_secrets
+from lib.errors import SettingsError
+from ui.app_settings import app_secrets
 
 OPEN_LINK_NOTE = "Open to anyone with the link: no login is set up (see the README's Security section)."
 NO_LOGIN_MASKED = (
@@ -29,7 +30,7 @@ def policy() -> AccessPolicy:
     """The access rules in force; an unreadable settings file locks everything (fail closed)."""
     try:
         return policy_from_secrets(app_secrets())
-    except SettingsUnreadable:
+    except SettingsError:
         return AccessPolicy(login_required=True)
 
 
@@ -48,7 +49,7 @@ def gate() -> AccessPolicy:
     """Stop the run unless the viewer may see the dashboard; returns the policy in force."""
     try:
         rules = policy_from_secrets(app_secrets())
-    except SettingsUnreadable as error:
+    except SettingsError as error:
         st.title("Sparkwatch")
         st.error(str(error))
         st.stop()

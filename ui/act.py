@@ -17,7 +17,8 @@ from lib import batches as batching
 from lib import reminders
 from lib.bidi import isolate
 from lib.messages import creator_messages
-from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES, plural
+from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
+from lib.words import days, iso_date, noun, plural
 from ui.access import masked_reason, may_reveal_codes, warn_if_codes_open
 from ui.state import Context
 
@@ -53,7 +54,7 @@ def calendar(ctx: Context) -> None:
     st.subheader("Calendar reminders")
     st.caption("One event per authorization, on its last day, with a reminder before it ends.")
     left, right = st.columns(2)
-    days = int(
+    window = int(
         left.number_input(
             "Authorizations ending in the next … days",
             min_value=1,
@@ -74,16 +75,16 @@ def calendar(ctx: Context) -> None:
             help="The reminder rings at 9:00 that day, so there is time to ask the creator for a new code.",
         )
     )
-    count = len(reminders.due(ctx.filtered, days))
+    count = len(reminders.due(ctx.filtered, window))
     if count:
-        st.text(f"{plural(count, 'authorization')} of the rows shown end in the next {plural(days, 'day')}.")
+        st.text(f"{plural(count, 'authorization')} of the rows shown end in the next {days(window)}.")
     else:
-        st.info(f"None of the rows shown ends in the next {plural(days, 'day')}, so there is nothing to remind.")
+        st.info(f"None of the rows shown ends in the next {days(window)}, so there is nothing to remind.")
     st.download_button(
         "Download calendar file (.ics)",
         # Stamped with the read time, so the file only changes when the sheet or the choices do.
-        data=reminders.reminders_ics(ctx.filtered, ctx.today, days, remind, stamp=ctx.loaded_at) if count else b"",
-        file_name=f"sparkwatch-reminders-{ctx.today.isoformat()}.ics",
+        data=reminders.reminders_ics(ctx.filtered, ctx.today, window, remind, stamp=ctx.loaded_at) if count else b"",
+        file_name=f"sparkwatch-reminders-{iso_date(ctx.today)}.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
         on_click="ignore",
@@ -152,7 +153,7 @@ def batch_heading(rec: Any) -> str:
     """'STRIDE-EU-02 · batch 1 of 2 · 20 codes (rows 4, 7, …) from @a, @b' in plain text."""
     rows = ", ".join(str(r) for r in rec.rows)
     part = f" · batch {rec.batch} of {rec.batches}" if rec.batches > 1 else ""
-    where = "sheet row" if len(rec.rows) == 1 else "sheet rows"
+    where = noun(len(rec.rows), "sheet row")
     return f"{isolate(rec.ad_account)}{part} · {plural(rec.size, 'code')} ({where} {rows}) from {rec.creators}"
 
 

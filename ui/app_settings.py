@@ -2,7 +2,7 @@
 
 Access rules, the sheet to read and the team's time zone all come from it. A missing file
 means "nothing configured"; a file that exists but is not valid TOML raises
-`SettingsUnreadable`, so no caller can mistake a typo for "no login required".
+`lib.errors.SettingsError`, so no caller can mistake a typo for "no login required".
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib import settings
 from lib.clock import team_timezone, team_today, today_in
+from lib.errors import ErrorKind, SettingsError
 from lib.settings import SourceConfig
 
 BROKEN_SETTINGS = (
@@ -25,17 +26,13 @@ BROKEN_SETTINGS = (
 )
 
 
-class SettingsUnreadable(Exception):
-    """The secrets file exists but is not valid TOML: nothing in it can be trusted."""
-
-
 def app_secrets() -> dict[str, Any]:
     """The app's secrets as a plain dict ({} when there is no secrets file)."""
     try:
         return st.secrets.to_dict()
     except FileNotFoundError as error:  # Streamlit's "no secrets" error is a FileNotFoundError
         if getattr(error, "error_id", "") == "failed-parsing-secrets-file":
-            raise SettingsUnreadable(BROKEN_SETTINGS) from None
+            raise SettingsError(BROKEN_SETTINGS, kind=ErrorKind.BROKEN_SETTINGS) from None
         return {}
 
 
@@ -48,7 +45,7 @@ def source_config() -> SourceConfig:
     """
     try:
         secrets = app_secrets()
-    except SettingsUnreadable as error:
+    except SettingsError as error:
         return replace(settings.parse({}, os.environ), notes=(str(error),))
     return settings.parse(secrets, os.environ)
 
@@ -57,7 +54,7 @@ def zone_name() -> str | None:
     """The team's time zone from `[app] timezone`, if set (else $SPARKWATCH_TZ, else the machine's)."""
     try:
         app = app_secrets().get("app") or {}
-    except SettingsUnreadable:
+    except SettingsError:
         return None
     name = app.get("timezone") if isinstance(app, dict) else None
     return str(name) if name else None
@@ -67,7 +64,7 @@ def zone() -> dt.tzinfo | None:
     """The team's time zone; an unknown name falls back to the machine's (the Data page says so)."""
     try:
         return team_timezone(zone_name())
-    except ValueError:
+    except SettingsError:
         return None
 
 
@@ -80,6 +77,6 @@ def zone_problem() -> str | None:
     """A plain sentence when the configured time zone is not a real one."""
     try:
         team_today(zone_name())
-    except ValueError as error:
+    except SettingsError as error:
         return f"{error} Using this computer's time zone instead."
     return None

@@ -8,6 +8,7 @@ from lib import exports
 from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import row_by_key, row_keys, row_places, search
+from lib.words import iso_date
 from ui import access, views
 from ui.state import Context
 
@@ -27,7 +28,7 @@ def table(ctx: Context) -> None:
     st.download_button(
         "Download these rows (CSV)",
         data=exports.csv_bytes(rows),
-        file_name=f"sparkwatch-authorizations-{ctx.today.isoformat()}.csv",
+        file_name=f"sparkwatch-authorizations-{iso_date(ctx.today)}.csv",
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",

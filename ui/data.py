@@ -14,7 +14,7 @@ import streamlit as st
 from lib import settings
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
-from lib.vocab import plural
+from lib.words import plural
 from ui import app_settings, source
 from ui import upload as uploads
 
@@ -70,7 +70,7 @@ def configured(config: SourceConfig) -> None:
     if config.kind == "google_sheet":
         st.text(f"Tab: {_tab_words(config.tab)}")
     minutes = config.cache_ttl / 60
-    st.text(f"A read is reused for {minutes:g} minute{'' if minutes == 1 else 's'}; Refresh reads again at once.")
+    st.text(f"A read is reused for {plural(minutes, 'minute')}; Refresh reads again at once.")
     if config.problem:
         st.error("The data settings need fixing:", icon=":material/settings:")
         st.text(config.problem)

@@ -13,7 +13,7 @@ from lib.diagnose import needs_action
 from lib.exports import action_list
 from lib.filters import with_issue
 from lib.rules import RULES
-from lib.vocab import plural
+from lib.words import noun, plural
 from ui import views
 from ui.state import Context
 
@@ -46,7 +46,7 @@ def timeline(ctx: Context) -> None:
     else:
         note = "No authorization shown has an end date to draw."
     if undated:
-        has, are = ("has", "is") if undated == 1 else ("have", "are")
+        has, are = noun(undated, "has", "have"), noun(undated, "is", "are")
         note += f" {undated} {has} no end date (Business Center links, or no expiry in the sheet) and {are} not drawn."
     st.caption(note)
     st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")

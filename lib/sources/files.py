@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -86,7 +86,7 @@ def read_path(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read a .csv or .xlsx file from disk."""
     path = Path(path)
     if not path.exists():
-        raise SourceError(f"No file at {path}: check the path.", kind="not_found")
+        raise SourceError(f"No file at {path}: check the path.", kind=ErrorKind.NOT_FOUND)
     if not path.is_file():
         raise SourceError(f"{path} is a folder, not a file: give the path to a .csv or .xlsx file.")
     size = path.stat().st_size
@@ -106,7 +106,7 @@ def read_bytes(data: bytes, name: str, sheet: str | None = None) -> RawTable:
         return read_csv(data, name)
     raise SourceError(
         f"{name} is not a table Sparkwatch can read: export the sheet as CSV or XLSX.",
-        kind="not_a_table",
+        kind=ErrorKind.NOT_A_TABLE,
     )
 
 
@@ -114,13 +114,13 @@ def _upload_too_large(name: str, size: int) -> SourceError:
     return SourceError(
         f"{name} is {size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_BYTES // 1_000_000} MB. "
         f"{_EXPORT_ADVICE}, or remove unused columns.",
-        kind="too_large",
+        kind=ErrorKind.TOO_LARGE,
     )
 
 
 def _too_large(message: str, advice: str = ", or delete unused rows and columns") -> SourceError:
     """A "too_large" error: what is over which limit, then `advice` after "Export only the tracking tab"."""
-    return SourceError(f"{message} {_EXPORT_ADVICE}{advice}.", kind="too_large")
+    return SourceError(f"{message} {_EXPORT_ADVICE}{advice}.", kind=ErrorKind.TOO_LARGE)
 
 
 class _Bounds:
@@ -231,7 +231,7 @@ def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
     if "\x00" in text:
         raise SourceError(
             "This file is not a CSV text file: export the sheet as CSV (comma-separated).",
-            kind="not_a_table",
+            kind=ErrorKind.NOT_A_TABLE,
         )
     delimiter = sniff_delimiter(text)
     table = _Bounds(name)
@@ -251,7 +251,7 @@ def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
             else "it is damaged"
         )
         raise SourceError(
-            f"{name} could not be read as CSV: {problem}. Export it again from the sheet.", kind="not_a_table"
+            f"{name} could not be read as CSV: {problem}. Export it again from the sheet.", kind=ErrorKind.NOT_A_TABLE
         ) from None
     return table.rows
 
@@ -329,7 +329,7 @@ class _Workbook:
         except (*_ZIP_ERRORS, ValueError):
             raise SourceError(
                 f"{name} is not a readable Excel workbook: save it again as .xlsx, or export as CSV.",
-                kind="not_a_table",
+                kind=ErrorKind.NOT_A_TABLE,
             ) from None
         self.parts = {info.filename: info for info in self.zip.infolist()}
 
@@ -340,7 +340,7 @@ class _Workbook:
         self.zip.close()
 
     def damaged(self) -> SourceError:
-        return SourceError(f"{self.name} is damaged: part of it cannot be read. {_RESAVE}", kind="not_a_table")
+        return SourceError(f"{self.name} is damaged: part of it cannot be read. {_RESAVE}", kind=ErrorKind.NOT_A_TABLE)
 
     def table(self, sheet: str | None) -> RawTable:
         """The rows of the tab called `sheet` (the first worksheet when None or empty)."""
@@ -354,21 +354,21 @@ class _Workbook:
             raise SourceError(
                 f"{self.name} has no sheets: open it in Excel or Google Sheets, check the tracking tab is there, "
                 "save it again as .xlsx and upload that copy.",
-                kind="empty",
+                kind=ErrorKind.EMPTY,
             )
         if any(link not in links for _, link in book.sheets):
             raise self.damaged()
         names = [title for title, _ in book.sheets]
         if sheet and sheet not in names:
             shown = ", ".join(names[:20]) + (", …" if len(names) > 20 else "")
-            raise SourceError(f"There is no tab called '{sheet}' in {self.name}. Tabs: {shown}.", kind="no_tab")
+            raise SourceError(f"There is no tab called '{sheet}' in {self.name}. Tabs: {shown}.", kind=ErrorKind.NO_TAB)
         tables = [title for title, link in book.sheets if links[link][0].endswith("/worksheet")]
         title = sheet or (tables[0] if tables else names[0])
         if title not in tables:
             raise SourceError(
                 f"'{title}' in {self.name} is a chart or a macro sheet, not a table: "
                 "pick the tab that holds the tracking table.",
-                kind="no_tab",
+                kind=ErrorKind.NO_TAB,
             )
         link = next(link for name, link in book.sheets if name == title)
         styles = _StylesPart()
@@ -398,7 +398,7 @@ class _Workbook:
         raise SourceError(
             f"{self.name} is a zip archive, not an Excel workbook: upload the .xlsx file itself, "
             "or export the sheet as CSV.",
-            kind="not_a_table",
+            kind=ErrorKind.NOT_A_TABLE,
         )
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
@@ -442,7 +442,7 @@ class _Workbook:
             raise SourceError(
                 f"{self.name} unpacks to over {MAX_COMPRESSION_RATIO} times its size, which no spreadsheet does. "
                 f"{_RESAVE}",
-                kind="too_large",
+                kind=ErrorKind.TOO_LARGE,
             )
         parser = self.parser(handler)
         read = 0
@@ -506,7 +506,7 @@ def _compound_file(data: bytes, name: str) -> SourceError:
     return SourceError(
         f"{name} is an old Excel 97–2003 workbook (.xls) renamed: open it in Excel and save it as .xlsx, "
         "or export the sheet as CSV.",
-        kind="not_a_table",
+        kind=ErrorKind.NOT_A_TABLE,
     )
 
 
@@ -514,7 +514,7 @@ def _encrypted(name: str) -> SourceError:
     return SourceError(
         f"{name} is protected with a password, so it cannot be read. Open it in Excel, save a copy without the "
         "password (File → Info → Protect Workbook), and upload that copy, or export the sheet as CSV.",
-        kind="encrypted",
+        kind=ErrorKind.ENCRYPTED,
     )
 
 
@@ -728,7 +728,7 @@ class _SheetPart(_Part):
                 raise SourceError(
                     f"{self.book.name} has formulas whose results were not saved: open it in Excel or Google Sheets, "
                     "save it again, and upload that copy (or export it as CSV).",
-                    kind="unsaved_formulas",
+                    kind=ErrorKind.UNSAVED_FORMULAS,
                 )
             return ""
         if kind == "n":

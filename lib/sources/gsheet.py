@@ -60,7 +60,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
 from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.headers import find_header_row, fold, meaning
 from lib.normalize import RawTable
 from lib.sources import ALL_TABS  # ALL_TABS: `--tab '*'`, every tab merged
@@ -119,21 +119,21 @@ def fix_private_key(text: str) -> str:
 def credentials_from_info(info: Mapping[str, Any]) -> Credentials:
     """Read-only service-account credentials from the JSON key's fields (a dict or secrets table).
 
-    Raises `SourceError(kind="bad_key")` naming what is wrong, never the key itself. The key's
-    own `token_uri` is where the sign-in goes (Google's when the key does not say).
+    Raises `SourceError(kind=ErrorKind.BAD_KEY)` naming what is wrong, never the key itself. The
+    key's own `token_uri` is where the sign-in goes (Google's when the key does not say).
     """
     if not isinstance(info, Mapping):
-        raise SourceError(_bad_key("it is not a table of the JSON key's fields"), kind="bad_key")
+        raise SourceError(_bad_key("it is not a table of the JSON key's fields"), kind=ErrorKind.BAD_KEY)
     fields = dict(info)
     missing = [name for name in REQUIRED_KEY_FIELDS if not str(fields.get(name) or "").strip()]
     if missing:
         what = "is not a service account key" if len(missing) == len(REQUIRED_KEY_FIELDS) else "is incomplete"
-        raise SourceError(_bad_key(f"it {what}: {' and '.join(missing)} missing"), kind="bad_key")
+        raise SourceError(_bad_key(f"it {what}: {' and '.join(missing)} missing"), kind=ErrorKind.BAD_KEY)
     key = fields["private_key"]
     if not isinstance(key, str) or "-----BEGIN" not in key or "PRIVATE KEY-----" not in key:
         raise SourceError(
             _bad_key("private_key does not look like a key; copy the whole value, from -----BEGIN to END-----"),
-            kind="bad_key",
+            kind=ErrorKind.BAD_KEY,
         )
     fields["private_key"] = fix_private_key(key)
     fields.setdefault("token_uri", GOOGLE_TOKEN_URI)
@@ -142,7 +142,7 @@ def credentials_from_info(info: Mapping[str, Any]) -> Credentials:
     except (ValueError, TypeError, auth_exceptions.GoogleAuthError):
         # The library's own text may quote parts of the key: never pass it on.
         raise SourceError(
-            _bad_key("its private_key could not be read (damaged or cut short)"), kind="bad_key"
+            _bad_key("its private_key could not be read (damaged or cut short)"), kind=ErrorKind.BAD_KEY
         ) from None
 
 
@@ -161,19 +161,19 @@ def info_from_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     except FileNotFoundError:
         raise SourceError(
             f"No key file at {path}: set {CREDENTIALS_ENV} to the path of the service account's JSON key file.",
-            kind="bad_key",
+            kind=ErrorKind.BAD_KEY,
         ) from None
     except (OSError, UnicodeDecodeError):
         raise SourceError(
             f"The key file {path} could not be read: check its permissions, or download the JSON key again.",
-            kind="bad_key",
+            kind=ErrorKind.BAD_KEY,
         ) from None
     try:
         info = json.loads(text)
     except json.JSONDecodeError:
-        raise SourceError(_bad_key(f"{path.name} is not a JSON file"), kind="bad_key") from None
+        raise SourceError(_bad_key(f"{path.name} is not a JSON file"), kind=ErrorKind.BAD_KEY) from None
     if not isinstance(info, dict):
-        raise SourceError(_bad_key(f"{path.name} does not hold the key's fields"), kind="bad_key")
+        raise SourceError(_bad_key(f"{path.name} does not hold the key's fields"), kind=ErrorKind.BAD_KEY)
     return info
 
 
@@ -387,7 +387,7 @@ def read_spreadsheet(
                     raise
         titles = tab_titles(client, key)
         if not titles:
-            raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
+            raise SourceError("The spreadsheet has no tabs with cells to read.", kind=ErrorKind.EMPTY)
         return _one_tab(http, key, titles[0])
 
 
@@ -488,7 +488,7 @@ def _every_tab(http: _SheetsHTTPClient, key: str) -> SheetRead:
     title, locale, sheets = _spreadsheet_parts(http.fetch_sheet_metadata(key, params=dict(_GRID_PARAMS)))
     tabs = _grid_tabs(sheets)
     if not tabs:
-        raise SourceError("The spreadsheet has no tabs with cells to read.", kind="empty")
+        raise SourceError("The spreadsheet has no tabs with cells to read.", kind=ErrorKind.EMPTY)
     return SheetRead(merge_tabs([(name, sheet_table(sheet)) for name, sheet in tabs]), "", title, locale)
 
 
@@ -735,13 +735,13 @@ def _plain_errors(client: gspread.Client, key: str, tab: str | None) -> Iterator
             raise SourceError(
                 "Google's sign-in service had a problem and did not let the service account in. Wait a minute, "
                 "then refresh.",
-                kind="server_error",
+                kind=ErrorKind.SERVER_ERROR,
             ) from None
         raise SourceError(
             f"Google refused the service account key for {client_email(client) or 'the service account'} "
             "(it may have been deleted or disabled). Create a new JSON key for it in Google Cloud and put it "
             "in the settings.",
-            kind="key_rejected",
+            kind=ErrorKind.KEY_REJECTED,
         ) from None
     except auth_exceptions.TransportError as error:
         raise _network_error(error.__cause__) from None
@@ -760,43 +760,43 @@ def _api_error(error: APIError, email: str) -> SourceError:
         return SourceError(
             "The Google Sheets API is turned off for the service account's Google Cloud project. Open APIs & "
             "Services → Library → Google Sheets API → Enable, wait a minute, then try again.",
-            kind="api_disabled",
+            kind=ErrorKind.API_DISABLED,
         )
     if code == 403:
         who = email or "the service account's email address"
         return SourceError(
             f"The sheet is not shared with the service account. In Google Sheets click Share, add {who} "
             "(Viewer is enough), then try again.",
-            kind="not_shared",
+            kind=ErrorKind.NOT_SHARED,
         )
     if code == 404:
         return SourceError(
             "No spreadsheet was found for this link or key. Copy the link again from the browser's address bar "
             "while the sheet is open.",
-            kind="not_found",
+            kind=ErrorKind.NOT_FOUND,
         )
     if code == 401:
         return SourceError(
             "Google did not accept the service account's sign-in. Create a new JSON key for it in Google Cloud "
             "and put it in the settings.",
-            kind="key_rejected",
+            kind=ErrorKind.KEY_REJECTED,
         )
     if code == 429:
         return SourceError(
             "Google's limit on how often the sheet can be read was reached, even after waiting a few seconds. "
             "Wait a minute, then refresh.",
-            kind="quota",
+            kind=ErrorKind.QUOTA,
         )
     if code == -1 or status.startswith("invalid JSON"):
         return _not_json()
     if code >= 500:
         return SourceError(
             f"Google Sheets had a problem on its side (error {code}). Wait a minute, then refresh.",
-            kind="server_error",
+            kind=ErrorKind.SERVER_ERROR,
         )
     return SourceError(
         f"Google Sheets refused the request (error {code}). Check the sheet's link and tab name, then try again.",
-        kind="api_error",
+        kind=ErrorKind.API_ERROR,
     )
 
 
@@ -815,19 +815,19 @@ def _no_tab(client: gspread.Client, key: str, tab: str) -> SourceError:
     return SourceError(
         f"There is no tab called '{tab}' in the sheet.{known} Check the tab name in the settings "
         "(spelling, spaces and capitals count).",
-        kind="no_tab",
+        kind=ErrorKind.NO_TAB,
     )
 
 
 def _network_error(cause: BaseException | None) -> SourceError:
     if isinstance(cause, requests.exceptions.Timeout):
         return SourceError(
-            "Google Sheets did not answer in time. Check the internet connection, then refresh.", kind="timeout"
+            "Google Sheets did not answer in time. Check the internet connection, then refresh.", kind=ErrorKind.TIMEOUT
         )
     return SourceError(
         "Could not reach Google Sheets: the network seems to be down or blocked. Check the internet connection "
         "(and any proxy or firewall), then refresh.",
-        kind="network",
+        kind=ErrorKind.NETWORK,
     )
 
 
@@ -835,7 +835,7 @@ def _not_json() -> SourceError:
     return SourceError(
         "Google Sheets sent back something that is not sheet data (often a proxy or a Wi-Fi sign-in page in "
         "between). Check the network, then refresh.",
-        kind="bad_response",
+        kind=ErrorKind.BAD_RESPONSE,
     )
 
 
@@ -845,5 +845,5 @@ def _unexpected(what: str) -> SourceError:
         f"Google Sheets answered, but not in the shape Sparkwatch expects ({what}), so the sheet was not read. "
         "Refresh in a minute; if it keeps happening, something between here and Google (a proxy or firewall) "
         "may be changing the answers.",
-        kind="unexpected_answer",
+        kind=ErrorKind.UNEXPECTED_ANSWER,
     )

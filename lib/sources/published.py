@@ -31,7 +31,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 from lib.sources.files import MAX_UPLOAD_BYTES, read_csv
 
@@ -77,18 +77,20 @@ def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
         error.close()
         raise _refusal(error.code) from None
     except (ValueError, http.client.InvalidURL):
-        raise SourceError("The published link is not a valid web address: copy it again.", kind="not_found") from None
+        raise SourceError(
+            "The published link is not a valid web address: copy it again.", kind=ErrorKind.NOT_FOUND
+        ) from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         if is_timeout(error):
             raise SourceError(
                 f"The published link did not answer within {timeout:g} seconds. Check the internet connection, "
                 "then refresh.",
-                kind="timeout",
+                kind=ErrorKind.TIMEOUT,
             ) from None
         raise SourceError(
             "Could not reach the published link: the network seems to be down or blocked. Check the internet "
             "connection (and any proxy or firewall), then refresh.",
-            kind="network",
+            kind=ErrorKind.NETWORK,
         ) from None
     return read_csv(data)
 
@@ -130,12 +132,12 @@ def _check_link(link: str) -> None:
     except ValueError:
         parts = None
     if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
-        raise SourceError("The published link is not a valid web address: copy it again.", kind="not_found")
+        raise SourceError("The published link is not a valid web address: copy it again.", kind=ErrorKind.NOT_FOUND)
     if parts.scheme.lower() == "http" and not _local(parts.hostname):
         raise SourceError(
             "The published link must start with https:// (the link Google shows does): with plain http:// "
             f"anyone on the network could read the sheet. {_PUBLISH_STEPS}",
-            kind="insecure",
+            kind=ErrorKind.INSECURE,
         )
 
 
@@ -176,7 +178,7 @@ class _GoogleRedirects(urllib.request.HTTPRedirectHandler):
         raise SourceError(
             f"The published link sends Sparkwatch on to another site ({host}), which it does not follow: it reads "
             f"only Google's own addresses. {_PUBLISH_STEPS}",
-            kind="redirect_refused",
+            kind=ErrorKind.REDIRECT_REFUSED,
         )
 
 
@@ -186,42 +188,45 @@ def _check(status: int, content_type: str | None) -> None:
         raise _refusal(status)
     if "html" in (content_type or "").lower():
         # A sign-in page, or the 'Web page' form of the publication: both are not the table.
-        raise SourceError(f"The link opens a web page, not CSV data. {_PUBLISH_STEPS}", kind="not_published")
+        raise SourceError(f"The link opens a web page, not CSV data. {_PUBLISH_STEPS}", kind=ErrorKind.NOT_PUBLISHED)
 
 
 def _refusal(status: int) -> SourceError:
     """The plain message for a status other than 200 (a redirect here is one too many of them)."""
     if 300 <= status < 400:
         return SourceError(
-            f"The published link keeps redirecting, so it cannot be read. {_PUBLISH_STEPS}", kind="not_published"
+            f"The published link keeps redirecting, so it cannot be read. {_PUBLISH_STEPS}",
+            kind=ErrorKind.NOT_PUBLISHED,
         )
     if status in (401, 403):
         return SourceError(
-            f"The sheet behind this link is not published or not public. {_PUBLISH_STEPS}", kind="not_published"
+            f"The sheet behind this link is not published or not public. {_PUBLISH_STEPS}", kind=ErrorKind.NOT_PUBLISHED
         )
     if status in (404, 410):
         return SourceError(
             f"Nothing is published at this link (anymore). Check the link, or publish the sheet again. "
             f"{_PUBLISH_STEPS}",
-            kind="not_found",
+            kind=ErrorKind.NOT_FOUND,
         )
     if status == 429:
         return SourceError(
-            "Google is limiting how often this link can be read. Wait a minute, then refresh.", kind="quota"
+            "Google is limiting how often this link can be read. Wait a minute, then refresh.", kind=ErrorKind.QUOTA
         )
     if status >= 500:
         return SourceError(
             f"The server behind the published link had a problem (error {status}). Wait a minute, then refresh.",
-            kind="server_error",
+            kind=ErrorKind.SERVER_ERROR,
         )
-    return SourceError(f"The published link answered with error {status}. {_PUBLISH_STEPS}", kind="not_published")
+    return SourceError(
+        f"The published link answered with error {status}. {_PUBLISH_STEPS}", kind=ErrorKind.NOT_PUBLISHED
+    )
 
 
 def _too_large() -> SourceError:
     return SourceError(
         f"The published sheet is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB. Publish only the "
         "tracking tab, or remove unused columns.",
-        kind="too_large",
+        kind=ErrorKind.TOO_LARGE,
     )
 
 

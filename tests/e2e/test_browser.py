@@ -21,7 +21,7 @@ from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.filters import Filters, apply_filters
 from lib.normalize import normalize
-from lib.vocab import plural
+from lib.words import plural
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
