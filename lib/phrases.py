@@ -7,7 +7,7 @@ entries whose phrases a text contains, however it is worded:
 
 - a phrase matches when every one of its content words is in the text, in any order;
 - each word is folded first: lower case, apostrophes dropped ("can't" → "cant"), one word for
-  its synonyms ("withdrawn" → "revoked", "clip" → "video", "cannot" → "not"), then a light
+  its synonyms ("revoked" → "withdrawn", "clip" → "video", "cannot" → "not"), then a light
   stem ("expired", "expires", "expiring" → "expir"); small words ("the", "has") are dropped;
 - a word the phrases do not know, of five letters or more, is read as the closest one they
   do (difflib, similarity at least 0.8), which catches typos and British spellings.
@@ -39,111 +39,41 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 """Words that carry no meaning here. 'not' and 'no' are kept: they tell 'not found' from 'found'."""
 
+_SYNONYM_GROUPS = """
+not: cannot cant wont doesnt dont isnt didnt arent wasnt never no nothing unable longer
+authorization: auth authorisation permission
+authorized: authorised
+code: spark
+video: post posts clip tiktoks content
+withdrawn: revoked withdrew withdraw revoke cancelled canceled deauthorized deauthorised rescinded
+expire: expiry expiration lapsed outdated
+invalid: incorrect wrong malformed bad broken damaged
+rejected: refused declined denied
+gone: disappeared vanished missing
+deleted: removed erased
+empty: blank
+load: loading
+show: appear appears visible displayed display
+identity: handle username name profile
+attach: link linked bind add apply
+region: country location
+deliver: delivering delivery impressions spend running
+stopped: paused halted
+caption: description hashtag hashtags text
+story: stories
+duet: duets
+carousel: slideshow photos
+notsupported: unsupported ineligible
+"""
 SYNONYMS: dict[str, str] = {
-    # Negation, however it is written.
-    "cannot": "not",
-    "cant": "not",
-    "wont": "not",
-    "doesnt": "not",
-    "dont": "not",
-    "isnt": "not",
-    "didnt": "not",
-    "arent": "not",
-    "wasnt": "not",
-    "never": "not",
-    "no": "not",
-    "nothing": "not",
-    "unable": "not",
-    "longer": "not",  # "no longer" reads as "not"
-    # What TikTok and people call the code and its authorization.
-    "auth": "authorization",
-    "authorisation": "authorization",
-    "authorization": "authorization",
-    "authorised": "authorized",
-    "permission": "authorization",
-    "spark": "code",
-    # A post is a video, whatever it is called.
-    "post": "video",
-    "posts": "video",
-    "clip": "video",
-    "tiktoks": "video",
-    "content": "video",
-    # Taken back by the creator.
-    "withdrawn": "revoked",
-    "withdrew": "revoked",
-    "withdraw": "revoked",
-    "revoke": "revoked",
-    "cancelled": "revoked",
-    "canceled": "revoked",
-    "deauthorized": "revoked",
-    "deauthorised": "revoked",
-    "rescinded": "revoked",
-    # Ran out.
-    "expiry": "expired",
-    "expiration": "expired",
-    "lapsed": "expired",
-    "outdated": "expired",
-    # Wrong as written.
-    "incorrect": "invalid",
-    "wrong": "invalid",
-    "malformed": "invalid",
-    "bad": "invalid",
-    "broken": "invalid",
-    "damaged": "invalid",
-    # Refused.
-    "refused": "rejected",
-    "declined": "rejected",
-    "denied": "rejected",
-    # Gone from view.
-    "disappeared": "gone",
-    "vanished": "gone",
-    "missing": "gone",
-    # Removed.
-    "removed": "deleted",
-    "erased": "deleted",
-    # Not shown, not loading.
-    "blank": "empty",
-    "loading": "load",
-    "appear": "show",
-    "appears": "show",
-    "visible": "show",
-    "displayed": "show",
-    "display": "show",
-    # The ad's identity.
-    "handle": "identity",
-    "username": "identity",
-    "name": "identity",
-    "profile": "identity",
-    # Attach a code to an account.
-    "link": "attach",
-    "linked": "attach",
-    "bind": "attach",
-    "add": "attach",
-    "apply": "attach",
-    "country": "region",
-    "location": "region",
-    # Running an ad.
-    "delivering": "deliver",
-    "delivery": "deliver",
-    "impressions": "deliver",
-    "spend": "deliver",
-    "running": "deliver",
-    "paused": "stopped",
-    "halted": "stopped",
-    # Text of a post.
-    "description": "caption",
-    "hashtag": "caption",
-    "hashtags": "caption",
-    "text": "caption",
-    # Kinds of post.
-    "stories": "story",
-    "duets": "duet",
-    "slideshow": "carousel",
-    "photos": "carousel",
-    "unsupported": "notsupported",
-    "ineligible": "notsupported",
+    word: meaning
+    for line in _SYNONYM_GROUPS.strip().splitlines()
+    for meaning, _, others in [line.partition(":")]
+    for word in others.split()
 }
-"""One word for each meaning, before stemming (keys are lower case, apostrophes dropped)."""
+"""One word for each meaning, before stemming: 'no longer' reads as 'not', 'revoked' as 'withdrawn'.
+
+Kept as text, one meaning per line, so adding a word is adding it to its line."""
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
