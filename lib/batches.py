@@ -11,7 +11,9 @@ When is a code "received but not yet applied"? The sheet says so in one of two w
    ("no", "n", "false", "0", "✗"). Anything else ("yes", a date, "done") means applied.
 2. Otherwise the status tells: `pending` (or a synonym such as "waiting"/"requested") or an
    empty status, while a code is already in the row. The team marks a code `active` (or
-   "applied"/"live") once it is in Ads Manager.
+   "applied"/"live") once it is in Ads Manager. A status the product does not know ("paused")
+   is not ready: it is flagged in the sheet's problems, and nobody can tell whether the code
+   is already in Ads Manager until the team writes a status the product reads.
 
 Either way only codes that can still work are offered: code access, a code of the right
 shape, not withdrawn and not past its end date. A code appearing twice for one ad account is
@@ -25,6 +27,7 @@ import pandas as pd
 
 from lib.bidi import isolate
 from lib.codes import looks_like_code, mask_codes
+from lib.columns import STATUS_UNREAD
 from lib.normalize import header_key
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, BOOLEAN_VALUES, ENDED, Status
 
@@ -50,7 +53,9 @@ def not_yet_applied(diagnosed: pd.DataFrame) -> pd.Series:
         said = diagnosed[column].astype("string").str.strip().str.lower()
         return (said.isna() | said.eq("") | said.map(BOOLEAN_VALUES).eq(False)).fillna(False).astype(bool)
     status = diagnosed["status"]
-    return (status.isna() | status.isin(_NOT_APPLIED_STATUS)).astype(bool)
+    unread = diagnosed[STATUS_UNREAD] if STATUS_UNREAD in diagnosed else pd.Series(False, index=diagnosed.index)
+    blank = status.isna() & ~unread.fillna(False).astype(bool)
+    return (blank | status.isin(_NOT_APPLIED_STATUS)).fillna(False).astype(bool)
 
 
 def to_apply(diagnosed: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Command line: what a person or a cron job runs.
 
     python -m lib.cli check SOURCE [--json] [--fail-on STATES]     summary and rows needing action
-    python -m lib.cli calendar SOURCE -o FILE.ics [--days N] [--remind-days N]
+    python -m lib.cli calendar SOURCE -o FILE.ics [--days N] [--remind-days N] [--reminder-events]
     python -m lib.cli alert SOURCE --webhook URL [--warn-days N] [--dry-run]
 
 Every command also takes --today, --tz, --warn-days and --tab.
@@ -52,7 +52,7 @@ from lib.alerts import (
     webhook_host,
 )
 from lib.bidi import isolate
-from lib.clock import team_today
+from lib.clock import team_now, team_timezone, team_today
 from lib.columns import TAB
 from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
@@ -167,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_REMIND_DAYS,
         help=f"reminder this many days before the end ({DEFAULT_REMIND_DAYS})",
     )
+    calendar.add_argument(
+        "--reminder-events",
+        action="store_true",
+        help="also one short event per reminder, for calendars that drop alarms on import (Google Calendar)",
+    )
     calendar.set_defaults(run=run_calendar)
 
     alert = commands.add_parser("alert", help="post one chat message when something is expiring, expired or blocked")
@@ -265,8 +270,11 @@ def render_text(
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
     today, diagnosed, _ = load(args)
-    data = reminders_ics(diagnosed, today, days=args.days, remind_days=args.remind_days)
-    count = data.count(b"BEGIN:VEVENT")
+    now = team_now(team_timezone(args.tz), args.today)
+    data = reminders_ics(
+        diagnosed, today, days=args.days, remind_days=args.remind_days, now=now, reminder_events=args.reminder_events
+    )
+    count = data.count(b"BEGIN:VALARM")  # one alarm per authorization, with or without reminder events
     if args.output == "-":
         out.write(data.decode("utf-8"))
         return EXIT_OK

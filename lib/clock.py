@@ -39,3 +39,14 @@ def today_in(tz: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
 def team_today(tz_name: str | None = None, now: dt.datetime | None = None) -> dt.date:
     """Today's date where the team works."""
     return today_in(team_timezone(tz_name), now)
+
+
+def team_now(tz: dt.tzinfo | None, day: dt.date | None = None, now: dt.datetime | None = None) -> dt.datetime:
+    """The present moment in the team's zone, aware (None: the machine's zone).
+
+    Given a `day` (a command judged "as of" that day), the start of that day instead, so
+    whatever is planned from that morning on still lies ahead.
+    """
+    if day is not None:
+        return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(tz)
+    return (now or dt.datetime.now(dt.UTC)).astimezone(tz)

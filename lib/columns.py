@@ -22,8 +22,11 @@ again, is never mistaken for it."""
 RESERVED_HEADER_KEYS = frozenset({"sparkwatch_tab", "sparkwatch_sheet_row"})
 """The reserved headers as `lib.headers.fold` writes them (this module cannot import it)."""
 
+STATUS_UNREAD = "status_unread"
+"""True where the status cell holds a word the product does not know (the status is then missing)."""
+
 DERIVED: frozenset[str] = frozenset(
-    {ROW, TAB, "post", "post_key", "no_end", "expires", "days_left", "health", "issues"}
+    {ROW, TAB, STATUS_UNREAD, "post", "post_key", "no_end", "expires", "days_left", "health", "issues"}
 )
 """Columns the product works out itself (normalize and diagnose); a team column of the same
 name is kept under another."""

@@ -1,22 +1,25 @@
 """From the error text Ads Manager shows to what it means, the fix and who does it.
 
-People paste whatever they see: `4025`, `auth_code_expired`, `Auth code expired`, or the whole
-red banner around it. The known errors live in `lib.symptoms.ADS_ERRORS`; this module only finds
-which of them the pasted text names. A name is more specific than a number (4002 stands for
-two errors), so name matches come first.
+People paste whatever they see: `4025`, `auth_code_expired`, `Auth code expired`, the whole
+red banner around it, or its gist in their own words ("Invalid authorization code", "the
+authorisation expierd"). The known errors live in `lib.symptoms.ADS_ERRORS`; this module only
+finds which of them the pasted text names. A name is more specific than a number (4002 stands
+for two errors), so name matches come first, then numbers, then plain words (`lib.phrases`).
+The same plain-words matcher finds symptoms for the picker: "disappeared" → the preview is gone.
 """
 
 from __future__ import annotations
 
 import re
 
+from lib.phrases import MAX_TEXT, Matcher
 from lib.symptoms import ADS_ERRORS, SYMPTOMS, AdsError
 
 FORMAT_SYMPTOM = "format_not_supported"
 """The symptom for errors about a kind of post Spark Ads can't use; no sheet column shows those."""
 _FORMAT_ERRORS = frozenset({"story_video_not_supported", "carousel_duet_not_supported"})
 
-_MAX_TEXT = 2_000
+_MAX_TEXT = MAX_TEXT
 """Pasted text beyond this is ignored: an error message is a line or two, not a document."""
 
 
@@ -44,11 +47,15 @@ _BY_NUMBER: tuple[tuple[re.Pattern[str], AdsError], ...] = tuple(
 )
 
 
+_ERROR_WORDS: Matcher[AdsError] = Matcher((error, (error.label, *error.words)) for error in ADS_ERRORS)
+_SYMPTOM_WORDS: Matcher[str] = Matcher((s.id, (s.label, *s.words)) for s in SYMPTOMS.values())
+
+
 def decode_errors(text: str | None) -> tuple[AdsError, ...]:
-    """Every known error the text names: by name first, then by number; empty when none.
+    """Every known error the text names: by name, else by number, else in plain words; empty when none.
 
     Several come back when the text is ambiguous, e.g. `4002` alone (the post is unavailable,
-    or it was deleted): the page can show both rather than guess.
+    or it was deleted), or plain words two errors share: the page can show both rather than guess.
     """
     if not text or not text.strip():
         return ()
@@ -62,7 +69,18 @@ def decode_errors(text: str | None) -> tuple[AdsError, ...]:
         for pattern, error in _BY_NUMBER:
             if pattern.search(text):
                 found.setdefault(error)
+    if not found:
+        found = dict.fromkeys(_ERROR_WORDS.best(text))
     return tuple(found)
+
+
+def match_symptoms(text: str | None) -> list[str]:
+    """Symptom ids whose words the text contains, the best matched first; empty when none.
+
+    What a person types in "Describe what you see": "the preview disappeared", "ad stopped
+    delivering", "wrong handle". The picker pre-selects these.
+    """
+    return _SYMPTOM_WORDS.match(text)
 
 
 def decode_error(text: str | None) -> AdsError | None:
@@ -72,10 +90,11 @@ def decode_error(text: str | None) -> AdsError | None:
 
 
 def error_choices() -> list[tuple[str, AdsError]]:
-    """Label and entry for each known error, as a picker lists them: `4025 · auth_code_expired`."""
-    return [
-        (" · ".join(part for part in (error.number, " / ".join(error.names)) if part), error) for error in ADS_ERRORS
-    ]
+    """Label and entry for each known error, as a picker lists them.
+
+    The plain name first, then what the screen shows: 'Authorization expired (4025 · auth_code_expired)'.
+    """
+    return [(error.title, error) for error in ADS_ERRORS]
 
 
 def symptom_for(error: AdsError) -> str | None:

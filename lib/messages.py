@@ -8,17 +8,29 @@ for a duration that will not run out mid-campaign.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
 from lib.bidi import isolate
 from lib.codes import redact_codes
-from lib.rules import NEW_CODE_STEPS, OPEN_AGAIN, OPEN_POST, PUBLIC_STEPS, RECOPY_STEPS, RULES, Ask, IssueId
+from lib.rules import (
+    BY_PRIORITY,
+    NEW_CODE_STEPS,
+    OPEN_AGAIN,
+    OPEN_POST,
+    PUBLIC_STEPS,
+    RECOPY_STEPS,
+    RULES,
+    Ask,
+    IssueId,
+)
 from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS
-from lib.words import noun, relative_day
+from lib.words import relative_day
 
 DEFAULT_DURATION = 60
 """Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
+
 
 def creator_ask(issue_id: str) -> Ask | None:
     """What the creator is asked to do about this issue (its rule's ask), or None."""
@@ -39,22 +51,45 @@ def _when(days_left: object) -> str:
     return relative_day(int(days_left))
 
 
-def _steps(asks: list[Ask]) -> list[str]:
-    """The steps for all asks on one post, in the order a person does them in the app.
+# ---------------------------------------------------------------------------
+# What is wrong with one post, said once and without contradicting itself.
 
-    The post is made public first (a code on a private post is of no use), then the code is
-    generated or copied again; a fresh code replaces a damaged one, so re-copying is dropped
-    when a new code is asked for anyway.
-    """
-    groups = list(dict.fromkeys(a.steps for a in asks))
-    if NEW_CODE_STEPS in groups and RECOPY_STEPS in groups:
-        groups.remove(RECOPY_STEPS)
-    groups.sort(key=lambda group: group != PUBLIC_STEPS)
-    steps: list[str] = []
-    for group in groups:
-        first, *rest = group
-        steps += [OPEN_AGAIN if steps and first == OPEN_POST else first, *rest]
-    return steps
+_ENDS = frozenset({IssueId.EXPIRING_SOON, IssueId.EXPIRES_BEFORE_CAMPAIGN_END})
+"""Reasons that talk about when a live code ends."""
+_MOOT: dict[IssueId, frozenset[IssueId]] = {
+    # A withdrawn code is over, whatever its date says; a new code replaces a damaged one.
+    IssueId.CODE_REVOKED: _ENDS | {IssueId.CODE_EXPIRED, IssueId.MISSING_CODE, IssueId.INVALID_CODE_FORMAT},
+    IssueId.CODE_EXPIRED: _ENDS | {IssueId.MISSING_CODE, IssueId.INVALID_CODE_FORMAT},
+    # No code received: there is no end to talk about and nothing to copy again.
+    IssueId.MISSING_CODE: _ENDS | {IssueId.INVALID_CODE_FORMAT, IssueId.DUPLICATE_CODE},
+    IssueId.DUPLICATE_CODE: frozenset({IssueId.INVALID_CODE_FORMAT}),
+}
+"""Issue → the issues whose reason it makes pointless or contradictory on the same post.
+
+"Withdrawn" and "ends in 7 days" cannot both be said; "cut short while copying" says nothing
+once a new code is asked for anyway. Every one of these asks for a new code, so dropping the
+other reason never drops a step."""
+_TOGETHER = "the authorization ends {when}, before the campaign does"
+"""Ending soon and ending before the campaign, said as one clause instead of two."""
+
+
+def _reasons(issue_ids: list[str]) -> list[str]:
+    """The ids on one post that the creator is asked about, moot ones dropped, most urgent first."""
+    ids = {IssueId(i) for i in issue_ids if creator_ask(i) is not None}
+    moot = set().union(*(_MOOT.get(i, frozenset()) for i in ids))
+    return [i for i in BY_PRIORITY if i in ids and i not in moot]
+
+
+def _reason_text(ids: list[str], days_left: object) -> str:
+    """The reasons as sentences: the first one lower case (it follows a colon), no semicolons."""
+    when = _when(days_left)
+    clauses = [RULES[IssueId(i)].ask.reason.format(when=when) for i in ids]  # type: ignore[union-attr]
+    if set(ids) >= _ENDS:
+        first = min(ids.index(i) for i in _ENDS)
+        clauses = [c for i, c in zip(ids, clauses, strict=True) if i not in _ENDS]
+        clauses.insert(first, _TOGETHER.format(when=when))
+    clauses = list(dict.fromkeys(clauses))
+    return ". ".join([clauses[0], *(c[0].upper() + c[1:] for c in clauses[1:])]) + "."
 
 
 def _post_name(post: object, campaign: object = None) -> str:
@@ -65,40 +100,122 @@ def _post_name(post: object, campaign: object = None) -> str:
 
 
 def post_section(
-    issue_ids: list[str], post: str, days_left: object, duration: int, campaign: str | None = None
+    issue_ids: list[str], post: str, days_left: object, duration: int = 0, campaign: str | None = None
 ) -> str | None:
-    """The part of a message about one post, or None when nothing on it needs the creator."""
-    asks = [ask for ask in map(creator_ask, issue_ids) if ask is not None]
-    if not asks:
+    """What is wrong with one post, as one bullet line; None when nothing on it needs the creator.
+
+    (`duration` is not used here any more: the steps, and the duration, come once per message.)
+    """
+    ids = _reasons(issue_ids)
+    return f"• {_post_name(post, campaign)}: {_reason_text(ids, days_left)}" if ids else None
+
+
+# ---------------------------------------------------------------------------
+# One set of steps for all the posts of a message.
+
+
+@dataclass(frozen=True)
+class _Post:
+    label: str
+    """'Post 2' in a message about several posts, '' when the message is about one."""
+    line: str
+    groups: tuple[tuple[str, ...], ...]
+    duration: int | None
+    """The duration this post's new code should have; None when it needs no new code."""
+    campaign_known: bool
+
+
+def _groups(ids: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The step groups one post needs: made public first, a new code replacing a re-copy."""
+    groups = list(dict.fromkeys(RULES[IssueId(i)].ask.steps for i in ids))  # type: ignore[union-attr]
+    if NEW_CODE_STEPS in groups and RECOPY_STEPS in groups:
+        groups.remove(RECOPY_STEPS)
+    return tuple(groups)
+
+
+_GROUP_ORDER = (PUBLIC_STEPS, NEW_CODE_STEPS, RECOPY_STEPS)
+"""The order a person does things in the app: a code on a private post is of no use."""
+
+
+def _on(labels: list[str], every: bool) -> str:
+    """'On post 2, ', 'On posts 1 and 3, ', 'On each post above, '."""
+    if every:
+        return "On each post above, "
+    numbers = [label.removeprefix("Post ") for label in labels]
+    if len(numbers) == 1:
+        return f"On post {numbers[0]}, "
+    return f"On posts {', '.join(numbers[:-1])} and {numbers[-1]}, "
+
+
+def _steps(posts: list[_Post], duration: int) -> list[str]:
+    """One numbered list for the whole message, each group of steps once, naming its posts.
+
+    For one post the steps read as before ("Open the post…", then "Back on the post…" for a
+    second group); for several, each group opens with the posts it is for.
+    """
+    present = [g for g in _GROUP_ORDER if any(g in p.groups for p in posts)]
+    present += [g for p in posts for g in p.groups if g not in present]
+    steps: list[str] = []
+    for group in present:
+        first, *rest = group
+        if len(posts) > 1 and first == OPEN_POST:
+            wanted = [p.label for p in posts if group in p.groups]
+            first = _on(wanted, len(wanted) == len(posts)) + "in the TikTok app, tap the … (more) button."
+        elif steps and first == OPEN_POST:
+            first = OPEN_AGAIN
+        steps += [first, *rest]
+    return [step.format(duration=duration) for step in dict.fromkeys(steps)]
+
+
+def _duration_line(posts: list[_Post], duration: int) -> str | None:
+    """Why that duration, said once after the steps; None when no new code is asked for."""
+    if not any(p.duration for p in posts):
         return None
-    reasons = "; ".join(dict.fromkeys(a.reason.format(when=_when(days_left)) for a in asks))
-    numbered = "\n".join(f"  {n}. {s.format(duration=duration)}" for n, s in enumerate(_steps(asks), 1))
-    return f"• {_post_name(post, campaign)}: {reasons}.\n{numbered}"
+    if not any(p.campaign_known for p in posts):
+        return f"Why {duration} days: it leaves time for the set-up and the whole campaign."
+    if duration == DURATION_OPTIONS[-1]:
+        return f"Why {duration} days: the campaign runs longer than the shorter choices would last."
+    return f"Why {duration} days: it lasts until the campaign is over, with two weeks to spare."
 
 
 def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: str = "") -> str | None:
     """One message to one creator covering all their posts that need them.
 
+    What is wrong, post by post; then one numbered set of steps for all of them; then the
+    duration to pick (the longest any of the posts needs, so one choice covers every post).
     `rows` are diagnosed rows of this creator; returns None when none needs the creator.
     """
-    sections = []
+    found = []
     for row in rows.itertuples(index=False):
-        duration = recommended_duration(row.campaign_end, today)
-        campaign = getattr(row, "campaign", None)
-        section = post_section(list(row.issues), row.post, row.days_left, duration, campaign)
-        if section:
-            sections.append(section)
-    if not sections:
+        ids = _reasons(list(row.issues))
+        if ids:
+            found.append((row, ids))
+    if not found:
         return None
+    several = len(found) > 1
+    posts = []
+    for n, (row, ids) in enumerate(found, 1):
+        label = f"Post {n}" if several else ""
+        line = post_section(ids, row.post, row.days_left, campaign=getattr(row, "campaign", None))
+        if several:
+            line = line.replace("• ", f"• {label}, ", 1)  # type: ignore[union-attr]
+        groups = _groups(ids)
+        campaign_end = row.campaign_end
+        duration = recommended_duration(campaign_end, today) if NEW_CODE_STEPS in groups else None
+        known = campaign_end is not None and not pd.isna(campaign_end)
+        posts.append(_Post(label, line, groups, duration, known))  # type: ignore[arg-type]
+    duration = max((p.duration for p in posts if p.duration), default=DEFAULT_DURATION)
+    numbered = "\n".join(f"  {n}. {step}" for n, step in enumerate(_steps(posts, duration), 1))
     name = isolate(creator) if isinstance(creator, str) and creator else "there"
-    plural = noun(len(sections), "this post", "these posts")
-    closing = "Thank you so much, we love working with you!"
-    signature = f"\n{sender}" if sender else ""
-    message = (
-        f"Hi {name}! Quick favour about {plural} we are promoting with you:\n\n"
-        + "\n\n".join(sections)
-        + f"\n\n{closing}{signature}"
-    )
+    which = f"these {len(posts)} posts" if several else "this post"
+    parts = [
+        f"Hi {name}! Quick favour about {which} we are promoting with you:",
+        "\n".join(p.line for p in posts),
+        f"Here is what to do in the TikTok app:\n{numbered}",
+        _duration_line(posts, duration),
+        "Thank you so much, we love working with you!" + (f"\n{sender}" if sender else ""),
+    ]
+    message = "\n\n".join(part for part in parts if part)
     # Nothing in a message is a code, but sheet cells are typed by hand: never let one through.
     return redact_codes(message)
 

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
-from lib.columns import SHEET_ROW_HEADER, TAB, TAB_HEADER
+from lib.columns import SHEET_ROW_HEADER, STATUS_UNREAD, TAB, TAB_HEADER
 from lib.errors import ErrorKind, SourceError
 from lib.vocab import (
     ACCESS_VALUES,
@@ -345,6 +345,8 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
         report("code", damage, shown=mask_codes(column("code")))
     out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
     out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
+    # A word the product does not know ('paused') is not a blank: nobody may read it as "not applied".
+    out[STATUS_UNREAD] = ((column("status").fillna("") != "") & out["status"].isna()).astype(bool)
 
     # Dates and durations.
     orders = reading.orders({name: cells.columns[name][1] for name in DATE_COLUMNS if name in cells})

@@ -7,6 +7,19 @@ what identifies the authorization in the sheet (creator, post, ad account), not 
 number, which moves as people sort the sheet: importing a newer file moves an event instead
 of adding a second one. The code itself never appears: not in the text, not in the UID.
 (Named `reminders`, not `calendar`, so it never shadows the standard library's module.)
+
+An alarm is never in the past, whenever the file is made. The usual alarm is relative ("N days
+before, at 9:00"), so it rings at 9:00 wherever the reader's calendar is. A code that is
+already inside those N days (or ends today) cannot have that alarm: it would have rung before
+the file existed, and calendars do not ring a past alarm. Its alarm rings the next working
+morning at 9:00 in the team's time zone instead, when that is still before the code ends; when
+it is not (the code ends today and it is past 9:00, or the end falls before Monday), it rings
+within a quarter of an hour: the person just downloaded the file, and the ad stops soon.
+Its text then says the days left on the day it rings, not N.
+
+Some calendars drop alarms from an imported file (Google Calendar does). For them, the file
+can also carry one short event per reminder, on the morning it is due, which shows in the
+day's agenda whatever the calendar does with alarms.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 from icalendar import Alarm, Calendar, Event
@@ -31,6 +45,12 @@ DEFAULT_REMIND_DAYS = DEFAULT_WARN_DAYS
 """Remind when the code enters the warning window: the day it would turn 'Expiring soon'."""
 REMIND_AT = dt.timedelta(hours=9)
 """Alarms ring at 9:00 on the reminder day rather than at midnight."""
+SOON = dt.timedelta(minutes=15)
+"""A reminder too late for any morning rings at the next quarter hour: time to import the file."""
+REMINDER_LENGTH = dt.timedelta(minutes=15)
+"""How long a reminder's own event lasts in the agenda (it is a nudge, not a meeting)."""
+WORKING_DAYS = frozenset(range(5))
+"""Monday to Friday: an urgent reminder waits for the next of these mornings, if the code lasts that long."""
 
 CALENDAR_NAME = "Sparkwatch: Spark Ads expiry reminders"
 PRODID = "-//Sparkwatch//Spark Ads expiry reminders//EN"
@@ -129,19 +149,65 @@ def _description(rec, today: dt.date) -> str:
     return "\n".join([*lines, "", " · ".join(d for d in details if d)])
 
 
+@dataclass(frozen=True)
+class Ring:
+    """When one reminder rings, and how many days the code has left that day."""
+
+    at: dt.datetime
+    """The moment, in the team's time zone."""
+    days_left: int
+    morning: bool
+    """True when it rings at 9:00 on its day, written as floating time (9:00 wherever the reader's
+    calendar is, like every alarm before this change); False for the quarter-hour one, an exact moment."""
+
+
+def _at(day: dt.date, tz: dt.tzinfo | None, offset: dt.timedelta = dt.timedelta()) -> dt.datetime:
+    """Midnight starting `day` in the time zone, plus `offset` (9:00 is `REMIND_AT`)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz) + offset
+
+
+def ring(ends: dt.date, remind_days: int, now: dt.datetime) -> Ring:
+    """When the reminder for a code whose last day is `ends` rings, never before `now`.
+
+    `now` is aware, in the team's time zone. The usual time is 9:00, `remind_days` before the
+    end. When that has passed, the next working morning at 9:00 while the code still runs,
+    else the next quarter hour (or `now` itself in the code's last quarter hour).
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must carry the team's time zone")
+    tz = now.tzinfo
+    planned = ends - dt.timedelta(days=remind_days)
+    if _at(planned, tz, REMIND_AT) >= now:
+        return Ring(_at(planned, tz, REMIND_AT), remind_days, morning=True)
+    ended = _at(ends + dt.timedelta(days=1), tz)
+    day = now.date()
+    while _at(day, tz, REMIND_AT) < now or day.weekday() not in WORKING_DAYS:
+        day += dt.timedelta(days=1)
+    if _at(day, tz, REMIND_AT) < ended:
+        return Ring(_at(day, tz, REMIND_AT), (ends - day).days, morning=True)
+    quarter = SOON.total_seconds()
+    soon = dt.datetime.fromtimestamp((now.timestamp() // quarter + 1) * quarter, tz)
+    at = soon if soon < ended else now
+    return Ring(at, (ends - at.date()).days, morning=False)
+
+
 def reminders_ics(
     diagnosed: pd.DataFrame,
     today: dt.date,
     days: int = DEFAULT_DAYS,
     remind_days: int = DEFAULT_REMIND_DAYS,
     *,
+    now: dt.datetime,
     stamp: dt.datetime | None = None,
+    reminder_events: bool = False,
 ) -> bytes:
     """The .ics file: one all-day event per authorization ending within `days` days.
 
-    `diagnosed` is the frame as the person sees it (already filtered); `stamp` is when the
-    file was made (now, unless a test fixes it). SEQUENCE grows with `today`, so calendars
-    that honour it let a newer file's event replace an older one's.
+    `diagnosed` is the frame as the person sees it (already filtered); `now` is when the file
+    is made, aware, in the team's time zone (no alarm rings before it); `stamp` is the DTSTAMP
+    (`now` unless the caller keeps it steady, e.g. the read time). With `reminder_events`, each
+    reminder is also an event of its own, for calendars that drop alarms on import. SEQUENCE
+    grows with `today`, so calendars that honour it let a newer file's event replace an older one's.
     """
     rows = due(diagnosed, days).sort_values(["days_left", "row"], kind="stable")
     rows = rows.assign(uid=authorization_uids(rows), masked=mask_codes(rows["code"]))
@@ -154,14 +220,54 @@ def reminders_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", CALENDAR_NAME)
-    stamp = stamp or dt.datetime.now(dt.UTC)
+    stamp = (stamp or now).astimezone(dt.UTC)  # DTSTAMP is always UTC (RFC 5545)
     sequence = max((today - _SEQUENCE_EPOCH).days, 0)
     for rec in rows.itertuples(index=False):
-        calendar.add_component(_event(rec, today, remind_days, stamp, sequence))
+        when = ring(rec.expires.date(), remind_days, now)
+        calendar.add_component(_event(rec, today, when, stamp, sequence))
+        if reminder_events:
+            calendar.add_component(_reminder_event(rec, when, stamp, sequence))
     return calendar.to_ical()
 
 
-def _event(rec, today: dt.date, remind_days: int, stamp: dt.datetime, sequence: int) -> Event:
+def _nudge(rec, when: Ring) -> str:
+    creator, campaign = _who(rec)
+    return f"The Spark Ads code of {creator} ({campaign}) ends {relative_day(when.days_left)}: ask for a new code now."
+
+
+def _trigger(when: Ring, ends: dt.date) -> tuple[dt.timedelta | dt.datetime, dict[str, str]]:
+    """The alarm's TRIGGER: relative to the all-day start for a 9:00 one, else an exact UTC moment."""
+    if when.morning:
+        return (when.at.date() - ends) + REMIND_AT, {}
+    return when.at.astimezone(dt.UTC), {"VALUE": "DATE-TIME"}
+
+
+def _reminder_event(rec, when: Ring, stamp: dt.datetime, sequence: int) -> Event:
+    """The reminder as a short event of its own, on the morning it is due.
+
+    A morning reminder is written in floating time (9:00 in whatever zone the calendar is in,
+    like the alarms); one that rings at a quarter hour is an exact moment. Its UID follows the
+    authorization's, so a newer file moves it too.
+    """
+    event = Event()
+    event.add("uid", rec.uid.replace(f"@{UID_DOMAIN}", f"-reminder@{UID_DOMAIN}"))
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    start = when.at.replace(tzinfo=None) if when.morning else when.at.astimezone(dt.UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + REMINDER_LENGTH)
+    creator, campaign = _who(rec)
+    event.add("summary", f"Ask {creator} for a new Spark Ads code ({campaign}): it ends {relative_day(when.days_left)}")
+    event.add("description", _nudge(rec, when))
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["Sparkwatch"])
+    url = _url(rec.post)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def _event(rec, today: dt.date, when: Ring, stamp: dt.datetime, sequence: int) -> Event:
     ends = rec.expires.date()
     event = Event()
     event.add("uid", rec.uid)
@@ -178,9 +284,8 @@ def _event(rec, today: dt.date, remind_days: int, stamp: dt.datetime, sequence: 
         event.add("url", url)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("trigger", dt.timedelta(days=-remind_days) + REMIND_AT)
-    when = relative_day(remind_days)
-    creator, campaign = _who(rec)
-    alarm.add("description", f"The Spark Ads code of {creator} ({campaign}) ends {when}: ask for a new code now.")
+    trigger, parameters = _trigger(when, ends)
+    alarm.add("trigger", trigger, parameters=parameters)
+    alarm.add("description", _nudge(rec, when))
     event.add_component(alarm)
     return event

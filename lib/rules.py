@@ -383,7 +383,7 @@ _RULES: tuple[Rule, ...] = (
         priority=1,
         flag=lambda f: f.status_is(Status.REVOKED),
         check=_revoked_check,
-        ask=Ask("the code was withdrawn; if that was a mistake, a new code would let us continue", NEW_CODE_STEPS),
+        ask=Ask("the code was withdrawn, and if that was a mistake, a new code would let us continue", NEW_CODE_STEPS),
     ),
     Rule(
         IssueId.EXPIRING_SOON,

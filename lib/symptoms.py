@@ -26,6 +26,8 @@ class Symptom:
     advice: tuple[str, ...] = ()
     """Steps for symptoms that no issue id explains (nothing in the sheet can show them)."""
     roles: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    """Other ways people say it (`lib.phrases`: any order, synonyms and typos allowed)."""
 
 
 SYMPTOMS: dict[str, Symptom] = {
@@ -35,47 +37,132 @@ SYMPTOMS: dict[str, Symptom] = {
             "preview_missing",
             "The Spark Ad preview does not load",
             (I.MISSING_CODE, I.BC_NOT_SHARED, I.CUSTOM_IDENTITY, I.CODE_EXPIRED, I.CODE_REVOKED),
+            words=(
+                "preview not load",
+                "preview empty",
+                "preview stuck",
+                "preview spinning",
+                "preview error",
+                "preview broken",
+                "not see preview",
+                "no preview",
+            ),
         ),
         Symptom(
             "post_not_found",
             "I can't find the post when setting up the ad (or in Creative library)",
             (I.MISSING_CODE, I.CODE_EXPIRED, I.BC_NOT_SHARED),
+            words=(
+                "not find video",
+                "video not found",
+                "video not in creative library",
+                "video not show creative library",
+                "creative library empty",
+                "video not listed",
+                "not select video",
+                "search video nothing",
+            ),
         ),
         Symptom(
             "preview_gone",
             "A preview that worked yesterday is gone",
             (I.CODE_EXPIRED, I.CODE_REVOKED, I.POST_NOT_PUBLIC),
+            words=(
+                "gone",
+                "preview gone",
+                "worked yesterday",
+                "used to show",
+                "preview not show anymore",
+                "preview not anymore",
+                "preview was there",
+            ),
         ),
         Symptom(
             "ad_stopped",
             "The ad stopped delivering in the middle of the campaign",
             (I.CODE_EXPIRED, I.CODE_REVOKED, I.POST_NOT_PUBLIC, I.EXPIRES_BEFORE_CAMPAIGN_END),
+            words=(
+                "ad stopped",
+                "stopped deliver",
+                "not deliver",
+                "deliver stopped",
+                "deliver dropped",
+                "deliver zero",
+                "ad not deliver",
+                "campaign stopped",
+                "ad off",
+            ),
         ),
-        Symptom("wrong_identity", "The wrong TikTok handle shows as the ad's identity", (I.CUSTOM_IDENTITY,)),
+        Symptom(
+            "wrong_identity",
+            "The wrong TikTok handle shows as the ad's identity",
+            (I.CUSTOM_IDENTITY,),
+            words=("invalid identity", "custom identity", "brand identity", "identity not creator", "other identity"),
+        ),
         Symptom(
             "visible_not_in_ads_manager",
             "The post is visible on TikTok but not in Ads Manager",
             (I.BC_NOT_SHARED, I.MISSING_CODE),
+            words=(
+                "show tiktok not ads manager",
+                "tiktok not ads manager",
+                "live tiktok ads manager not",
+                "public tiktok not ads manager",
+            ),
         ),
         Symptom(
             "code_rejected",
             "Ads Manager says the code is invalid or expired",
             (I.CODE_EXPIRED, I.INVALID_CODE_FORMAT),
+            words=(
+                "code invalid",
+                "code expired",
+                "code rejected",
+                "code not accepted",
+                "code not work",
+                "code error",
+                "authorization expired",
+                "code not valid",
+            ),
         ),
         Symptom(
             "code_stopped_working",
             "A code that used to work stopped working",
             (I.CODE_REVOKED, I.CODE_EXPIRED),
+            words=(
+                "code stopped work",
+                "code worked before",
+                "code not work anymore",
+                "code not work",
+                "withdrawn",
+                "worked before not",
+            ),
         ),
         Symptom(
             "wrong_video",
             "The code brings up a different video",
             (I.DUPLICATE_CODE,),
+            words=(
+                "different video",
+                "invalid video",
+                "another video",
+                "other video",
+                "video not right",
+                "same code two video",
+            ),
         ),
         Symptom(
             "wont_attach",
             "The code won't attach to our ad account",
             (I.REGION_MISMATCH, I.BC_NOT_SHARED),
+            words=(
+                "not attach",
+                "attach code account not",
+                "code not attach",
+                "region",
+                "ad account not attach",
+                "not available region",
+            ),
         ),
         Symptom(
             "format_not_supported",
@@ -88,6 +175,7 @@ SYMPTOMS: dict[str, Symptom] = {
                 "Before the next campaign, check the format with the creator before they publish.",
             ),
             roles=("creator", "media_buyer"),
+            words=("notsupported", "format", "story", "duet", "carousel", "video type"),
         ),
         Symptom(
             "caption_change",
@@ -100,6 +188,7 @@ SYMPTOMS: dict[str, Symptom] = {
                 "A new post needs its own new code: apply it and update the sheet.",
             ),
             roles=("creator", "advertiser"),
+            words=("caption", "edit caption", "change caption", "caption typo"),
         ),
     )
 }
@@ -117,6 +206,16 @@ class AdsError:
     roles: tuple[str, ...]
     cause: IssueId | None = None
     """The matching issue id in the symptom picker, where there is one."""
+    label: str = ""
+    """Its plain name, shown before the raw id: people never have to read `call_rpc_fail`."""
+    words: tuple[str, ...] = ()
+    """How the banner or a person says it in plain words (`lib.phrases`: any order, synonyms, typos)."""
+
+    @property
+    def title(self) -> str:
+        """'Authorization expired (4025 · auth_code_expired)': the plain name, then what the screen shows."""
+        raw = " · ".join(part for part in (self.number, " / ".join(self.names)) if part)
+        return f"{self.label} ({raw})" if self.label else raw
 
 
 ADS_ERRORS: tuple[AdsError, ...] = (
@@ -129,6 +228,14 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "the safe choice).",
         ("creator", "advertiser"),
         I.CODE_EXPIRED,
+        label="Authorization expired",
+        words=(
+            "authorization expired",
+            "code expired",
+            "authorization ended",
+            "authorization period over",
+            "video authorization expired",
+        ),
     ),
     AdsError(
         "",
@@ -137,6 +244,17 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "Ask the creator for a new code on the same post and apply it.",
         ("creator", "advertiser"),
         I.CODE_REVOKED,
+        label="Code deleted or withdrawn by the creator",
+        words=(
+            "code not found",
+            "code not exist",
+            "code deleted",
+            "code withdrawn",
+            "authorization withdrawn",
+            "withdrawn",
+            "authorization code not exist",
+            "code not recognized",
+        ),
     ),
     AdsError(
         "4013",
@@ -145,6 +263,15 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "Check the code with the creator character by character, or ask for a new one.",
         ("creator",),
         I.INVALID_CODE_FORMAT,
+        label="Code written wrongly",
+        words=(
+            "invalid code",
+            "code invalid",
+            "code format",
+            "code not valid",
+            "invalid authorization",
+            "format error code",
+        ),
     ),
     AdsError(
         "4002",
@@ -152,6 +279,14 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "The post is unavailable, usually because of TikTok's community guidelines.",
         "Ask the creator what happened to the post, or choose another post.",
         ("creator", "media_buyer"),
+        label="Post unavailable",
+        words=(
+            "video unavailable",
+            "video not available",
+            "community guidelines",
+            "video restricted",
+            "video not eligible",
+        ),
     ),
     AdsError(
         "4002",
@@ -159,6 +294,8 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "The post was deleted.",
         "Choose another post and ask the creator for a code for it.",
         ("media_buyer", "creator"),
+        label="Post deleted",
+        words=("video deleted", "deleted video", "video not exist", "video gone"),
     ),
     AdsError(
         "-500",
@@ -166,6 +303,17 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "A temporary fault on TikTok's side.",
         "Refresh the page and try again a little later.",
         ("advertiser",),
+        label="Temporary fault on TikTok's side",
+        words=(
+            "system error",
+            "system busy",
+            "internal error",
+            "server error",
+            "try again later",
+            "network error",
+            "service unavailable",
+            "timeout",
+        ),
     ),
     AdsError(
         "930002",
@@ -173,6 +321,8 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "The post mentions several other posts, which Spark Ads cannot use.",
         "Choose another post.",
         ("media_buyer",),
+        label="Post mentions other posts",
+        words=("multiple video", "mentions video", "mentions other video", "tags other video"),
     ),
     AdsError(
         "900012",
@@ -180,6 +330,15 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "The post is unavailable under TikTok's community rules.",
         "Ask the creator about the post, or choose another post.",
         ("creator", "media_buyer"),
+        label="Post blocked under community rules",
+        words=(
+            "illegal item status",
+            "item status",
+            "community rules",
+            "violates community",
+            "policy violation",
+            "video violates",
+        ),
     ),
     AdsError(
         "4027",
@@ -187,6 +346,8 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "Stories cannot be used as Spark Ads.",
         "Choose a regular post instead.",
         ("media_buyer",),
+        label="Stories can't be Spark Ads",
+        words=("story", "story notsupported", "story video"),
     ),
     AdsError(
         "4042",
@@ -194,5 +355,7 @@ ADS_ERRORS: tuple[AdsError, ...] = (
         "Duet carousels cannot be used as Spark Ads.",
         "Choose another post.",
         ("media_buyer",),
+        label="Duet carousels can't be Spark Ads",
+        words=("duet", "carousel", "duet carousel", "carousel notsupported"),
     ),
 )

@@ -93,20 +93,42 @@ def test_the_page_has_its_three_sections_on_the_demo(no_secrets_file):
     assert at.download_button[0].label == "Download calendar file (.ics)"
 
 
+def triggers(parsed: list, remind_days: int, made_after: dt.datetime) -> None:
+    """Each alarm: the usual 'N days before, 9:00' when that still lies ahead, else never before the file was made."""
+    zone = made_after.astimezone().tzinfo
+    for event in parsed:
+        ends = event.decoded("dtstart")
+        trigger = event.walk("VALARM")[0].decoded("trigger")
+        usual = dt.datetime.combine(ends - dt.timedelta(days=remind_days), dt.time(9), tzinfo=zone)
+        if usual >= dt.datetime.now(zone):
+            assert trigger == -dt.timedelta(days=remind_days) + dt.timedelta(hours=9)
+        else:
+            at = trigger if isinstance(trigger, dt.datetime) else dt.datetime.combine(ends, dt.time(), zone) + trigger
+            assert at >= made_after, (ends, trigger)
+
+
 def test_calendar_file_holds_the_rows_shown_and_follows_the_inputs(served, no_secrets_file):
+    made_after = dt.datetime.now().astimezone().replace(microsecond=0)
     at = open_app(ACT)
     diagnosed = expected()
     parsed = events(download(at, served))
     assert len(parsed) == len(due(diagnosed, DEFAULT_DAYS)) > 2
-    alarm = parsed[0].walk("VALARM")[0]
-    assert alarm.decoded("trigger") == -dt.timedelta(days=DEFAULT_REMIND_DAYS) + dt.timedelta(hours=9)
+    triggers(parsed, DEFAULT_REMIND_DAYS, made_after)
 
     at.number_input(key=act.KEY_DAYS).set_value(7).run()
     at.number_input(key=act.KEY_REMIND).set_value(2).run()
     assert_clean(at)
     parsed = events(download(at, served))
     assert len(parsed) == len(due(diagnosed, 7)) < len(due(diagnosed, DEFAULT_DAYS))
-    assert {e.walk("VALARM")[0].decoded("trigger") for e in parsed} == {-dt.timedelta(days=2, hours=-9)}
+    triggers(parsed, 2, made_after)
+
+    # For Google Calendar: each reminder also as an event of its own.
+    at.checkbox(key=act.KEY_EVENTS).check().run()
+    assert_clean(at)
+    both = events(download(at, served))
+    assert len(both) == 2 * len(parsed)
+    assert sum(str(e["uid"]).endswith("-reminder@sparkwatch") for e in both) == len(parsed)
+    at.checkbox(key=act.KEY_EVENTS).uncheck().run()
 
     # Filtered as on screen: one campaign's events only, and the same UIDs as before for those rows.
     at.number_input(key=act.KEY_DAYS).set_value(DEFAULT_DAYS).run()

@@ -73,7 +73,7 @@ def test_a_pasted_error_explains_itself_and_leads_to_its_cause(text, name, sympt
 
 
 def test_picking_a_format_error_from_the_list_points_to_the_format_advice():
-    at = pick(open_app(TROUBLESHOOTER), "4027 · story_video_not_supported")
+    at = pick(open_app(TROUBLESHOOTER), decode_error("4027").title)
     assert decode_error("4027").meaning in shown(at)
     assert "Likely cause in the symptom picker" not in shown(at)
     picker_buttons(at)[0].click().run()
@@ -104,11 +104,63 @@ def test_unknown_text_says_so_and_points_to_the_picker(text):
 
 
 def test_the_last_one_touched_counts():
-    at = pick(open_app(TROUBLESHOOTER), "4042 · carousel_duet_not_supported")
+    at = pick(open_app(TROUBLESHOOTER), decode_error("4042").title)
     assert decode_error("4042").meaning in shown(at)
     paste(at, "auth_code_expired")
     assert at.selectbox(key=decoder.KEY_PICK).value is None
     assert decode_error("4025").meaning in shown(at) and decode_error("4042").meaning not in shown(at)
-    pick(at, "4013 · auth_code_format_error")
+    pick(at, decode_error("4013").title)
     assert at.text_input(key=decoder.KEY_TEXT).value == ""
     assert decode_error("4013").meaning in shown(at) and decode_error("4025").meaning not in shown(at)
+
+
+def test_the_list_shows_plain_names_before_raw_ids():
+    at = open_app(TROUBLESHOOTER)
+    options = at.selectbox(key=decoder.KEY_PICK).options
+    assert "Temporary fault on TikTok's side (-500 · call_rpc_fail / call_db_fail)" in options
+    assert not any(option.startswith(("call_", "-500", "illegal_", "4")) for option in options)
+    pick(at, decode_error("call_rpc_fail").title)
+    assert "**Temporary fault on TikTok's side** · `-500` · `call_rpc_fail` · `call_db_fail`" in shown(at)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Invalid authorization code", "auth_code_format_error"),
+        ("The authorisation has expierd", "auth_code_expired"),
+        ("The creator withdrew the code", "auth_code_not_found"),
+    ],
+)
+def test_plain_words_are_decoded_too(text, name):
+    at = paste(open_app(TROUBLESHOOTER), text)
+    error = decode_error(name)
+    assert error.meaning in shown(at)
+    assert not [i for i in at.main.info if i.value == decoder.UNKNOWN]
+    assert text not in shown(at)
+
+
+def test_unknown_error_words_that_describe_a_symptom_offer_to_pick_it():
+    at = paste(open_app(TROUBLESHOOTER), "the preview disappeared <b>now</b>")
+    (info,) = [i.value for i in at.main.info if "doesn't know this error" in i.value]
+    assert SYMPTOMS["preview_gone"].label in info and "<b>" not in info
+    (button,) = picker_buttons(at)
+    button.click().run()
+    assert_clean(at)
+    assert symptoms(at) == ["preview_gone"]
+    assert not at.get("html")
+
+
+def test_describing_what_you_see_preselects_the_symptoms():
+    at = open_app(TROUBLESHOOTER)
+    at.text_input(key=troubleshooter.KEY_DESCRIBE).input("the ad stopped and the preview disappeared").run()
+    assert_clean(at)
+    assert set(symptoms(at)) == {"ad_stopped", "preview_gone"}
+    assert troubleshooter.NO_MATCH not in [c.value for c in at.main.caption]
+    # The person can still change the pick; new words add to it.
+    at.multiselect(key=troubleshooter.KEY_SYMPTOMS).unselect("ad_stopped").run()
+    at.text_input(key=troubleshooter.KEY_DESCRIBE).input("wrong handle").run()
+    assert symptoms(at) == ["preview_gone", "wrong_identity"]
+    at.text_input(key=troubleshooter.KEY_DESCRIBE).input("**hello** <i>x</i>").run()
+    assert_clean(at)
+    assert troubleshooter.NO_MATCH in [c.value for c in at.main.caption]
+    assert "hello" not in shown(at) and not at.get("html")

@@ -41,6 +41,29 @@ def test_status_rule_offers_received_codes_not_marked_active():
     assert sorted(to_apply(frame)["creator"]) == ["@nostatus", "@private", "@requested", "@waiting"]
 
 
+@pytest.mark.parametrize("status", ["paused", "on hold", "???", "Paused "])
+def test_a_status_the_product_does_not_know_is_not_ready(status):
+    """'paused' is flagged in the problems list; its code must not go into a batch as if blank."""
+    normalized = normalize(
+        tracking_sheet(
+            {"Creator": "odd", "Status": status, "Code": code(1)},
+            {"Creator": "odd2", "Status": status, "Code": code(2)},  # reported once, still not ready
+            {"Creator": "blank", "Status": "", "Code": code(3)},
+            {"Creator": "waiting", "Status": "pending", "Code": code(4)},
+        )
+    )
+    frame = diagnose(normalized.frame, TODAY)
+    assert sorted(to_apply(frame)["creator"]) == ["@blank", "@waiting"]
+    assert dict(zip(frame["creator"], not_yet_applied(frame), strict=True)) == {
+        "@odd": False,
+        "@odd2": False,
+        "@blank": True,
+        "@waiting": True,
+    }
+    assert normalized.problems["problem"].str.startswith("Unknown status").any()
+    assert all(code(n) not in "\n".join(batches(frame, reveal_codes=True)["codes"]) for n in (1, 2))
+
+
 def test_an_applied_column_wins_over_the_status():
     header = [*HEADER, "Applied in Ads Manager"]
     rows = (

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -358,6 +359,32 @@ def test_calendar_writes_an_ics_file_that_parses_back(messy, tmp_path):
     assert bob.decoded("dtstart") == dt.date(2026, 11, 27)
     assert bob.walk("VALARM")[0].decoded("trigger") == dt.timedelta(days=-3, hours=9)
     assert not any(c.encode() in target.read_bytes() for c in CODES)
+
+
+def test_calendar_reminder_events_and_no_alarm_before_the_day_judged(messy, tmp_path):
+    """With --today, the file is made as of that morning: no alarm rings before it, each reminder can be an event."""
+    target = tmp_path / "reminders.ics"
+    argv = ("calendar", str(messy), "--today", TODAY, "--tz", "Europe/Berlin", "-o", str(target), "--reminder-events")
+    status, out, err = run(*argv)
+    assert (status, err) == (EXIT_OK, "")
+    assert out == f"Wrote 2 reminders (authorizations ending by 2026-12-22) to {target}.\n"
+    calendar = Calendar.from_ical(target.read_bytes())
+    found = list(calendar.walk("VEVENT"))
+    assert len(found) == 4 and sum(bool(e.walk("VALARM")) for e in found) == 2
+    start = dt.datetime(2026, 11, 22, tzinfo=ZoneInfo("Europe/Berlin"))
+    for event in found:
+        for alarm in event.walk("VALARM"):
+            trigger = alarm.decoded("trigger")
+            at = (
+                dt.datetime.combine(event.decoded("dtstart"), dt.time(), tzinfo=start.tzinfo) + trigger
+                if isinstance(trigger, dt.timedelta)
+                else trigger
+            )
+            assert at >= start
+    bob = next(e for e in found if str(e["summary"]).startswith("Ask @bob"))
+    # Bob's code ends on 27 November, inside the 7-day window: Monday 23 November, 9:00.
+    assert bob.decoded("dtstart") == dt.datetime(2026, 11, 23, 9, 0)
+    assert str(bob["summary"]).endswith("it ends in 4 days")
 
 
 def test_calendar_window_and_empty_result(messy, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -18,6 +19,9 @@ from lib.rules import RULES
 from tests.fakes.tracking_sheet import TODAY, code, day, judged, tracking_sheet
 
 STAMP = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2026, 11, 22, 8, 30, tzinfo=BERLIN)
+"""When the tests make the file: TODAY (a Sunday), before 9:00 where the team works."""
 
 
 def events(data: bytes) -> list:
@@ -43,7 +47,7 @@ def test_one_event_per_authorization_ending_within_the_window():
         {"Creator": "private", "Expires": day(4), "Visibility": "private"},  # blocked, but still ends: remind
         today=TODAY,
     )
-    found = events(reminders_ics(frame, TODAY, days=10, stamp=STAMP))
+    found = events(reminders_ics(frame, TODAY, days=10, now=NOW, stamp=STAMP))
     creators = sorted(str(e["summary"]).split(": ")[1].split(" · ")[0] for e in found)
     assert creators == ["@edge", "@private", "@today"]
     assert sorted(due(frame, 10)["creator"]) == creators
@@ -54,7 +58,7 @@ def test_event_is_all_day_on_the_expiry_date_with_a_reminder_days_before():
         {"Creator": "amy", "Campaign": "Winter Run", "Expires": day(12), "Campaign end": day(30), "Owner": "Maya"},
         today=TODAY,
     )
-    (event,) = events(reminders_ics(frame, TODAY, days=30, remind_days=5, stamp=STAMP))
+    (event,) = events(reminders_ics(frame, TODAY, days=30, remind_days=5, now=NOW, stamp=STAMP))
     assert event.decoded("dtstart") == TODAY + dt.timedelta(days=12)
     assert event.decoded("dtend") == TODAY + dt.timedelta(days=13)
     assert not isinstance(event.decoded("dtstart"), dt.datetime)  # a date: all-day
@@ -72,7 +76,7 @@ def test_description_holds_the_fix_duration_post_and_masked_code():
         {"Creator": "amy", "Expires": day(3), "Campaign end": day(40), "Ad account": "LUMEN-US-01", "Owner": "Maya"},
         today=TODAY,
     )
-    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    data = reminders_ics(frame, TODAY, now=NOW, stamp=STAMP)
     (event,) = events(data)
     text = str(event["description"])
     row = frame.iloc[0]
@@ -103,7 +107,10 @@ def test_uid_is_stable_when_rows_move_and_when_the_code_is_renewed():
         {"Creator": "@AMY", "Post URL": post + "?lang=en", "Code": code(9), "Expires": day(25), "Ad account": "a1"},
         today=TODAY,
     )
-    old, new = by_summary(reminders_ics(before, TODAY, stamp=STAMP)), by_summary(reminders_ics(after, TODAY))
+    old, new = (
+        by_summary(reminders_ics(before, TODAY, now=NOW, stamp=STAMP)),
+        by_summary(reminders_ics(after, TODAY, now=NOW)),
+    )
     amy = "Spark Ads code ends: @amy · no campaign named"
     assert old[amy]["uid"] == new[amy]["uid"]
     assert old[amy].decoded("dtstart") != new[amy].decoded("dtstart")
@@ -137,32 +144,32 @@ def test_the_same_authorization_twice_gives_one_event_on_the_earlier_date():
         {"Creator": "amy", "Post URL": post, "Expires": day(4)},
         today=TODAY,
     )
-    (event,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
+    (event,) = events(reminders_ics(frame, TODAY, now=NOW, stamp=STAMP))
     assert event.decoded("dtstart") == TODAY + dt.timedelta(days=4)
 
 
 def test_sheet_text_survives_commas_semicolons_and_newlines():
     frame = judged({"Creator": "amy", "Campaign": "Run, Walk; Jog\\Rest", "Expires": day(1)}, today=TODAY)
-    (event,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
+    (event,) = events(reminders_ics(frame, TODAY, now=NOW, stamp=STAMP))
     assert str(event["summary"]) == "Spark Ads code ends: @amy · Run, Walk; Jog\\Rest"
 
 
 def test_reminder_on_the_day_itself_and_an_empty_calendar():
     frame = judged({"Expires": day(2)}, today=TODAY)
-    (event,) = events(reminders_ics(frame, TODAY, remind_days=0, stamp=STAMP))
+    (event,) = events(reminders_ics(frame, TODAY, remind_days=0, now=NOW, stamp=STAMP))
     (alarm,) = event.walk("VALARM")
     assert alarm.decoded("trigger") == dt.timedelta(hours=9)
     assert "ends today" in str(alarm["description"])
-    assert events(reminders_ics(frame, TODAY, days=1, stamp=STAMP)) == []
-    assert events(reminders_ics(frame.iloc[0:0], TODAY, stamp=STAMP)) == []
+    assert events(reminders_ics(frame, TODAY, days=1, now=NOW, stamp=STAMP)) == []
+    assert events(reminders_ics(frame.iloc[0:0], TODAY, now=NOW, stamp=STAMP)) == []
 
 
 def test_same_input_same_bytes_and_newer_files_have_a_higher_sequence():
     frame = judged({"Expires": day(5)}, today=TODAY)
-    assert reminders_ics(frame, TODAY, stamp=STAMP) == reminders_ics(frame, TODAY, stamp=STAMP)
+    assert reminders_ics(frame, TODAY, now=NOW, stamp=STAMP) == reminders_ics(frame, TODAY, now=NOW, stamp=STAMP)
     later = TODAY + dt.timedelta(days=1)
-    (first,) = events(reminders_ics(frame, TODAY, stamp=STAMP))
-    (second,) = events(reminders_ics(diagnose(frame, later), later, stamp=STAMP))
+    (first,) = events(reminders_ics(frame, TODAY, now=NOW, stamp=STAMP))
+    (second,) = events(reminders_ics(diagnose(frame, later), later, now=NOW, stamp=STAMP))
     assert int(second["sequence"]) > int(first["sequence"])
     assert first["uid"] == second["uid"]
 
@@ -171,7 +178,7 @@ def test_same_input_same_bytes_and_newer_files_have_a_higher_sequence():
 def test_demo_calendar_matches_the_rows_on_screen(days):
     frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
     shown = frame.loc[frame["campaign"].eq("Summer Glow").fillna(False)]  # as if filtered on screen
-    data = reminders_ics(shown, TODAY, days=days, stamp=STAMP)
+    data = reminders_ics(shown, TODAY, days=days, now=NOW, stamp=STAMP)
     found = events(data)
     expected = shown.loc[shown["days_left"].between(0, days).fillna(False) & ~shown["health"].isin(["revoked"])]
     assert len(found) == len(expected) > 0
@@ -209,7 +216,7 @@ def test_a_post_link_with_a_line_break_does_not_break_the_calendar():
         {"Creator": "cy", "Expires": day(5)},
         today=TODAY,
     )
-    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    data = reminders_ics(frame, TODAY, now=NOW, stamp=STAMP)
     found = by_summary(data)
     assert len(found) == 3
     amy = found["Spark Ads code ends: @amy · no campaign named"]
@@ -234,7 +241,7 @@ def test_control_characters_in_any_cell_never_reach_the_calendar_file():
         },
         today=TODAY,
     )
-    data = reminders_ics(frame, TODAY, stamp=STAMP)
+    data = reminders_ics(frame, TODAY, now=NOW, stamp=STAMP)
     # On the wire: only CRLF line ends (folded lines start with a space); no other control byte at all.
     assert not re.search(rb"[\x00-\x1f\x7f]", data.replace(b"\r\n", b""))
     assert not re.search(rb"\r(?!\n)|(?<!\r)\n", data)
@@ -249,3 +256,139 @@ def test_control_characters_in_any_cell_never_reach_the_calendar_file():
     assert description.count("\n") >= 5  # the product's own line breaks are kept
     assert "Ad account: LUMEN[2J 01" in description  # the escape is inert text; the breaks are one space
     assert "https://www.tiktok.com/@amy/video/1[2J" in description
+
+
+# --------------------------------------------------------------------------- alarms never in the past
+
+
+def ring_times(data: bytes, tz: dt.tzinfo) -> list[tuple[dt.date, dt.datetime, str]]:
+    """(last day, when the alarm rings in the team's zone, its text) for every alarm, as a calendar reads it.
+
+    A relative trigger counts from the all-day start (midnight of the last day, in the team's
+    zone for this check); an absolute one is an exact moment.
+    """
+    found = []
+    for event in events(data):
+        ends = event.decoded("dtstart")
+        for alarm in event.walk("VALARM"):
+            trigger = alarm.decoded("trigger")
+            if isinstance(trigger, dt.timedelta):
+                assert "VALUE" not in alarm["trigger"].params
+                at = dt.datetime.combine(ends, dt.time(), tzinfo=tz) + trigger
+            else:
+                assert alarm["trigger"].params["VALUE"] == "DATE-TIME"
+                assert trigger.tzinfo is not None
+                at = trigger.astimezone(tz)
+            found.append((ends, at, str(alarm["description"])))
+    return found
+
+
+def days_text(days: int) -> str:
+    return "ends today" if days == 0 else "ends tomorrow" if days == 1 else f"ends in {days} days"
+
+
+MOMENTS = [
+    dt.datetime(2026, 11, 23, 7, 0),  # Monday, before 9:00
+    dt.datetime(2026, 11, 23, 9, 0),  # Monday, 9:00 exactly
+    dt.datetime(2026, 11, 23, 15, 7),  # Monday afternoon
+    dt.datetime(2026, 11, 27, 16, 0),  # Friday afternoon: the next working morning is Monday
+    dt.datetime(2026, 11, 28, 10, 0),  # Saturday
+    dt.datetime(2026, 11, 22, 23, 50),  # Sunday, the last quarter hour of the day
+    dt.datetime(2027, 3, 28, 8, 0),  # the morning clocks go forward in Berlin
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: f"{m:%a-%H%M}")
+@pytest.mark.parametrize("remind_days", [0, 1, 3, 7])
+def test_no_alarm_rings_before_the_file_is_made_or_after_the_code_ends(moment, remind_days):
+    now = moment.replace(tzinfo=BERLIN)
+    today = now.date()
+    frame = judged(*({"Creator": f"c{n}", "Expires": day(n, today)} for n in range(12)), today=today)
+    data = reminders_ics(frame, today, days=11, remind_days=remind_days, now=now)
+    rings = ring_times(data, BERLIN)
+    assert len(rings) == 12
+    for ends, at, text in rings:
+        assert at >= now, (ends, at)
+        assert at < dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(), tzinfo=BERLIN), (ends, at)
+        assert days_text((ends - at.date()).days) in text, (ends, at, text)
+        if ends - dt.timedelta(days=remind_days) > today:  # far enough ahead: the usual alarm, unchanged
+            assert at == dt.datetime.combine(ends - dt.timedelta(days=remind_days), dt.time(9), tzinfo=BERLIN)
+            assert days_text(remind_days) in text
+
+
+@pytest.mark.parametrize(
+    ("moment", "ends_in", "rings", "text"),
+    [
+        # Ends today, before 9:00: this morning at 9:00.
+        (dt.datetime(2026, 11, 23, 7, 0), 0, dt.datetime(2026, 11, 23, 9, 0), "ends today"),
+        # Ends today, in the afternoon: within the quarter hour, not in the past and not tomorrow.
+        (dt.datetime(2026, 11, 23, 15, 7), 0, dt.datetime(2026, 11, 23, 15, 15), "ends today"),
+        # Ends in two days, already inside the 7-day window: tomorrow morning.
+        (dt.datetime(2026, 11, 23, 15, 7), 2, dt.datetime(2026, 11, 24, 9, 0), "ends tomorrow"),
+        # Friday afternoon, ends Monday: Monday morning, its last day.
+        (dt.datetime(2026, 11, 27, 16, 0), 3, dt.datetime(2026, 11, 30, 9, 0), "ends today"),
+        # Saturday, ends Sunday: no working morning before it ends, so now-ish.
+        (dt.datetime(2026, 11, 28, 10, 0), 1, dt.datetime(2026, 11, 28, 10, 15), "ends tomorrow"),
+        # The last minutes of the last day: at once.
+        (dt.datetime(2026, 11, 22, 23, 50), 0, dt.datetime(2026, 11, 22, 23, 50), "ends today"),
+    ],
+)
+def test_an_urgent_code_rings_the_next_working_morning_or_at_once(moment, ends_in, rings, text):
+    now = moment.replace(tzinfo=BERLIN)
+    frame = judged({"Creator": "amy", "Campaign": "Winter Run", "Expires": day(ends_in, now.date())}, today=now.date())
+    ((_, at, description),) = ring_times(reminders_ics(frame, now.date(), remind_days=7, now=now), BERLIN)
+    assert at == rings.replace(tzinfo=BERLIN)
+    assert description == f"The Spark Ads code of @amy (Winter Run) {text}: ask for a new code now."
+
+
+def test_the_demo_calendar_has_no_alarm_in_the_past():
+    """The demo's two most urgent events used to carry alarms that had rung before the file existed."""
+    now = dt.datetime(2026, 11, 23, 14, 0, tzinfo=BERLIN)
+    frame = diagnose(normalize(demo_table(now.date())).frame, now.date())
+    rings = ring_times(reminders_ics(frame, now.date(), now=now), BERLIN)
+    assert len(rings) == len(due(frame)) > 2
+    assert all(at >= now for _, at, _ in rings)
+    assert any(at.date() == now.date() for _, at, _ in rings)  # the code ending today still rings today
+
+
+def test_now_must_say_its_time_zone():
+    frame = judged({"Expires": day(2)}, today=TODAY)
+    with pytest.raises(ValueError, match="time zone"):
+        reminders_ics(frame, TODAY, now=dt.datetime(2026, 11, 22, 8, 0))
+
+
+def test_reminder_events_for_calendars_that_drop_alarms():
+    """With the option, each reminder is also a short timed event on the morning it is due."""
+    now = dt.datetime(2026, 11, 23, 15, 7, tzinfo=BERLIN)
+    frame = judged(
+        {"Creator": "amy", "Campaign": "Winter Run", "Expires": day(20, now.date())},
+        {"Creator": "bob", "Expires": day(0, now.date())},
+        today=now.date(),
+    )
+    plain = reminders_ics(frame, now.date(), now=now)
+    data = reminders_ics(frame, now.date(), now=now, reminder_events=True)
+    assert len(events(plain)) == 2
+    found = events(data)
+    assert len(found) == 4
+    alarms = {
+        str(e["uid"]): ring
+        for e, ring in zip([e for e in found if e.walk("VALARM")], ring_times(data, BERLIN), strict=True)
+    }
+    reminders = [e for e in found if not e.walk("VALARM")]
+    assert len(reminders) == 2
+    for event in reminders:
+        uid = str(event["uid"])
+        assert uid.endswith("-reminder@sparkwatch")
+        ends, at, text = alarms[uid.replace("-reminder@", "@")]
+        start = event.decoded("dtstart")
+        assert isinstance(start, dt.datetime)  # timed, so it shows at its hour in the agenda
+        start = start.replace(tzinfo=BERLIN) if start.tzinfo is None else start.astimezone(BERLIN)
+        assert start == at >= now
+        assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=15)
+        assert str(event["description"]) == text
+        assert days_text((ends - at.date()).days) in str(event["summary"])
+    summaries = sorted(str(e["summary"]) for e in reminders)
+    assert summaries == [
+        "Ask @amy for a new Spark Ads code (Winter Run): it ends in 7 days",
+        "Ask @bob for a new Spark Ads code (no campaign named): it ends today",
+    ]

@@ -16,10 +16,12 @@ import streamlit as st
 from lib import batches as batching
 from lib import reminders
 from lib.bidi import isolate
+from lib.clock import team_now
 from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
 from lib.words import days, iso_date, noun, plural
 from ui.access import masked_reason, may_reveal_codes, warn_if_codes_open
+from ui.app_settings import zone
 from ui.state import Context
 
 KEY_DAYS = "act_calendar_days"
@@ -37,8 +39,11 @@ NO_CREATOR = "(no creator in the sheet)"
 
 IMPORT_HOW = (
     "To import: Google Calendar → Settings → Import & export → Import; Outlook → Add calendar → "
-    "Upload from file. Import a newer file the same way: events move to their new dates instead of doubling."
+    "Upload from file; Apple Calendar → File → Import. Import a newer file the same way: events move to "
+    "their new dates instead of doubling. Outlook and Apple Calendar keep the reminders; Google Calendar "
+    "drops them from imported files, so for Google tick the box above to get each reminder as an event of its own."
 )
+KEY_EVENTS = "act_calendar_reminder_events"
 WHO_SEES_CODES = (
     "Codes are masked: only the people listed under reveal_codes in Sparkwatch's settings see whole codes. "
     "Ask whoever set up Sparkwatch if you need them."
@@ -72,8 +77,14 @@ def calendar(ctx: Context) -> None:
             value=reminders.DEFAULT_REMIND_DAYS,
             step=1,
             key=KEY_REMIND,
-            help="The reminder rings at 9:00 that day, so there is time to ask the creator for a new code.",
+            help="The reminder rings at 9:00 that day, so there is time to ask the creator for a new code. "
+            "If that day has passed, it rings the next working morning (or within the quarter hour on the last day).",
         )
+    )
+    events = st.checkbox(
+        "Also add each reminder as an event of its own (for Google Calendar)",
+        key=KEY_EVENTS,
+        help="A short event at 9:00 on the reminder day, which shows in the agenda even where alarms are dropped.",
     )
     count = len(reminders.due(ctx.filtered, window))
     if count:
@@ -82,8 +93,12 @@ def calendar(ctx: Context) -> None:
         st.info(f"None of the rows shown ends in the next {days(window)}, so there is nothing to remind.")
     st.download_button(
         "Download calendar file (.ics)",
-        # Stamped with the read time, so the file only changes when the sheet or the choices do.
-        data=reminders.reminders_ics(ctx.filtered, ctx.today, window, remind, stamp=ctx.loaded_at) if count else b"",
+        # Stamped with the read time; alarms already due are worked out from the present moment.
+        data=reminders.reminders_ics(
+            ctx.filtered, ctx.today, window, remind, now=team_now(zone()), stamp=ctx.loaded_at, reminder_events=events
+        )
+        if count
+        else b"",
         file_name=f"sparkwatch-reminders-{iso_date(ctx.today)}.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",

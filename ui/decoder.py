@@ -24,7 +24,10 @@ UNKNOWN = (
     "Sparkwatch doesn't know this error. Pick what you see in the symptom picker below "
     "to find the likely causes and their fixes."
 )
-SEVERAL = "This number stands for more than one error; the name on your screen says which one it is."
+SEVERAL = "This matches more than one error; the name on your screen says which one it is."
+SOUNDS_LIKE = (
+    "Sparkwatch doesn't know this error, but the words sound like what the symptom picker below calls: {labels}."
+)
 
 
 def render() -> None:
@@ -36,7 +39,7 @@ def render() -> None:
     text = left.text_input(
         "Paste the error Ads Manager shows",
         key=KEY_TEXT,
-        placeholder="For example 4025 or auth_code_expired",
+        placeholder="For example 4025, auth_code_expired or Invalid authorization code",
         on_change=_forget,
         args=(KEY_PICK, None),
     )
@@ -52,7 +55,7 @@ def render() -> None:
     if text.strip():
         errors = decoder.decode_errors(text)
         if not errors:
-            st.info(UNKNOWN, icon=":material/help:")
+            unknown(text)
             return
     elif picked is not None:
         errors = (choices[picked],)
@@ -64,11 +67,31 @@ def render() -> None:
         explain(error, n)
 
 
+def unknown(text: str) -> None:
+    """No known error: say so, and when the words describe a symptom, offer to pick it.
+
+    The pasted text is never shown back; only the symptoms' own labels are.
+    """
+    found = decoder.match_symptoms(text)
+    if not found:
+        st.info(UNKNOWN, icon=":material/help:")
+        return
+    labels = "; ".join(f"“{SYMPTOMS[s].label}”" for s in found)
+    st.info(SOUNDS_LIKE.format(labels=labels), icon=":material/help:")
+    st.button(
+        "Show it in the symptom picker",
+        key="decoder_to_picker_words",
+        on_click=pick_symptoms,
+        args=(found,),
+        icon=":material/arrow_downward:",
+    )
+
+
 def explain(error: AdsError, n: int = 0) -> None:
-    """One error: its number and name, what it means, the fix, who does it, and the way to the picker."""
+    """One error: its plain name, number and raw name, what it means, the fix, who does it, the way to the picker."""
     with st.container(border=True, key=f"decoder_error_{n}"):
-        title = " · ".join(f"`{part}`" for part in (error.number, *error.names) if part)
-        st.markdown(f"**{title}**")
+        raw = " · ".join(f"`{part}`" for part in (error.number, *error.names) if part)
+        st.markdown(f"**{error.label}** · {raw}" if error.label else f"**{raw}**")
         st.markdown(f"**What it means:** {error.meaning}")
         st.markdown(f"**How to fix it:** {error.fix}")
         who = "; ".join(f"{ROLES[r].label} ({ROLES[r].where})" for r in error.roles)
@@ -90,6 +113,11 @@ def explain(error: AdsError, n: int = 0) -> None:
 def pick_symptom(symptom: str) -> None:
     """Select the symptom in the picker (a callback, so it runs before the picker is drawn)."""
     st.session_state[KEY_SYMPTOMS] = [symptom]
+
+
+def pick_symptoms(symptoms: list[str]) -> None:
+    """Select these symptoms in the picker (a callback, like `pick_symptom`)."""
+    st.session_state[KEY_SYMPTOMS] = list(symptoms)
 
 
 def _forget(key: str, empty: object) -> None:

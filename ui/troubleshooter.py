@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from lib import decoder
 from lib import troubleshoot as ts
 from lib.filters import row_by_key
 from lib.symptoms import SYMPTOMS
@@ -32,6 +33,35 @@ VERDICT_BADGES = {
 """The verdict as a coloured badge: the product's own words only, so markdown is safe here."""
 
 Judged = list[tuple[ts.Cause, ts.Verdict | None]]
+
+
+KEY_DESCRIBE = "troubleshooter_describe"
+KEY_DESCRIBED = "troubleshooter_described"
+NO_MATCH = "No symptom matches those words: pick what you see from the list below."
+
+
+def describe() -> None:
+    """A text box: what the person sees in their own words pre-selects the matching symptoms.
+
+    The words are matched (`lib.decoder.match_symptoms`), never shown back; the picker below
+    then shows the symptoms' own labels, which the person can still change.
+    """
+    st.text_input(
+        "Describe what you see (optional)",
+        key=KEY_DESCRIBE,
+        placeholder="For example: the preview disappeared",
+        on_change=_describe_changed,
+    )
+    if st.session_state.get(KEY_DESCRIBED) == []:
+        st.caption(NO_MATCH)
+
+
+def _describe_changed() -> None:
+    """Add the symptoms the words describe to those already picked (a callback: before the picker is drawn)."""
+    found = decoder.match_symptoms(st.session_state.get(KEY_DESCRIBE) or "")
+    st.session_state[KEY_DESCRIBED] = found if (st.session_state.get(KEY_DESCRIBE) or "").strip() else None
+    picked = list(st.session_state.get(KEY_SYMPTOMS) or [])
+    st.session_state[KEY_SYMPTOMS] = list(dict.fromkeys([*picked, *found]))
 
 
 def pick_symptoms() -> list[str]:
