@@ -133,7 +133,8 @@ def highlighted_option(page: Page) -> str:
     return page.evaluate(
         """() => {
             const id = document.activeElement.getAttribute('aria-activedescendant');
-            const option = (id && document.getElementById(id)) || document.querySelector('[role="option"][data-focused]');
+            const option = (id && document.getElementById(id))
+                || document.querySelector('[role="option"][data-focused]');
             return option ? option.innerText : '';
         }"""
     )
