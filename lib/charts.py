@@ -59,6 +59,9 @@ HEALTH_PATTERNS: dict[HealthId, str] = {
 WEEK_COLOR = "#3f4f63"
 """Outline of the weeks beyond the warning window (drawn hollow: no fill colour to confuse)."""
 CAMPAIGN_END_COLOR = "#263238"
+CHART_TEXT_COLOR = "#4a4a4a"
+"""Axis labels, titles, legends and notes in every chart: 8.9:1 on white. Streamlit's chart theme
+draws them in a grey of 3.8:1, short of the 4.5:1 that text of their size needs (WCAG 1.4.3)."""
 _MS_PER_DAY = 86_400_000
 
 
@@ -201,6 +204,15 @@ def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMI
         xaxis={"type": "date", "range": _timeline_range(rows, today)},
         yaxis={"categoryorder": "array", "categoryarray": rows["label"].tolist(), "autorange": "reversed"},
     )
+    return _readable(fig)
+
+
+def _readable(fig: go.Figure) -> go.Figure:
+    """Every piece of chart text in `CHART_TEXT_COLOR`, set where Streamlit's theme would set its own."""
+    text = {"color": CHART_TEXT_COLOR}
+    axis = {"tickfont": text, "title": {"font": text}}
+    fig.update_layout(font=text, legend={"font": text, "title": {"font": text}}, xaxis=axis, yaxis=axis)
+    fig.update_annotations(font=text)
     return fig
 
 
@@ -336,7 +348,7 @@ def issue_chart(diagnosed: pd.DataFrame) -> go.Figure:
         yaxis={"categoryorder": "array", "categoryarray": rows["label"].tolist(), "autorange": "reversed"},
         clickmode="event+select",
     )
-    return fig
+    return _readable(fig)
 
 
 def issue_summary(diagnosed: pd.DataFrame) -> str:
@@ -453,7 +465,7 @@ def expiries_per_week(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, w
             "dtick": 1 if rows["count"].max() < 10 else None,
         },
     )
-    return fig
+    return _readable(fig)
 
 
 def week_summary(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, weeks: int = WEEKS_AHEAD) -> str:

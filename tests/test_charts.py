@@ -207,6 +207,21 @@ def test_every_mark_colour_reaches_3_to_1_on_the_page_and_means_one_thing():
     assert len(set(marks.values())) == len(marks)  # no colour for two meanings
 
 
+def test_chart_text_reaches_4_5_to_1_wherever_the_theme_would_set_its_own(demo, today):
+    assert contrast(charts.CHART_TEXT_COLOR, "#ffffff") >= 4.5
+    for fig in (charts.timeline(demo, today), charts.issue_chart(demo), charts.expiries_per_week(demo, today, 7)):
+        layout = spec(fig)["layout"]
+        colours = [
+            layout["font"]["color"],
+            layout["legend"]["font"]["color"],
+            layout["legend"]["title"]["font"]["color"],
+        ]
+        for axis in ("xaxis", "yaxis"):
+            colours += [layout[axis]["tickfont"]["color"], layout[axis]["title"]["font"]["color"]]
+        colours += [a["font"]["color"] for a in layout.get("annotations", [])]
+        assert set(colours) == {charts.CHART_TEXT_COLOR}
+
+
 def test_states_and_roles_differ_by_pattern_too(demo, today):
     assert len(set(charts.HEALTH_PATTERNS.values())) == len(HEALTH) == len(charts.HEALTH_PATTERNS)
     assert len(set(charts.ROLE_PATTERNS.values())) == len(ROLES) == len(charts.ROLE_PATTERNS)

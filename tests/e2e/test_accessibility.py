@@ -193,6 +193,22 @@ def test_a_symptom_is_picked_with_the_keyboard_alone_and_gives_the_fix(browser, 
         page.close()
 
 
+def test_a_dark_system_setting_gets_the_same_checked_light_theme(browser, server):
+    """Only the light theme is offered (there is no theme menu), so a visitor whose system prefers
+    dark sees the colours checked above, not an unchecked dark variant."""
+    page = browser.new_page(viewport=VIEWPORTS["laptop"], color_scheme="dark")
+    try:
+        page.set_default_timeout(30_000)
+        page.goto(address(server, PAGES[0].path))
+        expect(page.locator("h1", has_text=PAGES[0].title)).to_be_visible()
+        settled(page)
+        background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert background == "rgb(255, 255, 255)"
+        assert page.evaluate("getComputedStyle(document.querySelector('h1')).color") == "rgb(14, 13, 12)"
+    finally:
+        page.close()
+
+
 def test_no_text_on_the_page_relies_on_colour_words_alone(browser, server):
     """The charts' captions never point at a colour as the only way to tell a state."""
     page = open_at(browser, server, PAGES[0], VIEWPORTS["laptop"])
