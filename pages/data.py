@@ -6,7 +6,7 @@ from ui import data, source, state
 
 state.shared()
 config = source.config()
-st.title("Data")
+st.title("Data", anchor=False)
 data.configured(config)
 data.share_with(config)
 data.connection_test()

@@ -49,7 +49,7 @@ WHO_SEES_CODES = (
 
 def calendar(ctx: Context) -> None:
     """An .ics file of the coming expiries, each with a reminder some days before."""
-    st.header("Calendar reminders")
+    st.header("Calendar reminders", anchor=False)
     st.caption("One event per authorization, on its last day, with a reminder before it ends.")
     left, right = st.columns(2)
     days = int(
@@ -94,7 +94,7 @@ def calendar(ctx: Context) -> None:
 
 def messages(ctx: Context) -> None:
     """One message per creator covering all their posts that need them, each with a copy button."""
-    st.header("Messages to creators")
+    st.header("Messages to creators", anchor=False)
     sender = st.text_input("Sign the messages as (optional)", key=KEY_SENDER, placeholder="Your name and brand")
     found = creator_messages(ctx.filtered, ctx.today, sender.strip())
     if found.empty:
@@ -126,7 +126,7 @@ def messages(ctx: Context) -> None:
 
 def ads_manager_batches(ctx: Context) -> None:
     """Codes received but not applied yet, per ad account, in batches Ads Manager takes in one go."""
-    st.header("Codes to add in Ads Manager")
+    st.header("Codes to add in Ads Manager", anchor=False)
     reveal = may_reveal_codes()
     found = batching.batches(ctx.filtered, reveal_codes=reveal)
     if found.empty:

@@ -37,7 +37,7 @@ def table(ctx: Context) -> None:
 
 def fix_list(ctx: Context) -> None:
     """Cells of the sheet that could not be read: row, column, value and what is wrong."""
-    st.header("Fix these in the sheet")
+    st.header("Fix these in the sheet", anchor=False)
     fixes = exports.fix_list(ctx.problems)
     if ctx.normalized.columns_note:
         # Which header was read as what, said once so a team can check Sparkwatch read its sheet right.
@@ -65,7 +65,7 @@ def reveal(ctx: Context, allowed: bool) -> None:
     with_code = ctx.filtered.loc[ctx.filtered["code"].notna()]
     if with_code.empty:
         return
-    st.header("Reveal a code")
+    st.header("Reveal a code", anchor=False)
     if not allowed:
         st.caption(
             access.masked_reason(

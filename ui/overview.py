@@ -34,7 +34,7 @@ def headline(ctx: Context) -> None:
 
 def timeline(ctx: Context) -> None:
     """When each authorization ends, most urgent first, with a control to see more rows."""
-    st.header("When authorizations end")
+    st.header("When authorizations end", anchor=False)
     dated = int(ctx.filtered["expires"].notna().sum())
     undated = len(ctx.filtered) - dated
     limit = st.selectbox(
@@ -64,7 +64,7 @@ def problem_charts(ctx: Context) -> None:
     """Problems by who fixes them (click a bar to narrow the action list) beside expiries per week."""
     left, right = st.columns(2)
     with left:
-        st.header("Problems, by who fixes them")
+        st.header("Problems, by who fixes them", anchor=False)
         st.caption("Click a bar, or use “Show only rows with this problem” below, to list only those rows.")
         st.plotly_chart(
             charts.issue_chart(ctx.filtered),
@@ -75,7 +75,7 @@ def problem_charts(ctx: Context) -> None:
         )
         views.chart_in_words(charts.issue_summary(ctx.filtered), charts.issue_table(ctx.filtered), key=KEY_ISSUE_TABLE)
     with right:
-        st.header("Authorizations ending per week")
+        st.header("Authorizations ending per week", anchor=False)
         st.caption(
             f"The next {charts.WEEKS_AHEAD} weeks; weeks inside the {ctx.warn_days}-day warning window "
             "are filled and striped, later weeks hollow."
@@ -99,7 +99,7 @@ def _issue_picked() -> None:
 
 def needs_action_now(ctx: Context) -> None:
     """Rows that are not fine, most urgent first, with what to do and who does it."""
-    st.header("Needs action now")
+    st.header("Needs action now", anchor=False)
     rows = needs_action(ctx.filtered)
     present = [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
     if st.session_state.get(KEY_ISSUE) not in (None, *present):

@@ -25,6 +25,7 @@ VIEWPORTS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 SYMPTOM = "A preview that worked yesterday is gone"
+VAGUE_LINKS = {"link to heading", "here", "click here", "link", "more", "read more"}
 MAX_TABS_TO_MAIN_TASK = 5
 """Tab presses from the skip link's target to a page's main control: the page's own controls, no sidebar."""
 
@@ -71,7 +72,7 @@ def serious_findings(page: Page) -> list[str]:
 
 
 def structure_problems(page: Page, title: str) -> list[str]:
-    """One h1 naming the page, no heading level skipped, the page's language set."""
+    """One h1 naming the page, no heading level skipped, the page's language set, links that say where."""
     problems = []
     h1s = page.locator("h1").all_inner_texts()
     if [t.strip() for t in h1s] != [title]:
@@ -86,6 +87,13 @@ def structure_problems(page: Page, title: str) -> list[str]:
             break
     if not page.evaluate("document.documentElement.lang"):
         problems.append("the page has no language (html lang)")
+    vague = page.evaluate(
+        "[...document.querySelectorAll('a[href]')].filter(a => a.offsetParent !== null)"
+        ".map(a => (a.getAttribute('aria-label') || a.innerText).trim())"
+        f".filter(name => {sorted(VAGUE_LINKS)!r}.includes(name.toLowerCase()))"
+    )
+    if vague:
+        problems.append(f"links that don't say where they go: {vague}")
     return problems
 
 
