@@ -1,5 +1,5 @@
-"""WCAG 2.1 AA in the real app: axe-core on every page at a laptop's and a phone's size, and the
-Troubleshooter used with the keyboard alone.
+"""WCAG 2.1 AA in the real app: axe-core on every page at a laptop's and a phone's size, each
+page's main control reached by keyboard past the sidebar, and a symptom picked with the keyboard alone.
 
 axe-core (shipped inside the `axe-playwright-python` package, so nothing is fetched) runs its
 WCAG 2.0/2.1 A and AA rules in Debian's headless Chromium against `streamlit run` on the demo
@@ -29,6 +29,16 @@ VAGUE_LINKS = {"link to heading", "here", "click here", "link", "more", "read mo
 MAX_TABS_TO_MAIN_TASK = 5
 """Tab presses from the skip link's target to a page's main control: the page's own controls, no sidebar."""
 
+MAIN_CONTROLS = {
+    "pages/overview.py": ("combobox", "Show only rows with this problem"),
+    "pages/authorizations.py": ("textbox", "Search"),
+    "pages/troubleshooter.py": ("combobox", "What do you see?"),
+    "pages/act.py": ("spinbutton", "Authorizations ending in the next … days"),
+    "pages/data.py": ("button", "Test connection"),
+}
+"""Each page's main task, as the keyboard meets it: the action list's filter, the search, the picker…"""
+MAX_TABS_IN_PAGE = 60
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -43,19 +53,25 @@ def address(server: Server, path: str) -> str:
 
 
 def settled(page: Page) -> None:
-    """Wait until Streamlit has started and finished the run this page load (or key press) caused."""
+    """Wait until no run is in progress. Callers first wait for something the run draws, so a run
+    that has not started yet is not taken for one that has ended."""
     page.wait_for_function(
         "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
     )
 
 
 def open_at(browser, server: Server, spec: PageSpec, viewport: dict) -> Page:
-    """A fresh tab on one page, once its title and the sidebar's links are drawn and the run is over."""
+    """A fresh tab on one page, once its title, the sidebar's links and the page's main control are
+    drawn and the run is over (a page's own address may be run twice on a fresh session)."""
     page = browser.new_page(viewport=viewport)
     page.set_default_timeout(30_000)
     page.goto(address(server, spec.path))
     expect(page.locator("h1", has_text=spec.title)).to_be_visible()
     expect(page.locator(".st-key-sparkwatch_nav a")).to_have_count(len(PAGES))
+    role, name = MAIN_CONTROLS[spec.path]
+    expect(page.get_by_role(role, name=name, exact=True)).to_be_attached()
+    if spec.path == "pages/overview.py":
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
     settled(page)
     return page
 
@@ -102,8 +118,6 @@ def structure_problems(page: Page, title: str) -> list[str]:
 def test_every_page_passes_axe_and_has_one_named_h1(browser, server, spec, viewport):
     page = open_at(browser, server, spec, VIEWPORTS[viewport])
     try:
-        if spec.path == "pages/overview.py":
-            page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
         problems = [f"{spec.title} at {viewport}: {line}" for line in serious_findings(page)]
         problems += [f"{spec.title} at {viewport}: {line}" for line in structure_problems(page, spec.title)]
         assert not problems, "\n".join(problems)
@@ -197,6 +211,30 @@ def test_a_symptom_is_picked_with_the_keyboard_alone_and_gives_the_fix(browser, 
         findings = [f"{spec.title} after a symptom: {line}" for line in serious_findings(page)]
         assert not findings, "\n".join(findings)
         assert not structure_problems(page, spec.title)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
+def test_each_pages_main_control_is_reached_past_the_sidebar(browser, server, spec):
+    """Skip link, then Tab: focus reaches the page's main control and never enters the sidebar."""
+    page = open_at(browser, server, spec, VIEWPORTS["laptop"])
+    try:
+        role, name = MAIN_CONTROLS[spec.path]
+        control = page.get_by_role(role, name=name, exact=True)
+        page.keyboard.press("Tab")
+        assert is_focused(page.get_by_role("link", name="Skip to main content"))
+        page.keyboard.press("Enter")
+        walked = []
+        for _ in range(MAX_TABS_IN_PAGE):
+            page.keyboard.press("Tab")
+            if page.evaluate("!!document.activeElement.closest('[data-testid=\"stSidebar\"]')"):
+                pytest.fail(f"{spec.title}: focus went into the sidebar before {name!r}: {walked}")
+            walked.append(focused_label(page))
+            if is_focused(control):
+                break
+        else:
+            pytest.fail(f"{spec.title}: {name!r} not reached in {MAX_TABS_IN_PAGE} Tab presses: {walked}")
     finally:
         page.close()
 
