@@ -205,6 +205,9 @@ def test_every_mark_colour_reaches_3_to_1_on_the_page_and_means_one_thing():
     weak = {name: round(contrast(c, "#ffffff"), 2) for name, c in marks.items() if contrast(c, "#ffffff") < 3}
     assert not weak
     assert len(set(marks.values())) == len(marks)  # no colour for two meanings
+    # The tables draw each state as white words on its colour.
+    faint = {k: round(contrast(h.color, "#ffffff"), 2) for k, h in HEALTH.items() if contrast(h.color, "#ffffff") < 4.5}
+    assert not faint
 
 
 def test_chart_text_reaches_4_5_to_1_wherever_the_theme_would_set_its_own(demo, today):
