@@ -154,7 +154,7 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
 
 
 def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> go.Figure:
-    """Bars from authorized to expiry, most urgent at the top, coloured by health; a 'today' line."""
+    """Bars from authorized to expiry, most urgent at the top, coloured and patterned by health; a 'today' line."""
     rows = timeline_rows(diagnosed, today, limit)
     fig = go.Figure()
     hover = (
