@@ -81,20 +81,24 @@ class Health:
 HEALTH: dict[HealthId, Health] = {
     h.id: h
     for h in (
-        Health(HealthId.REVOKED, "Revoked", "#b71c1c", "The creator withdrew the code; ads using it stop."),
-        Health(HealthId.EXPIRED, "Expired", "#e53935", "The authorization has ended; ads using it stop."),
+        Health(HealthId.REVOKED, "Revoked", "#882255", "The creator withdrew the code; ads using it stop."),
+        Health(HealthId.EXPIRED, "Expired", "#cc3311", "The authorization has ended; ads using it stop."),
         Health(
             HealthId.BLOCKED,
             "Blocked",
-            "#8e24aa",
+            "#6a3d9a",
             "Still in date, but something stops the ad from running.",
         ),
-        Health(HealthId.PENDING, "Waiting for code", "#fb8c00", "No code has been received from the creator yet."),
-        Health(HealthId.EXPIRING, "Expiring soon", "#fdd835", "Ends within the warning window."),
-        Health(HealthId.UNKNOWN, "Expiry unknown", "#90a4ae", "The sheet does not say when this code ends."),
-        Health(HealthId.OK, "OK", "#43a047", "Nothing to do."),
+        Health(HealthId.PENDING, "Waiting for code", "#b35900", "No code has been received from the creator yet."),
+        Health(HealthId.EXPIRING, "Expiring soon", "#8f6c00", "Ends within the warning window."),
+        Health(HealthId.UNKNOWN, "Expiry unknown", "#6e6e6e", "The sheet does not say when this code ends."),
+        Health(HealthId.OK, "OK", "#117733", "Nothing to do."),
     )
 }
+"""Each state's colour is its own, everywhere (charts, table labels): from Paul Tol's colour-blind-safe
+sets, darkened where needed so every mark reaches 3:1 against the white page (WCAG 1.4.11) and the
+tables' white state labels on it 4.5:1 (1.4.3). Charts
+add a pattern per state (`lib.charts.HEALTH_PATTERNS`) and a label, so no state is told by colour alone."""
 
 HEALTH_ORDER: tuple[HealthId, ...] = tuple(HealthId)
 """Health states worst first; also the order used to sort rows by urgency."""

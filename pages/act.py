@@ -5,7 +5,7 @@ import streamlit as st
 from ui import act, state, views
 
 ctx = state.context()
-st.title("Act now")
+st.title("Act now", anchor=False)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 st.caption("For the rows as filtered in the sidebar.")
 act.calendar(ctx)

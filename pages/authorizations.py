@@ -5,7 +5,7 @@ import streamlit as st
 from ui import access, authorizations, state, views
 
 ctx = state.context()
-st.title("Authorizations")
+st.title("Authorizations", anchor=False)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 authorizations.table(ctx)
 authorizations.fix_list(ctx)

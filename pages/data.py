@@ -6,7 +6,7 @@ from ui import app_settings, data, state
 
 state.shared()
 config = app_settings.source_config()
-st.title("Data")
+st.title("Data", anchor=False)
 data.configured(config)
 data.share_with(config)
 data.connection_test()

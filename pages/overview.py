@@ -5,7 +5,7 @@ import streamlit as st
 from ui import overview, state, views
 
 ctx = state.context()
-st.title("Overview")
+st.title("Overview", anchor=False)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 overview.headline(ctx)
 overview.timeline(ctx)

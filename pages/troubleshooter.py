@@ -5,7 +5,7 @@ import streamlit as st
 from ui import decoder, state, troubleshooter, views
 
 ctx = state.context()
-st.title("Troubleshooter")
+st.title("Troubleshooter", anchor=False)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 decoder.render()
 troubleshooter.describe()

@@ -86,7 +86,7 @@ def codes_shown(at) -> list[str]:
 def test_the_page_has_its_three_sections_on_the_demo(no_secrets_file):
     at = open_app(ACT)
     assert [t.value for t in at.title] == ["Act now"]
-    assert [s.value for s in at.main.subheader] == SECTIONS
+    assert [s.value for s in at.main.header] == SECTIONS
     diagnosed = expected()
     ending = len(due(diagnosed, DEFAULT_DAYS))
     assert f"{ending} authorizations of the rows shown end in the next {DEFAULT_DAYS} days." in section_texts(at)

@@ -68,7 +68,7 @@ def test_download_offers_the_shown_rows_as_csv():
 
 def test_fix_list_names_the_cells_to_correct():
     at = open_app(AUTHORIZATIONS)
-    assert [s.value for s in at.main.subheader] == ["Fix these in the sheet", "Reveal a code"]
+    assert [s.value for s in at.main.header] == ["Fix these in the sheet", "Reveal a code"]
     fixes = at.dataframe[1].value
     problems = normalize(demo_table(team_today())).problems
     assert fixes.reset_index(drop=True).equals(fix_list(problems))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from app_helpers import (
     AUTHORIZATIONS,
@@ -20,9 +22,12 @@ from app_helpers import (
 )
 
 from lib import charts
+from lib.clock import team_today
 from lib.diagnose import health_counts, issue_counts, needs_action
 from lib.filters import Filters, apply_filters
 from lib.rules import RULES
+from lib.vocab import HEALTH
+from lib.words import human_date
 from ui import overview, state
 
 
@@ -100,8 +105,50 @@ def test_figures_carry_the_diagnosis():
     shown = {y: x for t in issues for y, x in zip(t["y"], t["x"], strict=True)}
     assert shown == {RULES[i].label: n for i, n in issue_counts(diagnosed).items() if n}
 
-    (weeks,) = bar_traces(specs["overview_weeks"])
-    assert weeks["y"] == charts.week_rows(diagnosed, at.session_state[state._KEY_CONTEXT].today)["count"].tolist()
+    soon, later = bar_traces(specs["overview_weeks"])
+    assert soon["y"] + later["y"] == charts.week_rows(diagnosed, team_today())["count"].tolist()
+
+
+def test_each_chart_is_told_in_a_sentence_and_a_table_from_the_frame_it_draws():
+    """The sentence and the table beside each chart, read off the page, agree with the diagnosed
+    rows: counted here from the diagnosis directly, not through the summary functions."""
+    at = open_app()
+    diagnosed, today = expected(), team_today()
+    captions = [c.value for c in at.main.caption]
+    timeline, issues, weeks, _actions = (d.value for d in at.dataframe)
+
+    # Timeline: the 50 most urgent dated rows, by state, and the next end date among those still to end.
+    drawn = diagnosed.loc[diagnosed["expires"].notna()].head(charts.TIMELINE_LIMIT)
+    by_state = drawn["health"].value_counts()
+    (told,) = [c for c in captions if c.startswith(f"The {len(drawn)} authorizations drawn are ")]
+    for state_id, n in by_state[by_state > 0].items():
+        assert f"{n} {HEALTH[state_id].label.lower() if state_id != 'ok' else 'OK'}" in told
+    coming = drawn.loc[~drawn["health"].isin(["revoked", "expired"]) & (drawn["days_left"] >= 0)]
+    assert f"the next end date is {human_date(coming['expires'].min())}" in told
+    assert timeline["Sheet row"].tolist() == drawn["row"].tolist()
+    assert timeline["State"].tolist() == [HEALTH[h].label for h in drawn["health"]]
+
+    # Problems: every issue and its count, the most common named.
+    counts = {RULES[i].label: n for i, n in issue_counts(diagnosed).items() if n}
+    assert dict(zip(issues["Problem"], issues["Authorizations"], strict=True)) == counts
+    top = max(counts, key=counts.get)
+    (told,) = [c for c in captions if c.startswith(f"{len(counts)} kinds of problem")]
+    assert f"the most common is “{top}” ({counts[top]} authorizations" in told
+
+    # Weeks: ends per coming week (withdrawn codes left out), the busiest week named.
+    days = diagnosed.loc[diagnosed["health"] != "revoked", "days_left"].dropna().astype(int)
+    per_week = [int(days.between(7 * w, 7 * w + 6).sum()) for w in range(charts.WEEKS_AHEAD)]
+    assert weeks["Authorizations ending"].tolist() == per_week
+    busiest = per_week.index(max(per_week))
+    start = today + dt.timedelta(days=7 * busiest)
+    (told,) = [c for c in captions if c.startswith(f"{sum(per_week)} authorizations end in the next")]
+    assert told.endswith(f"most in the week of {human_date(start, year=False)} ({max(per_week)}).")
+
+    # A filter changes the sentence with the chart.
+    sidebar_filter(at, "health").select("blocked").run()
+    assert_clean(at)
+    blocked = int((diagnosed.loc[diagnosed["expires"].notna(), "health"] == "blocked").sum())
+    assert f"The {blocked} authorizations drawn are {blocked} blocked" in " ".join(c.value for c in at.main.caption)
 
 
 def test_timeline_shows_more_rows_on_request():
@@ -117,14 +164,14 @@ def test_timeline_shows_more_rows_on_request():
 
 def test_needs_action_lists_rows_most_urgent_first_and_a_problem_narrows_it():
     at = open_app()
-    actions = at.dataframe[0].value
+    actions = at.dataframe[-1].value  # the action list: each chart's numbers table comes before it
     diagnosed = expected()
     assert actions["Sheet row"].tolist() == needs_action(diagnosed)["row"].tolist()
     assert actions["What to do"].ne("").all() and actions["Who"].ne("").all()
 
     at.selectbox(key=overview.KEY_ISSUE).set_value("region_mismatch").run()
     assert_clean(at)
-    narrowed = at.dataframe[0].value
+    narrowed = at.dataframe[-1].value
     mismatched = diagnosed.loc[diagnosed["issues"].map(lambda ids: "region_mismatch" in ids)]
     assert narrowed["Sheet row"].tolist() == mismatched["row"].tolist() != []
     assert all("Regions don't match" in problems for problems in narrowed["Problems"])
@@ -152,7 +199,7 @@ def test_refresh_reads_the_sheet_again(monkeypatch):
 def test_html_in_a_creator_cell_shows_literally(monkeypatch, handle):
     monkeypatch.setattr("lib.demo.demo_table", hostile_table)
     at = open_app()
-    actions = at.dataframe[0].value
+    actions = at.dataframe[-1].value
     assert f"@{handle}" in actions["Creator"].tolist()
     assert_shown_literally(at, actions["Creator"].tolist())
     timeline = bar_traces(plotly_specs(at)["overview_timeline"])

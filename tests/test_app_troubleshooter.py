@@ -30,7 +30,7 @@ def cause_blocks(at):
         except KeyError:
             break
         texts = [m.value for m in block.markdown]
-        blocks.append((texts[0], texts, [t.value for t in block.text]))
+        blocks.append((block.subheader[0].value, texts, [t.value for t in block.text]))
     return blocks
 
 
@@ -50,7 +50,7 @@ def test_every_symptom_gives_a_cause_with_steps_and_a_role(symptom_id):
     assert_clean(at)
     blocks = cause_blocks(at)
     expected_causes = ts.rank_causes([symptom_id])
-    assert [title for title, _, _ in blocks] == [f"#### {n}. {c.title}" for n, c in enumerate(expected_causes, 1)]
+    assert [title for title, _, _ in blocks] == [f"{n}. {c.title}" for n, c in enumerate(expected_causes, 1)]
     for (_, texts, _), cause in zip(blocks, expected_causes, strict=True):
         steps = next(t for t in texts if t.startswith("**How to fix it:**"))
         assert "\n1. " in steps and cause.steps[0] in steps
@@ -66,7 +66,7 @@ def test_picking_a_row_confirms_and_rules_out_causes():
     at.selectbox(key=troubleshooter.KEY_ROW).select(int(row["row"])).run()
     assert_clean(at)
     blocks = cause_blocks(at)
-    assert blocks[0][0] == "#### 1. Code expired"
+    assert blocks[0][0] == "1. Code expired"
     assert troubleshooter.VERDICT_BADGES["confirmed"] in blocks[0][1]
     ago = -int(row["days_left"])
     assert blocks[0][2] == [f"This code expired {ago} days ago, on {day(row['expires'].date())}."]

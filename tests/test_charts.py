@@ -166,10 +166,154 @@ def test_week_rows_count_ends_in_each_coming_week(demo, today):
     assert weeks["count"].iloc[0] == (demo["health"] == "expiring").sum() > 0  # the codes ending this week
 
 
-def test_expiries_per_week_highlights_the_warning_window(demo, today):
-    (trace,) = bars(charts.expiries_per_week(demo, today, warn_days=7))
-    assert trace["y"] == charts.week_rows(demo, today)["count"].tolist()
-    assert trace["marker"]["color"][:2] == [HEALTH["expiring"].color] * 2
-    assert set(trace["marker"]["color"][2:]) == {charts.WEEK_COLOR}
-    (wider,) = bars(charts.expiries_per_week(demo, today, warn_days=30))
-    assert wider["marker"]["color"][:5] == [HEALTH["expiring"].color] * 5
+def test_expiries_per_week_marks_the_warning_window_by_fill_pattern_and_legend(demo, today):
+    soon, later = bars(charts.expiries_per_week(demo, today, warn_days=7))
+    weeks = charts.week_rows(demo, today)
+    assert soon["name"] == "Inside the 7-day warning window" and later["name"] == "Later"
+    assert soon["x"] == weeks["label"].tolist()[:2] and later["x"] == weeks["label"].tolist()[2:]
+    assert soon["y"] + later["y"] == weeks["count"].tolist()
+    assert soon["marker"]["color"] == HEALTH["expiring"].color
+    assert soon["marker"]["pattern"]["shape"] == charts.HEALTH_PATTERNS["expiring"] != ""
+    assert later["marker"]["line"]["color"] == charts.WEEK_COLOR and later["marker"]["color"] == "rgba(0,0,0,0)"
+    wider, _ = bars(charts.expiries_per_week(demo, today, warn_days=30))
+    assert wider["x"] == weeks["label"].tolist()[:5]
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of an sRGB colour written as #rrggbb."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    dark, light = sorted((relative_luminance(a), relative_luminance(b)))
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_is_computed_as_wcag_defines_it():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the well-known AA grey
+
+
+def test_every_mark_colour_reaches_3_to_1_on_the_page_and_means_one_thing():
+    marks = {
+        **{f"health {k}": h.color for k, h in HEALTH.items()},
+        **{f"role {k}": c for k, c in charts.ROLE_COLORS.items()},
+        "later weeks": charts.WEEK_COLOR,
+        "campaign end": charts.CAMPAIGN_END_COLOR,
+    }
+    weak = {name: round(contrast(c, "#ffffff"), 2) for name, c in marks.items() if contrast(c, "#ffffff") < 3}
+    assert not weak
+    assert len(set(marks.values())) == len(marks)  # no colour for two meanings
+    # The tables draw each state as white words on its colour.
+    faint = {k: round(contrast(h.color, "#ffffff"), 2) for k, h in HEALTH.items() if contrast(h.color, "#ffffff") < 4.5}
+    assert not faint
+
+
+def test_chart_text_reaches_4_5_to_1_wherever_the_theme_would_set_its_own(demo, today):
+    assert contrast(charts.CHART_TEXT_COLOR, "#ffffff") >= 4.5
+    for fig in (charts.timeline(demo, today), charts.issue_chart(demo), charts.expiries_per_week(demo, today, 7)):
+        layout = spec(fig)["layout"]
+        colours = [
+            layout["font"]["color"],
+            layout["legend"]["font"]["color"],
+            layout["legend"]["title"]["font"]["color"],
+        ]
+        for axis in ("xaxis", "yaxis"):
+            colours += [layout[axis]["tickfont"]["color"], layout[axis]["title"]["font"]["color"]]
+        colours += [a["font"]["color"] for a in layout.get("annotations", [])]
+        assert set(colours) == {charts.CHART_TEXT_COLOR}
+
+
+def test_states_and_roles_differ_by_pattern_too(demo, today):
+    assert len(set(charts.HEALTH_PATTERNS.values())) == len(HEALTH) == len(charts.HEALTH_PATTERNS)
+    assert len(set(charts.ROLE_PATTERNS.values())) == len(ROLES) == len(charts.ROLE_PATTERNS)
+    for trace in bars(charts.timeline(demo, today)):
+        state = next(k for k, h in HEALTH.items() if h.label == trace["name"])
+        assert trace["marker"]["pattern"]["shape"] == charts.HEALTH_PATTERNS[state]
+    for trace in bars(charts.issue_chart(demo)):
+        role = next(k for k, r in ROLES.items() if r.label == trace["name"])
+        assert trace["marker"]["pattern"]["shape"] == charts.ROLE_PATTERNS[role]
+
+
+# ---------------------------------------------------------------------------
+# Each chart in words, from a small sheet whose numbers are known by hand (today is 22 Nov 2026).
+
+
+def spark_code(tail: str) -> str:
+    """A well-formed code (`#`, 63 characters, `=`) that differs from the others by its tail."""
+    return "#" + ("x" * 63 + tail)[-63:] + "="
+
+
+HEADER = ["Creator", "Post URL", "Spark code", "Expires", "Status", "Visibility", "Creator region", "Ad account region"]
+KNOWN = [HEADER] + [
+    [handle, f"https://www.tiktok.com/@{handle}/video/730100000000000000{n}", code, expires, status, visibility, *where]
+    for n, (handle, code, expires, status, visibility, *where) in enumerate(
+        [
+            ("a", spark_code("A1"), "2026-11-20", "active", "public"),  # expired 2 days ago
+            ("b", spark_code("B1"), "2026-12-30", "revoked", "public"),  # withdrawn: ended, whatever its date
+            ("c", spark_code("C1"), "2026-11-25", "active", "public"),  # expiring, 3 days left
+            ("d", spark_code("D1"), "2026-12-15", "active", "private"),  # blocked: private post
+            ("e", spark_code("E1"), "2026-12-16", "active", "public"),  # OK, in the week of 13 Dec
+            ("f", spark_code("F1"), "2026-12-17", "active", "public"),  # OK, in the week of 13 Dec
+            ("g", "", "", "", "public"),  # no code and no end date: not on the timeline
+            ("h", spark_code("H1"), "", "active", "public", "US", "DE"),  # regions differ; no end date
+            ("i", spark_code("I1"), "", "active", "public", "US", "DE"),  # regions differ; no end date
+        ],
+        1,
+    )
+]
+
+
+@pytest.fixture
+def known(today) -> pd.DataFrame:
+    return diagnose(normalize(KNOWN).frame, today)
+
+
+def test_timeline_summary_counts_the_bars_by_state_and_names_the_next_end(known, today):
+    assert charts.timeline_summary(known, today) == (
+        "The 6 authorizations drawn are 1 revoked, 1 expired, 1 blocked, 1 expiring soon and 2 OK; "
+        "the next end date is 25 Nov 2026 (3 days left)."
+    )
+    first = charts.timeline_summary(known, today, limit=1)
+    assert first == "The 1 authorization drawn is 1 revoked; none is still to end."
+    assert charts.timeline_summary(known.iloc[:0], today) == (
+        "The timeline is empty: no authorization shown has an end date."
+    )
+
+
+def test_timeline_table_lists_the_bars_in_the_charts_order_with_sheet_text_as_is(known, today):
+    table = charts.timeline_table(known, today)
+    drawn = bars(charts.timeline(known, today))
+    assert len(table) == sum(len(t["y"]) for t in drawn) == 6
+    labels = spec(charts.timeline(known, today))["layout"]["yaxis"]["categoryarray"]
+    assert [f"{c} · row {r}" for c, r in zip(table["Creator"], table["Sheet row"], strict=True)] == labels
+    c = table.set_index("Creator").loc["@c"]
+    assert (c["State"], c["Ends"], c["When"]) == ("Expiring soon", "25 Nov 2026", "3 days left")
+    hostile = diagnose(normalize([["Creator", "Expires"], ["<b>x</b>", "2026-12-01"]]).frame, today)
+    assert charts.timeline_table(hostile, today)["Creator"].tolist() == ["@<b>x</b>"]
+
+
+def test_issue_summary_names_the_most_common_problem_and_who_fixes_most(known, demo):
+    assert charts.issue_summary(known) == (
+        "6 kinds of problem; the most common is “Regions don't match” (2 authorizations, fixed by Advertiser); "
+        "the creator starts the fix for 5 of the 6."
+    )
+    assert charts.issue_summary(known.iloc[:0]) == "No problems found in the rows shown."
+    table = charts.issue_table(known)
+    assert table.columns.tolist() == ["Problem", "Authorizations", "Who fixes it"]
+    assert table.iloc[-1].tolist() == ["Regions don't match", 2, "Advertiser"]
+    assert table["Authorizations"].tolist() == [1, 1, 1, 1, 1, 2]  # the chart's order: by role, then count
+
+
+def test_week_summary_counts_ends_and_names_the_busiest_week(known, today):
+    assert charts.week_summary(known, today, warn_days=7) == (
+        "4 authorizations end in the next 12 weeks, 1 of them in the weeks the 7-day warning window reaches; "
+        "most in the week of 13 Dec (3)."
+    )
+    assert charts.week_summary(known.iloc[:0], today, warn_days=7) == "No authorization ends in the next 12 weeks."
+    table = charts.week_table(known, today, warn_days=7)
+    assert table["Authorizations ending"].tolist() == [1, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert table["In the warning window"].tolist() == ["Yes", "Yes"] + ["No"] * 10
+    assert table.loc[3, ["Week starting", "Until"]].tolist() == ["13 Dec", "19 Dec"]

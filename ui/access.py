@@ -50,13 +50,13 @@ def gate() -> AccessPolicy:
     try:
         rules = policy_from_secrets(app_secrets())
     except SettingsError as error:
-        st.title("Sparkwatch")
+        st.title("Sparkwatch", anchor=False)
         st.error(str(error))
         st.stop()
     if not rules.login_required:
         return rules
     if not st.user.get("is_logged_in"):
-        st.title("Sparkwatch")
+        st.title("Sparkwatch", anchor=False)
         st.write("This dashboard is private to your team. Log in with your work account to see it.")
         settings = app_secrets().get("access")
         provider = settings.get("provider") if isinstance(settings, dict) else None
@@ -68,7 +68,7 @@ def gate() -> AccessPolicy:
         who = claimed or "an account without an email address"
         if claimed and not email:
             who = f"{claimed}, but {UNVERIFIED}"
-        st.title("Sparkwatch")
+        st.title("Sparkwatch", anchor=False)
         st.error("Sorry, this dashboard is only open to the team that runs it.")
         st.text(f"You are signed in as {who}. Ask the dashboard's admin to add you, or log in with another account.")
         st.button("Log out", on_click=st.logout)

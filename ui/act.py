@@ -32,9 +32,8 @@ KEY_CREATOR = "act_messages_creator"
 MAX_DAYS = 365
 MAX_REMIND_DAYS = 60
 MESSAGES_SHOWN = 25
-"""Messages drawn at once when no creator is picked; the picker reaches the others."""
-MESSAGES_HEIGHT = 640
-"""Pixels of the scrolling box that holds several messages."""
+"""Messages drawn at once when no creator is picked; the picker reaches the others. They are not
+boxed in a scroll area of their own: a keyboard could not enter it (WCAG 2.1.1)."""
 NO_CREATOR = "(no creator in the sheet)"
 
 IMPORT_HOW = (
@@ -56,7 +55,7 @@ WHO_SEES_CODES = (
 
 def calendar(ctx: Context) -> None:
     """An .ics file of the coming expiries, each with a reminder some days before."""
-    st.subheader("Calendar reminders")
+    st.header("Calendar reminders", anchor=False)
     st.caption("One event per authorization, on its last day, with a reminder before it ends.")
     left, right = st.columns(2)
     window = int(
@@ -111,7 +110,7 @@ def calendar(ctx: Context) -> None:
 
 def messages(ctx: Context) -> None:
     """One message per creator covering all their posts that need them, each with a copy button."""
-    st.subheader("Messages to creators")
+    st.header("Messages to creators", anchor=False)
     sender = st.text_input("Sign the messages as (optional)", key=KEY_SENDER, placeholder="Your name and brand")
     found = creator_messages(ctx.filtered, ctx.today, sender.strip())
     if found.empty:
@@ -135,16 +134,15 @@ def messages(ctx: Context) -> None:
     shown = found if picked is None else found.loc[found["creator"] == picked]
     if len(shown) > MESSAGES_SHOWN:
         st.text(f"Showing the first {MESSAGES_SHOWN} of {len(shown)} creators; pick one above to see any other.")
-    # Several messages scroll in a box of their own, so the batches below stay in reach.
-    box = st.container(height=MESSAGES_HEIGHT if len(shown) > 2 else "content", key="act_messages_list")
-    for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
-        box.text(f"{isolate(rec.creator) or NO_CREATOR} · {plural(rec.posts, 'post')}")
-        box.code(rec.message, language=None, wrap_lines=True)
+    with st.container(key="act_messages_list"):
+        for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
+            st.text(f"{isolate(rec.creator) or NO_CREATOR} · {plural(rec.posts, 'post')}")
+            st.code(rec.message, language=None, wrap_lines=True)
 
 
 def ads_manager_batches(ctx: Context) -> None:
     """Codes received but not applied yet, per ad account, in batches Ads Manager takes in one go."""
-    st.subheader("Codes to add in Ads Manager")
+    st.header("Codes to add in Ads Manager", anchor=False)
     reveal = may_reveal_codes()
     found = batching.batches(ctx.filtered, reveal_codes=reveal)
     if found.empty:

@@ -38,7 +38,7 @@ def table(ctx: Context) -> None:
 
 def fix_list(ctx: Context) -> None:
     """Cells of the sheet that could not be read: row, column, value and what is wrong."""
-    st.subheader("Fix these in the sheet")
+    st.header("Fix these in the sheet", anchor=False)
     fixes = exports.fix_list(ctx.problems)
     if ctx.normalized.columns_note:
         # Which header was read as what, said once so a team can check Sparkwatch read its sheet right.
@@ -66,7 +66,7 @@ def reveal(ctx: Context, allowed: bool) -> None:
     with_code = ctx.filtered.loc[ctx.filtered["code"].notna()]
     if with_code.empty:
         return
-    st.subheader("Reveal a code")
+    st.header("Reveal a code", anchor=False)
     if not allowed:
         st.caption(
             access.masked_reason(

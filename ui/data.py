@@ -59,7 +59,7 @@ Anyone who has the link can then read the published tab, so use this only if tha
 
 def configured(config: SourceConfig) -> None:
     """What the app is set up to read, and any mistake in that setup."""
-    st.subheader("Where the data comes from")
+    st.header("Where the data comes from", anchor=False)
     outcome = source.last_outcome()
     if outcome is not None:
         st.text(f"Showing now: {outcome.label}")
@@ -96,7 +96,7 @@ def _tab_words(tab: str | None) -> str:
 
 def share_with(config: SourceConfig) -> None:
     """The service account's address, to share the sheet with (as Viewer)."""
-    st.subheader("Share the sheet with")
+    st.header("Share the sheet with", anchor=False)
     email = config.account_email()
     if email:
         st.code(email, language=None)
@@ -109,7 +109,7 @@ def share_with(config: SourceConfig) -> None:
 
 def connection_test() -> None:
     """A button that reads the configured source now, and what it found."""
-    st.subheader("Test the connection")
+    st.header("Test the connection", anchor=False)
     st.button(
         "Test connection",
         key=KEY_TEST_BUTTON,
@@ -129,7 +129,7 @@ def connection_test() -> None:
 
 def upload() -> None:
     """An exported CSV or XLSX file, used instead of the sheet for this session only."""
-    st.subheader("Use a file instead, for this session")
+    st.header("Use a file instead, for this session", anchor=False)
     st.caption(
         "Export the sheet (File → Download → CSV or Microsoft Excel) and upload it here. Only you see it, "
         "until you close this tab or stop using it; nothing is stored."
@@ -155,6 +155,6 @@ def upload() -> None:
 
 def setup_steps() -> None:
     """Numbered steps for the admin who connects the team's sheet."""
-    st.subheader("Set up the team's sheet")
+    st.header("Set up the team's sheet", anchor=False)
     st.markdown(SETUP_SERVICE_ACCOUNT)
     st.markdown(SETUP_PUBLISHED)

@@ -32,7 +32,7 @@ SOUNDS_LIKE = (
 
 def render() -> None:
     """The decoder section: a text box and a list of known errors, then what the error means."""
-    st.subheader("Ads Manager shows an error?")
+    st.header("Ads Manager shows an error?", anchor=False)
     st.caption("When Ads Manager refuses a code, paste the error it shows, or pick it from the list.")
     choices = dict(decoder.error_choices())
     left, right = st.columns(2)

@@ -20,6 +20,9 @@ from ui.state import Context
 KEY_TIMELINE_ROWS = "overview_timeline_rows"
 KEY_ISSUE = "overview_issue"
 KEY_ISSUE_CHART = "overview_issue_chart"
+KEY_TIMELINE_TABLE = "overview_timeline_numbers"
+KEY_ISSUE_TABLE = "overview_issue_numbers"
+KEY_WEEK_TABLE = "overview_week_numbers"
 
 CHART_CONFIG = {"displaylogo": False}
 
@@ -31,7 +34,7 @@ def headline(ctx: Context) -> None:
 
 def timeline(ctx: Context) -> None:
     """When each authorization ends, most urgent first, with a control to see more rows."""
-    st.subheader("When authorizations end")
+    st.header("When authorizations end", anchor=False)
     dated = int(ctx.filtered["expires"].notna().sum())
     undated = len(ctx.filtered) - dated
     limit = st.selectbox(
@@ -50,14 +53,19 @@ def timeline(ctx: Context) -> None:
         note += f" {undated} {has} no end date (Business Center links, or no expiry in the sheet) and {are} not drawn."
     st.caption(note)
     st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")
+    views.chart_in_words(
+        charts.timeline_summary(ctx.filtered, ctx.today, limit),
+        charts.timeline_table(ctx.filtered, ctx.today, limit),
+        key=KEY_TIMELINE_TABLE,
+    )
 
 
 def problem_charts(ctx: Context) -> None:
     """Problems by who fixes them (click a bar to narrow the action list) beside expiries per week."""
     left, right = st.columns(2)
     with left:
-        st.subheader("Problems, by who fixes them")
-        st.caption("Click a bar to list only those rows below.")
+        st.header("Problems, by who fixes them", anchor=False)
+        st.caption("Click a bar, or use “Show only rows with this problem” below, to list only those rows.")
         st.plotly_chart(
             charts.issue_chart(ctx.filtered),
             key=KEY_ISSUE_CHART,
@@ -65,15 +73,22 @@ def problem_charts(ctx: Context) -> None:
             selection_mode="points",
             config=CHART_CONFIG,
         )
+        views.chart_in_words(charts.issue_summary(ctx.filtered), charts.issue_table(ctx.filtered), key=KEY_ISSUE_TABLE)
     with right:
-        st.subheader("Authorizations ending per week")
+        st.header("Authorizations ending per week", anchor=False)
         st.caption(
-            f"The next {charts.WEEKS_AHEAD} weeks; weeks inside the {ctx.warn_days}-day warning window in yellow."
+            f"The next {charts.WEEKS_AHEAD} weeks; weeks inside the {ctx.warn_days}-day warning window "
+            "are filled and striped, later weeks hollow."
         )
         st.plotly_chart(
             charts.expiries_per_week(ctx.filtered, ctx.today, ctx.warn_days),
             config=CHART_CONFIG,
             key="overview_weeks",
+        )
+        views.chart_in_words(
+            charts.week_summary(ctx.filtered, ctx.today, ctx.warn_days),
+            charts.week_table(ctx.filtered, ctx.today, ctx.warn_days),
+            key=KEY_WEEK_TABLE,
         )
 
 
@@ -84,7 +99,7 @@ def _issue_picked() -> None:
 
 def needs_action_now(ctx: Context) -> None:
     """Rows that are not fine, most urgent first, with what to do and who does it."""
-    st.subheader("Needs action now")
+    st.header("Needs action now", anchor=False)
     rows = needs_action(ctx.filtered)
     present = [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
     if st.session_state.get(KEY_ISSUE) not in (None, *present):

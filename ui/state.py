@@ -157,7 +157,7 @@ def warn_days_input() -> int:
 
 def filter_block(options: dict[str, list[str]]) -> Filters:
     """Campaign, brand, owner and health filters; an empty choice means all."""
-    st.subheader("Filters")
+    st.header("Filters", anchor=False)
     chosen: dict[str, tuple[str, ...]] = {}
     for name, key in KEY_FILTERS.items():
         # Drop remembered choices the data no longer offers (after a refresh), keep the rest.

@@ -101,10 +101,10 @@ def judge(symptoms: Sequence[str], row: pd.Series | None) -> Judged:
 
 def causes(judged: Judged, picked: int) -> None:
     """Each likely cause: why, the fix as numbered steps, who does it and where."""
-    st.subheader("Likely causes, most likely first")
+    st.header("Likely causes, most likely first", anchor=False)
     for n, (cause, verdict) in enumerate(judged, 1):
         with st.container(border=True, key=f"troubleshooter_cause_{n}"):
-            st.markdown(f"#### {n}. {cause.title}")
+            st.subheader(f"{n}. {cause.title}", anchor=False)
             if cause.issue_id and picked > 1:
                 st.caption(f"Explains {len(cause.explains)} of the {picked} symptoms you picked.")
             if verdict is not None:
@@ -121,7 +121,7 @@ def message(ctx: Context, judged: Judged, row: pd.Series | None) -> None:
     top = ts.top_creator_cause(judged)
     if top is None:
         return
-    st.subheader("Message to the creator")
+    st.header("Message to the creator", anchor=False)
     st.caption(f"For the top cause that the creator can fix: {top.title}. Copy it with the button in the corner.")
     text = ts.cause_message(top, ctx.today, row)
     if text:
@@ -130,7 +130,7 @@ def message(ctx: Context, judged: Judged, row: pd.Series | None) -> None:
 
 def role_checklist(judged: Judged) -> None:
     """Who does what, for the causes above, and the hard-refresh reminder."""
-    st.subheader("Who does what")
+    st.header("Who does what", anchor=False)
     for label, where, does, fixes in ts.role_checklist([cause for cause, _ in judged]):
         line = f"- **{label}** ({where}): {does}"
         if fixes:

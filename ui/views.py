@@ -56,6 +56,16 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | str
     st.dataframe(table, column_config=table_columns(), hide_index=True, key=key, height=height)
 
 
+def chart_in_words(summary: str, numbers: pd.DataFrame, *, key: str) -> None:
+    """Beside a chart: what it shows in one sentence, and its numbers as a table, for anyone who
+    cannot see the picture (WCAG 1.1.1). The sentence holds only counts, dates and the product's
+    words; the table shows any sheet text as characters, never markup.
+    """
+    st.caption(summary)
+    with st.expander("The chart's numbers as a table"):
+        st.dataframe(numbers, hide_index=True, key=key)
+
+
 def metrics(counts: dict[str, int], warn_days: int) -> None:
     """The headline numbers in one row of metrics, in the order of `lib.charts.HEADLINES`."""
     for column, headline in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
