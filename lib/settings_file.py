@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,22 +37,25 @@ class SettingsRead:
     problem: str | None = None
     found: bool = False
     """True when at least one settings file was read (Streamlit says "no secrets" otherwise)."""
+    marked: bool = False
+    """True when a file starts with a byte order mark, which Streamlit itself cannot read."""
 
 
-def read_settings(paths: Sequence[str], *, named: bool = False) -> SettingsRead:
+def read_settings(paths: Sequence[str], *, optional: Collection[str] = ()) -> SettingsRead:
     """Every settings file in `paths`, merged as Streamlit merges them (later files win per section).
 
-    `named` is True when the admin listed the paths (Streamlit's `secrets.files`): then a path
-    that is missing is a problem (a volume not mounted), not "nothing configured".
+    A path in `optional` (Streamlit's own default places) may be missing: that means nothing
+    is configured there. Any other path was named by the admin, so a missing one is a problem
+    (a volume not mounted), not "nothing configured".
     """
     values: dict[str, Any] = {}
-    found = False
+    found = marked = False
     for text_path in paths:
         path = Path(text_path)
         if path.is_symlink() and not path.exists():
             return SettingsRead(problem=_say(path, "is a link to a file that is not there. Fix or remove the link."))
         if not path.exists():
-            if named:
+            if text_path not in optional:
                 return SettingsRead(
                     problem=_say(path, "is named in secrets.files but is not there (is the volume mounted?).")
                 )
@@ -79,8 +82,9 @@ def read_settings(paths: Sequence[str], *, named: bool = False) -> SettingsRead:
         if parsed.problem:
             return parsed
         found = True
+        marked = marked or parsed.marked
         values.update(parsed.values)
-    return SettingsRead(values=values, found=found)
+    return SettingsRead(values=values, found=found, marked=marked)
 
 
 def read_file(path: Path) -> SettingsRead:
@@ -92,6 +96,7 @@ def read_file(path: Path) -> SettingsRead:
         data = path.read_bytes()
     except OSError as error:
         return SettingsRead(problem=_say(path, f"cannot be opened ({error.strerror or 'unreadable'})."))
+    marked = data.startswith(b"\xef\xbb\xbf")
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
@@ -111,7 +116,7 @@ def read_file(path: Path) -> SettingsRead:
             )
         )
     problem = check(values, text)
-    return SettingsRead(problem=_say(path, problem) if problem else None, values=values, found=True)
+    return SettingsRead(problem=_say(path, problem) if problem else None, values=values, found=True, marked=marked)
 
 
 def check(values: Mapping[str, Any], text: str) -> str | None:

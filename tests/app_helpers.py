@@ -117,3 +117,13 @@ def rendered(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(parts)
+
+
+def no_settings(tmp_path: Path) -> str:
+    """An empty settings file (nothing configured), whatever the machine running the tests has.
+
+    A path that does not exist will not do: a settings file the admin named but that is
+    missing (a volume not mounted) keeps the app locked."""
+    path = tmp_path / "secrets.toml"
+    path.write_text("", encoding="utf-8")
+    return str(path)

@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, TROUBLESHOOTER, expected, rendered
+from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, TROUBLESHOOTER, expected, no_settings, rendered
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
 from lib.batches import batches, to_apply
 from lib.codes import mask_code
-from ui import access, act, authorizations
-from ui.app_settings import BROKEN_SETTINGS
+from ui import access, act, app_settings, authorizations
 
 ACT, DATA = "pages/act.py", "pages/data.py"
 PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT, DATA)
@@ -43,7 +42,7 @@ OPT_IN = {"access": {"reveal_without_login": True}}
 @pytest.fixture(autouse=True)
 def _no_secrets_file(tmp_path):
     """Only the secrets a test injects count, never a developer's own secrets.toml."""
-    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+    with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         yield
 
 
@@ -110,14 +109,55 @@ def test_the_reveal_list_may_reveal_one_code():
     assert [c.value for c in at.code] == [diagnosed.loc[diagnosed["row"] == row, "code"].iloc[0]]
 
 
-def test_an_unreadable_settings_file_locks_the_app(tmp_path):
-    broken = tmp_path / "secrets.toml"
-    broken.write_text("[auth\nredirect_uri = 'x'", encoding="utf-8")
-    with patch_config_options({"secrets.files": [str(broken)]}):
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("secrets.toml", "[auth\nredirect_uri = 'x'", "is not valid TOML (line 1)"),
+        ("secrets.toml", "[Auth]\nclient_id = 'x'\n", "has [Auth] on line 1"),
+        ("secrets.toml", "[sheet]\nurl = 'x'\n[sheet.auth]\nclient_id = 'x'\n", "puts [auth] inside [sheet]"),
+        ("secrets.toml", "[access]\nallowed = ['maya@agency.com']\n", "but there is no [auth] section"),
+        ("secrets.toml", "[auth]\nclient_id = 'x'\n[access]\nallowed = 5\n", "sets allowed on line 4"),
+        ("sparkwatch", "[auth]\nclient_id = 'x'\n", "does not end in .toml"),
+    ],
+)
+def test_a_settings_file_the_app_would_misread_locks_it_naming_the_line(tmp_path, name, text, says):
+    """Each of these once left the dashboard open to anyone with the link."""
+    path = tmp_path / "admin" / name
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    with patch_config_options({"secrets.files": [str(path)]}):
         for page in (None, AUTHORIZATIONS, ACT):
             at = open_as(None, {}, page)
-            assert [e.value for e in at.error] == [BROKEN_SETTINGS]
+            (error,) = [e.value for e in at.error]
+            assert says in error and error.endswith("Until it is fixed, the app stays locked.")
             assert_no_data(at)
+
+
+def test_a_settings_file_that_is_a_broken_link_or_missing_locks_the_app(tmp_path):
+    link = tmp_path / "admin" / "secrets.toml"
+    link.parent.mkdir()
+    link.symlink_to(tmp_path / "admin" / "gone.toml")
+    for path, says in ((link, "is a link to a file that is not there"), (tmp_path / "x.toml", "is not there")):
+        with patch_config_options({"secrets.files": [str(path)]}):
+            at = open_as(None, {})
+            assert any(says in e.value for e in at.error)
+            assert_no_data(at)
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows Notepad adds one; Streamlit alone refused the file as 'not valid TOML'."""
+    path = tmp_path / "admin" / "secrets.toml"
+    path.parent.mkdir()
+    path.write_bytes(b"\xef\xbb\xbf[app]\ntimezone = 'Pacific/Kiritimati'\n")
+    with patch_config_options({"secrets.files": [str(path)]}):
+        at = open_as(None, {}, DATA)
+        assert not at.error
+        assert any(t.value == "Time zone for 'today': Pacific/Kiritimati" for t in at.text)
+    path.write_bytes(b"\xef\xbb\xbf[auth]\nclient_id = 'x'\n")
+    with patch_config_options({"secrets.files": [str(path)]}):
+        at = open_as(None, {})
+        assert [e.value for e in at.error] == [app_settings.BOM_LOGIN]
+        assert_no_data(at)
 
 
 def test_the_teams_time_zone_setting_decides_today_and_a_bad_one_is_explained():

@@ -14,6 +14,7 @@ from app_helpers import (
     assert_shown_literally,
     expected,
     hostile_table,
+    no_settings,
     open_app,
     sidebar_filter,
 )
@@ -57,7 +58,7 @@ def served(monkeypatch) -> dict[str, tuple[bytes, str, str]]:
 @pytest.fixture
 def no_secrets_file(tmp_path):
     """No secrets.toml anywhere Streamlit looks, whatever the machine running the tests has."""
-    with patch_config_options({"secrets.files": [str(tmp_path / "secrets.toml")]}):
+    with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         yield
 
 

@@ -13,6 +13,7 @@ from app_helpers import (
     assert_shown_literally,
     expected,
     hostile_table,
+    no_settings,
     open_app,
     sidebar_filter,
 )
@@ -104,7 +105,7 @@ def test_without_login_the_reveal_box_is_not_offered_and_says_why():
 def test_a_code_is_revealed_one_at_a_time_on_request_when_opted_in_without_login(tmp_path):
     """`reveal_without_login = true` (single-user machine): one whole code on request, under a warning."""
     st.cache_data.clear()
-    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+    with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.secrets["access"] = {"reveal_without_login": True}
         at.run()

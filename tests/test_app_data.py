@@ -145,6 +145,28 @@ def test_an_upload_is_used_for_this_session_until_stopped(fake, info):
     assert shown_rows(at) == expected()["row"].tolist()
 
 
+def test_uploads_share_one_memory_budget_and_a_let_go_one_is_said_plainly(fake, monkeypatch):
+    """Each session once kept its own copy of a large upload, with no cap on sessions."""
+    from lib.normalize import normalize
+    from lib.uploads import UploadStore, held_bytes
+    from ui import upload
+
+    one_upload = held_bytes(normalize(UPLOAD_ROWS))
+    store = UploadStore(max_bytes=int(one_upload * 1.5))  # room for one upload, not two
+    monkeypatch.setattr(upload, "_store", lambda: store)
+    first, second = open_with({}, DATA), open_with({}, DATA)
+    uploader(first).upload("first.csv", csv_bytes(UPLOAD_ROWS), "text/csv")
+    first.run()
+    assert "Using first.csv (2 rows) for this session." in texts(first)
+    uploader(second).upload("second.csv", csv_bytes(UPLOAD_ROWS), "text/csv")
+    second.run()
+    assert "Using second.csv (2 rows) for this session." in texts(second)
+    first.switch_page(AUTHORIZATIONS).run()  # the oldest upload went to make room
+    assert [w.value for w in first.main.warning] == [upload.LET_GO]
+    assert shown_rows(first) == expected()["row"].tolist()  # back on the team's sheet (here the demo)
+    assert not first.exception
+
+
 def test_an_xlsx_export_can_be_uploaded(fake):
     at = open_with({}, DATA)
     uploader(at).upload("tracker.xlsx", xlsx_bytes(UPLOAD_ROWS))

@@ -8,7 +8,16 @@ show a row of zeros that looks like good news.
 from __future__ import annotations
 
 import pytest
-from app_helpers import AUTHORIZATIONS, OVERVIEW, TROUBLESHOOTER, assert_clean, expected, open_app, sidebar_filter
+from app_helpers import (
+    AUTHORIZATIONS,
+    OVERVIEW,
+    TROUBLESHOOTER,
+    assert_clean,
+    expected,
+    no_settings,
+    open_app,
+    sidebar_filter,
+)
 from streamlit.testing.v1.util import patch_config_options
 
 from lib import demo
@@ -26,7 +35,7 @@ TWO_COLUMNS = [["TikTok handle", "Spark code"], ["@only.code", CODE], ["@no.code
 @pytest.fixture(autouse=True)
 def _no_secrets_file(tmp_path):
     """No developer's own secrets.toml: the app is open and reads the (replaced) demo sheet."""
-    with patch_config_options({"secrets.files": [str(tmp_path / "none.toml")]}):
+    with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         yield
 
 

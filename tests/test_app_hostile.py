@@ -24,6 +24,7 @@ from app_helpers import (
     OVERVIEW,
     TROUBLESHOOTER,
     assert_clean,
+    no_settings,
     open_app,
     plotly_specs,
     sidebar_filter,
@@ -100,7 +101,7 @@ def hostile_app(monkeypatch, tmp_path):
     """Open the real app on the hostile sheet (no secrets file, no source override)."""
     monkeypatch.setattr("lib.demo.demo_table", hostile_sheet)
     monkeypatch.delenv("SPARKWATCH_SOURCE", raising=False)
-    with patch_config_options({"secrets.files": [str(tmp_path / "secrets.toml")]}):
+    with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         yield open_app
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, expected, rendered
+from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, expected, no_settings, rendered
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
@@ -53,7 +53,7 @@ def fake_fixture(monkeypatch, tmp_path) -> Iterator[FakeSheets]:
     clear_proxies(monkeypatch)
     for name in _ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
-    no_file = {"secrets.files": [str(tmp_path / "no-secrets.toml")]}
+    no_file = {"secrets.files": [no_settings(tmp_path)]}
     with FakeSheets() as server, patch_config_options(no_file):
         server.add_spreadsheet(KEY, {"Tracker": demo_table(team_today()), "Notes": [["Read me first"]]})
         server.refuse_outside(monkeypatch)

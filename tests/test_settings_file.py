@@ -33,7 +33,8 @@ def test_a_clear_file_is_read_in_full(tmp_path):
 
 
 def test_missing_default_files_mean_nothing_is_configured(tmp_path):
-    read = read_settings([str(tmp_path / "nope.toml"), str(tmp_path / ".streamlit" / "secrets.toml")])
+    defaults = [str(tmp_path / "nope.toml"), str(tmp_path / ".streamlit" / "secrets.toml")]
+    read = read_settings(defaults, optional=defaults)
     assert read == read_settings([])
     assert read.problem is None and not read.found and read.values == {}
 
@@ -49,7 +50,8 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     """Windows Notepad saves one; tomllib (and Streamlit) refuse it as 'not valid TOML'."""
     path = write(tmp_path, b"\xef\xbb\xbf" + AUTH.encode())
     read = read_file(path)
-    assert read.problem is None and read.values["auth"]["client_id"] == "id"
+    assert read.problem is None and read.values["auth"]["client_id"] == "id" and read.marked
+    assert not read_file(write(tmp_path, AUTH, "plain.toml")).marked
 
 
 @pytest.mark.parametrize(
@@ -91,12 +93,12 @@ def test_a_broken_symlink_locks_the_app(tmp_path):
 def test_a_path_streamlit_would_not_read_locks_the_app(tmp_path):
     """Docker and Compose mount secrets as /run/secrets/<name>, without .toml: Streamlit skips it silently."""
     mounted = write(tmp_path, AUTH, "sparkwatch")
-    read = read_settings([str(mounted)], named=True)
+    read = read_settings([str(mounted)])
     assert read.problem is not None and "does not end in .toml" in read.problem
 
 
 def test_a_named_path_that_is_missing_locks_the_app(tmp_path):
-    read = read_settings([str(tmp_path / "run" / "secrets.toml")], named=True)
+    read = read_settings([str(tmp_path / "run" / "secrets.toml")])
     assert read.problem is not None and "is not there (is the volume mounted?)" in read.problem
 
 

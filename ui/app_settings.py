@@ -1,8 +1,8 @@
 """The app's own settings file (`.streamlit/secrets.toml`), read in one place.
 
 Access rules, the sheet to read and the team's time zone all come from it. A missing file
-means "nothing configured"; a file that exists but is not valid TOML raises
-`lib.errors.SettingsError`, so no caller can mistake a typo for "no login required".
+means "nothing configured"; a file that exists but cannot be fully understood (`lib.settings_file`)
+raises `lib.errors.SettingsError`, so no caller can mistake a typo for "no login required".
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -18,22 +19,41 @@ from lib import settings
 from lib.clock import team_timezone, team_today, today_in
 from lib.errors import ErrorKind, SettingsError
 from lib.settings import SourceConfig
-
-BROKEN_SETTINGS = (
-    "The app's settings file (.streamlit/secrets.toml) could not be read: it is not valid TOML. "
-    "Compare it with .streamlit/secrets.toml.example: every text value needs quotes, and each "
-    "[section] heading its own line."
-)
+from lib.settings_file import read_settings
 
 
 def app_secrets() -> dict[str, Any]:
-    """The app's secrets as a plain dict ({} when there is no secrets file)."""
+    """The app's secrets as a plain dict ({} when there is no settings file).
+
+    Every file Streamlit would read (`secrets.files`) is read strictly first: anything in it the
+    app would misread, or a path Streamlit would silently skip, raises `SettingsError` naming
+    the line, and the app stays locked. A file saved with a byte order mark (Windows Notepad)
+    is read here although Streamlit refuses it; only its login, which Streamlit reads itself,
+    cannot work from such a file, so then the app stays locked and says how to save it.
+    """
+    paths = [str(path) for path in st.config.get_option("secrets.files")]
+    read = read_settings(paths, optional=_streamlit_default_places())
+    if read.problem:
+        raise SettingsError(read.problem, kind=ErrorKind.BROKEN_SETTINGS)
+    if read.marked and "auth" in read.values:
+        raise SettingsError(BOM_LOGIN, kind=ErrorKind.BROKEN_SETTINGS)
     try:
-        return st.secrets.to_dict()
-    except FileNotFoundError as error:  # Streamlit's "no secrets" error is a FileNotFoundError
-        if getattr(error, "error_id", "") == "failed-parsing-secrets-file":
-            raise SettingsError(BROKEN_SETTINGS, kind=ErrorKind.BROKEN_SETTINGS) from None
-        return {}
+        secrets = st.secrets.to_dict()
+    except FileNotFoundError:  # Streamlit's "no secrets" and "cannot parse" errors both are
+        secrets = {}
+    return {**secrets, **read.values}
+
+
+BOM_LOGIN = (
+    "The app's settings file starts with an invisible byte order mark (Windows Notepad adds one), "
+    "and Streamlit's login cannot read such a file. Save it as UTF-8 without the mark (in Notepad: "
+    "Save as → Encoding: UTF-8), then reload. Until it is fixed, the app stays locked."
+)
+
+
+def _streamlit_default_places() -> set[str]:
+    """Where Streamlit looks for secrets when nobody says otherwise; a missing file there is normal."""
+    return {str(Path.home() / ".streamlit" / "secrets.toml"), str(Path.cwd() / ".streamlit" / "secrets.toml")}
 
 
 def source_config() -> SourceConfig:

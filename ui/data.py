@@ -146,8 +146,8 @@ def upload() -> None:
     if error:
         st.error("That file can't be used:", icon=":material/error:")
         st.text(error)
-    current = st.session_state.get(uploads.KEY_UPLOAD)
-    if isinstance(current, uploads.Upload):
+    current = uploads.current()
+    if current is not None:
         rows = len(current.loaded.normalized.frame)
         st.text(f"Using {current.name} ({plural(rows, 'row')}) for this session.")
         st.button("Stop using the upload", key=KEY_STOP_UPLOAD, on_click=uploads.stop_upload)

@@ -235,6 +235,8 @@ def sidebar_block(outcome: Outcome, on_refresh: Callable[[], None]) -> None:
 
 def stale_note(outcome: Outcome) -> None:
     """Above the page: the data is from an earlier read, why the new one failed and what to do."""
+    if st.session_state.pop(upload.KEY_LET_GO, False):
+        st.warning(upload.LET_GO, icon=":material/upload_file:")
     if not outcome.stale or outcome.loaded is None:
         return
     st.warning(
