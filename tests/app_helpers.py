@@ -18,11 +18,26 @@ from lib import demo
 from lib.clock import team_today
 from lib.diagnose import diagnose
 from lib.normalize import normalize
+from ui import nav
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 TIMEOUT = 60
-OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER = "pages/overview.py", "pages/authorizations.py", "pages/troubleshooter.py"
+
+
+def page_path(title: str) -> str:
+    """A page's file, looked up by its title in the app's own list (`ui.nav.PAGES`)."""
+    (path,) = [p.path for p in nav.PAGES if p.title == title]
+    return path
+
+
+PAGES: tuple[str, ...] = tuple(p.path for p in nav.PAGES)
+"""Every page the app serves, in its menu order: parametrise over this, never over a copy."""
+PAGE_TITLES: tuple[str, ...] = tuple(p.title for p in nav.PAGES)
+OVERVIEW, AUTHORIZATIONS = page_path("Overview"), page_path("Authorizations")
+TROUBLESHOOTER, ACT, DATA = page_path("Troubleshooter"), page_path("Act now"), page_path("Data")
+SHEET_PAGES: tuple[str, ...] = tuple(p for p in PAGES if p != DATA)
+"""The pages that show the sheet's rows (the Data page shows where they come from)."""
 
 _DEMO_TABLE = demo.demo_table
 """The real demo sheet, kept before any test replaces `lib.demo.demo_table`."""

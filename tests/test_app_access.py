@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, TROUBLESHOOTER, expected, rendered
+from app_helpers import ACT, APP, AUTHORIZATIONS, DATA, PAGES, TIMEOUT, expected, rendered
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
@@ -21,8 +21,6 @@ from lib.codes import mask_code
 from ui import access, act, authorizations
 from ui.app_settings import BROKEN_SETTINGS
 
-ACT, DATA = "pages/act.py", "pages/data.py"
-PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT, DATA)
 SECRETS = {
     "auth": {
         "redirect_uri": "http://localhost:8501/oauth2callback",

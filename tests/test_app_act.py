@@ -8,6 +8,7 @@ import re
 import pytest
 import streamlit as st
 from app_helpers import (
+    ACT,
     APP,
     TIMEOUT,
     assert_clean,
@@ -32,7 +33,6 @@ from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, due
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT
 from ui import access, act
 
-ACT = "pages/act.py"
 SECTIONS = ["Calendar reminders", "Messages to creators", "Codes to add in Ads Manager"]
 
 LOGIN = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}}

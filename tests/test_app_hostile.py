@@ -11,7 +11,9 @@ kept in its own bidi island wherever it shares a line with the product's words.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -19,9 +21,11 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 from app_helpers import (
-    APP,
+    ACT,
     AUTHORIZATIONS,
+    DATA,
     OVERVIEW,
+    PAGES,
     TROUBLESHOOTER,
     assert_clean,
     open_app,
@@ -38,8 +42,6 @@ from lib.codes import clean_code, mask_code
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from ui import authorizations, troubleshooter
-
-ACT, DATA = "pages/act.py", "pages/data.py"
 
 HOSTILE_CELLS: dict[str, str] = {
     "script": '<script>alert("xss")</script>',
@@ -104,12 +106,6 @@ def hostile_app(monkeypatch, tmp_path):
         yield open_app
 
 
-def pages() -> list[str]:
-    """Every page in the navigation; the Data page once streamlit_app.py lists it."""
-    listed = [OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT]
-    return listed + ([DATA] if DATA in APP.read_text(encoding="utf-8") else [])
-
-
 # ---------------------------------------------------------------------------
 # Reading what a page shows.
 
@@ -166,7 +162,7 @@ def assert_shown(texts: list[str], values) -> None:
 # Every page.
 
 
-@pytest.mark.parametrize("page", pages())
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_hostile_cells_as_inert_text(hostile_app, page):
     at = hostile_app(page)
     assert_inert(at)
@@ -189,6 +185,17 @@ def test_every_page_renders_hostile_cells_as_inert_text(hostile_app, page):
         assert_shown(shown, HOSTILE_CELLS.values())  # ad accounts in the batch headings, campaigns in messages
     elif page == TROUBLESHOOTER:
         assert_shown(at.selectbox(key=troubleshooter.KEY_ROW).options, rows["creator"].dropna())
+    elif page == DATA:  # here the sheet's text arrives as an upload: its file name and its rows
+        name = f"{HOSTILE_CELLS['script']}{HOSTILE_CELLS['rtl']}.csv"
+        out = io.StringIO()
+        csv.writer(out).writerows(hostile_sheet(team_today()))
+        (box,) = at.get("file_uploader")
+        box.upload(name, out.getvalue().encode("utf-8"), "text/csv")
+        at.run()
+        assert_inert(at)
+        assert_shown(plain_texts(at.main), [f"Using {name} ("])
+        # The name's unclosed right-to-left override must not reorder the words after it.
+        assert_shown([t.value for t in at.main.text], [f"Using {FSI}{name}{PDI} ("])
 
 
 def test_filters_offer_hostile_values_as_plain_options_and_narrow_to_them(hostile_app):

@@ -16,7 +16,8 @@ import io
 import re
 
 import pytest
-from e2e_helpers import ROOT, Watch, run_app
+from app_helpers import PAGE_TITLES
+from e2e_helpers import Watch, run_app
 from playwright.sync_api import Page, expect
 from test_app_hostile import HOSTILE_CELLS, hostile_rows, hostile_sheet
 from test_browser import charts_drawn, clean_log, go_to, no_exception, pick, screenshot, settled
@@ -26,9 +27,6 @@ from lib.exports import FORMULA_START
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-PAGES = ["Overview", "Authorizations", "Troubleshooter", "Act now"] + (
-    ["Data"] if "pages/data.py" in (ROOT / "streamlit_app.py").read_text(encoding="utf-8") else []
-)
 RTL_MARK = "evil.exe"
 """A piece of the right-to-left cell that survives the creator handle's clean-up."""
 OVERFLOW_TOLERANCE = 2
@@ -136,7 +134,7 @@ def test_hostile_cells_stay_inert_on_every_page(open_page, tmp_path):
         page = open_page(server, watch)
         expect(page.locator("h1", has_text="Overview")).to_be_visible()
         settled(page)
-        for title in PAGES:
+        for title in PAGE_TITLES:
             go_to(page, title)
             if title == "Overview":
                 charts_drawn(page, 3)
