@@ -1,18 +1,30 @@
-"""Shared test helpers: a fixed 'today' so every date in the tests is exact."""
+"""Shared test set-up: a fixed 'today' so every date in the tests is exact, and how hard Hypothesis tries.
+
+Property tests run a few examples on a developer's machine, so the suite stays quick to rerun,
+and many more in CI (any `CI` variable set), derandomised so a failure there replays exactly.
+The profile is the one knob: tests don't set their own `max_examples`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TODAY = dt.date(2026, 11, 22)
+
+QUICK_EXAMPLES, THOROUGH_EXAMPLES = 20, 150
+settings.register_profile("quick", max_examples=QUICK_EXAMPLES, deadline=None)
+settings.register_profile("ci", max_examples=THOROUGH_EXAMPLES, deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "quick")
 
 
 @pytest.fixture
