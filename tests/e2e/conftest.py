@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Watch
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Watch, watch_runs
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,7 @@ def open_page(browser):
         page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console: {m.text} {m.location}"))
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+        watch_runs(page)
         page.goto(server.url)
         pages.append(page)
         return page
