@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -30,3 +31,31 @@ settings.load_profile("ci" if os.environ.get("CI") else "quick")
 @pytest.fixture
 def today() -> dt.date:
     return TODAY
+
+
+@pytest.fixture(scope="session")
+def _demo_read():
+    """The demo sheet read and diagnosed for TODAY, once per session (tests get copies)."""
+    from lib.demo import demo_table
+    from lib.diagnose import diagnose
+    from lib.normalize import normalize
+
+    normalized = normalize(demo_table(TODAY))
+    return normalized, diagnose(normalized.frame, TODAY)
+
+
+@pytest.fixture
+def demo_diagnosed(_demo_read) -> pd.DataFrame:
+    """The demo sheet diagnosed for TODAY (warning window 7 days): a copy a test may change."""
+    return _demo_read[1].copy()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After each test body, before its fixtures undo anything: let the app helpers see what it replaced."""
+    try:
+        return (yield)
+    finally:
+        helpers = sys.modules.get("app_helpers")
+        if helpers is not None:
+            helpers.after_test()

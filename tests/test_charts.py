@@ -16,8 +16,8 @@ from lib.vocab import HEALTH, ISSUES, ROLES
 
 
 @pytest.fixture
-def demo(today) -> pd.DataFrame:
-    return diagnose(normalize(demo_table(today)).frame, today)
+def demo(demo_diagnosed) -> pd.DataFrame:
+    return demo_diagnosed
 
 
 def big_sheet(today: dt.date, copies: int) -> pd.DataFrame:

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from lib import exports
-from lib.demo import demo_table
 from lib.diagnose import diagnose, needs_action
 from lib.normalize import SHEET_ROW_HEADER, normalize
 from lib.vocab import HEALTH, ISSUES
@@ -19,9 +18,8 @@ CODE = "#" + ("A1b2C3d4E5f6G7h8" * 4)[:63] + "="
 
 
 @pytest.fixture
-def demo(today):
-    normalized = normalize(demo_table(today))
-    return normalized, diagnose(normalized.frame, today)
+def demo(_demo_read, demo_diagnosed):
+    return _demo_read[0], demo_diagnosed
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:

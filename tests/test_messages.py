@@ -8,8 +8,6 @@ import re
 import pandas as pd
 import pytest
 
-from lib.demo import demo_table
-from lib.diagnose import diagnose
 from lib.messages import (
     CREATOR_ASKS,
     DEFAULT_DURATION,
@@ -21,7 +19,6 @@ from lib.messages import (
     post_section,
     recommended_duration,
 )
-from lib.normalize import normalize
 from lib.vocab import ISSUES
 from tests.fakes.tracking_sheet import CODE, TODAY, day, judged
 
@@ -187,8 +184,8 @@ def test_asks_only_for_creator_facing_issues():
     assert set(CREATOR_ASKS) == {i.id for i in ISSUES.values() if i.needs_creator}
 
 
-def test_demo_messages_go_to_every_creator_who_must_act():
-    frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
+def test_demo_messages_go_to_every_creator_who_must_act(demo_diagnosed):
+    frame = demo_diagnosed
     messages = creator_messages(frame, TODAY)
     must_act = frame.loc[frame["issues"].map(lambda ids: bool(set(ids) & set(CREATOR_ASKS))), "creator"]
     assert set(messages["creator"]) == set(must_act.fillna(""))

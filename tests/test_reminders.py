@@ -10,7 +10,6 @@ import pytest
 from icalendar import Calendar
 
 from lib.codes import mask_code
-from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.reminders import CALENDAR_NAME, authorization_uids, due, reminders_ics
@@ -168,8 +167,8 @@ def test_same_input_same_bytes_and_newer_files_have_a_higher_sequence():
 
 
 @pytest.mark.parametrize("days", [18, 30, 90])
-def test_demo_calendar_matches_the_rows_on_screen(days):
-    frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
+def test_demo_calendar_matches_the_rows_on_screen(days, demo_diagnosed):
+    frame = demo_diagnosed
     shown = frame.loc[frame["campaign"].eq("Summer Glow").fillna(False)]  # as if filtered on screen
     data = reminders_ics(shown, TODAY, days=days, stamp=STAMP)
     found = events(data)
