@@ -47,6 +47,16 @@ _cache_has_only_real_demo = False
 """Whether every demo read in Streamlit's data cache is of the real demo sheet (see `open_app`)."""
 _expected: dict[tuple[dt.date, int], pd.DataFrame] = {}
 
+DEMO_BATCH_ACCOUNT = "STRIDE-EU-02"
+DEMO_BATCH_CODES = (
+    "#C+1hsYgBds1ghxY5OokvQyx7eNWVQ4vnakJkS1pAWTN3IqpzactlW0YxSELSJBc=",
+    "#lg8zV5yPU8d0FZfWe7ihGyiRUIQfHOJMaidDn87XG3/qBz0kJF7iY+ljEbqddCw=",
+    "#/xbMtEPO6UkzYuF0ie9Pu2njHkAm1/5wDr16EpLLJIVGVAJse4GDPdcnWAN12wp=",
+)
+"""The demo's one batch for Ads Manager (sheet rows 18, 19, 20), as written in lib/demo.py."""
+DEMO_BATCH_MASKED = ("#C+1••••JBc=", "#lg8••••dCw=", "#/xb••••2wp=")
+"""The same codes as the page shows them without a reveal: first four and last four characters."""
+
 HOSTILE = ("<b>x</b>", "<script>alert(1)</script>")
 """Creator cells that must show as these characters, never as bold text or a script."""
 

@@ -10,6 +10,9 @@ import streamlit as st
 from app_helpers import (
     ACT,
     APP,
+    DEMO_BATCH_ACCOUNT,
+    DEMO_BATCH_CODES,
+    DEMO_BATCH_MASKED,
     TIMEOUT,
     assert_clean,
     assert_shown_literally,
@@ -23,9 +26,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
-from lib.batches import batches, to_apply
+from lib.batches import to_apply
 from lib.clock import team_today
-from lib.codes import mask_code
 from lib.demo import demo_table
 from lib.filters import Filters, apply_filters
 from lib.messages import creator_messages
@@ -167,17 +169,13 @@ def test_messages_follow_the_sidebar_filters(no_secrets_file):
 def test_batches_show_masked_codes_when_no_login_is_configured(no_secrets_file):
     """Secure default: an open link never shows whole codes (see test_app_access for the opt-in)."""
     at = open_app(ACT)
-    wanted = batches(expected(), reveal_codes=False)
-    assert len(wanted) == 1
-    assert codes_shown(at)[-1] == wanted["codes"].iloc[0]
-    codes = set(to_apply(expected())["code"])
-    assert set(wanted["codes"].iloc[0].splitlines()) == {mask_code(code) for code in codes}
+    assert codes_shown(at)[-1] == "\n".join(DEMO_BATCH_MASKED)
+    assert set(to_apply(expected())["code"]) == set(DEMO_BATCH_CODES)
     page = "\n".join(codes_shown(at) + section_texts(at))
-    assert not [code for code in codes if code in page]
+    assert not [code for code in DEMO_BATCH_CODES if code in page]
     assert [i.value for i in at.main.info] == [access.NO_LOGIN_MASKED]
-    account, creators = wanted["ad_account"].iloc[0], wanted["creators"].iloc[0]
-    heading = [t for t in section_texts(at) if t.startswith(account)]
-    assert heading == [f"{account} · 3 codes (sheet rows 18, 19, 20) from {creators}"]
+    heading = [t for t in section_texts(at) if t.startswith(DEMO_BATCH_ACCOUNT)]
+    assert heading == ["STRIDE-EU-02 · 3 codes (sheet rows 18, 19, 20) from @kai.cooks, @hana.home, @felix.films"]
 
 
 @pytest.mark.parametrize(
@@ -186,12 +184,9 @@ def test_batches_show_masked_codes_when_no_login_is_configured(no_secrets_file):
 )
 def test_with_a_login_only_the_reveal_list_sees_whole_codes(email, whole):
     at = open_app_as(email)
-    codes = set(to_apply(expected())["code"])
     page = "\n".join(codes_shown(at) + section_texts(at))
-    assert all((code in page) == whole for code in codes)
-    assert codes_shown(at)[-1] == batches(expected(), reveal_codes=whole)["codes"].iloc[0]
-    if not whole:
-        assert {mask_code(code) for code in codes} <= set(codes_shown(at)[-1].splitlines())
+    assert all((code in page) == whole for code in DEMO_BATCH_CODES)
+    assert codes_shown(at)[-1] == "\n".join(DEMO_BATCH_CODES if whole else DEMO_BATCH_MASKED)
     assert any(act.WHO_SEES_CODES in i.value for i in at.main.info) == (not whole)
 
 

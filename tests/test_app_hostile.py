@@ -38,7 +38,6 @@ from lib import demo
 from lib.bidi import FSI, PDI, isolate, isolate_all
 from lib.charts import LABEL_CHARS
 from lib.clock import team_today
-from lib.codes import clean_code, mask_code
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from ui import authorizations, troubleshooter
@@ -53,6 +52,17 @@ HOSTILE_CELLS: dict[str, str] = {
     "zero_width": "zero\u200bwidth\u200c\u200d\ufeffjoin\u2060er",
 }
 """What a hostile (or just careless) sheet can hold."""
+
+MASKED_AS_READ: dict[str, str] = {
+    "script": "scri••••ript",
+    "img": "img ••••t(2)",
+    "markdown": "[Ope••••png)",
+    "formula": '=HYP••••me")',
+    "long": "LLLL••••LLLL",
+    "rtl": "e••••",  # the override and the Arabic letters are not code characters: cleaned away
+    "zero_width": "z••••",
+}
+"""Each hostile string read as a code cell: cleaned as codes are, then masked (first and last four)."""
 
 MARKERS = ("alert(", "onerror", "evil.example", "hyperlink", "l" * 30, "\u202e", "مرحبا", "\u200b", "\u2060")
 """Pieces of the hostile cells, lower case: none may appear in anything drawn as markdown."""
@@ -236,8 +246,7 @@ def test_troubleshooter_checks_hostile_rows_in_plain_text(hostile_app):
         messages = [c.value.replace(FSI, "").replace(PDI, "") for c in at.main.code]
         assert all(m.startswith(f"Hi {row['creator']}!") for m in messages), name
         if kind == "every_cell":  # the code cell is checked, and quoted masked, in plain text
-            as_read = mask_code(clean_code(HOSTILE_CELLS[name].strip()))  # the code as normalise cleaned it
-            assert any(f"The code in the sheet ({as_read})" in v for v in verdicts), name
+            assert any(f"The code in the sheet ({MASKED_AS_READ[name]})" in v for v in verdicts), name
         else:
             assert len(messages) == 1 and row["post"] in messages[0], name
 
