@@ -50,6 +50,27 @@ def demo_diagnosed(_demo_read) -> pd.DataFrame:
     return _demo_read[1].copy()
 
 
+@pytest.fixture(scope="module")
+def demo_page(tmp_path_factory):
+    """The real app on the demo sheet, opened once per page for a module's tests that only read it.
+
+    A test that clicks, types or replaces the sheet opens its own (`app_helpers.open_app`).
+    """
+    from app_helpers import open_app
+    from streamlit.testing.v1.util import patch_config_options
+
+    no_secrets = {"secrets.files": [str(tmp_path_factory.mktemp("no-secrets") / "secrets.toml")]}
+    opened = {}
+
+    def page(path: str):
+        if path not in opened:
+            with patch_config_options(no_secrets):
+                opened[path] = open_app(path)
+        return opened[path]
+
+    return page
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """After each test body, before its fixtures undo anything: let the app helpers see what it replaced."""

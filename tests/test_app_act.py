@@ -85,8 +85,8 @@ def codes_shown(at) -> list[str]:
     return [c.value for c in at.main.code]
 
 
-def test_the_page_has_its_three_sections_on_the_demo(no_secrets_file):
-    at = open_app(ACT)
+def test_the_page_has_its_three_sections_on_the_demo(demo_page):
+    at = demo_page(ACT)
     assert [t.value for t in at.title] == ["Act now"]
     assert [s.value for s in at.main.subheader] == SECTIONS
     diagnosed = expected()
@@ -166,9 +166,9 @@ def test_messages_follow_the_sidebar_filters(no_secrets_file):
     assert len(wanted) < len(creator_messages(expected(), team_today()))
 
 
-def test_batches_show_masked_codes_when_no_login_is_configured(no_secrets_file):
+def test_batches_show_masked_codes_when_no_login_is_configured(demo_page):
     """Secure default: an open link never shows whole codes (see test_app_access for the opt-in)."""
-    at = open_app(ACT)
+    at = demo_page(ACT)
     assert codes_shown(at)[-1] == "\n".join(DEMO_BATCH_MASKED)
     assert set(to_apply(expected())["code"]) == set(DEMO_BATCH_CODES)
     page = "\n".join(codes_shown(at) + section_texts(at))

@@ -32,15 +32,15 @@ def headline_numbers(frame) -> dict[str, int]:
     return {h.label: counts[h.key] for h in charts.HEADLINES}
 
 
-def test_overview_is_the_default_page_and_shows_the_demo():
-    at = open_app()
+def test_overview_is_the_default_page_and_shows_the_demo(demo_page):
+    at = demo_page(OVERVIEW)
     assert [t.value for t in at.title] == ["Overview"]
     assert at.sidebar.info[0].value == state.DEMO_LABEL
     assert any(c.value.startswith("Last synced ") for c in at.sidebar.caption)
 
 
-def test_headline_numbers_equal_the_diagnosis_counts():
-    at = open_app()
+def test_headline_numbers_equal_the_diagnosis_counts(demo_page):
+    at = demo_page(OVERVIEW)
     # The demo's 65 rows (the same on any day): 51 ok, 2 expiring and 2 of unknown expiry are live.
     assert metrics(at) == {
         "Authorizations": 65,
@@ -87,8 +87,8 @@ def test_health_filter_and_warning_window():
     assert metrics(at)["Expiring soon"] > 2
 
 
-def test_figures_carry_the_diagnosis():
-    at = open_app()
+def test_figures_carry_the_diagnosis(demo_page):
+    at = demo_page(OVERVIEW)
     diagnosed = expected()
     specs = plotly_specs(at)
     assert set(specs) == {"overview_timeline", overview.KEY_ISSUE_CHART, "overview_weeks"}

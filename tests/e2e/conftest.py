@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Watch, watch_runs
+from playwright.sync_api import expect
+
+expect.set_options(timeout=30_000)  # as the pages' own: a loaded machine may take seconds to draw a page
 
 
 @pytest.fixture(scope="session")
