@@ -7,6 +7,7 @@ The app is the real `streamlit_app.py` with `st.navigation`; pages are reached w
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,14 +19,43 @@ from lib import demo
 from lib.clock import team_today
 from lib.diagnose import diagnose
 from lib.normalize import normalize
+from ui import nav
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 TIMEOUT = 60
-OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER = "pages/overview.py", "pages/authorizations.py", "pages/troubleshooter.py"
+
+
+def page_path(title: str) -> str:
+    """A page's file, looked up by its title in the app's own list (`ui.nav.PAGES`)."""
+    (path,) = [p.path for p in nav.PAGES if p.title == title]
+    return path
+
+
+PAGES: tuple[str, ...] = tuple(p.path for p in nav.PAGES)
+"""Every page the app serves, in its menu order: parametrise over this, never over a copy."""
+PAGE_TITLES: tuple[str, ...] = tuple(p.title for p in nav.PAGES)
+OVERVIEW, AUTHORIZATIONS = page_path("Overview"), page_path("Authorizations")
+TROUBLESHOOTER, ACT, DATA = page_path("Troubleshooter"), page_path("Act now"), page_path("Data")
+SHEET_PAGES: tuple[str, ...] = tuple(p for p in PAGES if p != DATA)
+"""The pages that show the sheet's rows (the Data page shows where they come from)."""
 
 _DEMO_TABLE = demo.demo_table
 """The real demo sheet, kept before any test replaces `lib.demo.demo_table`."""
+
+_cache_has_only_real_demo = False
+"""Whether every demo read in Streamlit's data cache is of the real demo sheet (see `open_app`)."""
+_expected: dict[tuple[dt.date, int], pd.DataFrame] = {}
+
+DEMO_BATCH_ACCOUNT = "STRIDE-EU-02"
+DEMO_BATCH_CODES = (
+    "#C+1hsYgBds1ghxY5OokvQyx7eNWVQ4vnakJkS1pAWTN3IqpzactlW0YxSELSJBc=",
+    "#lg8zV5yPU8d0FZfWe7ihGyiRUIQfHOJMaidDn87XG3/qBz0kJF7iY+ljEbqddCw=",
+    "#/xbMtEPO6UkzYuF0ie9Pu2njHkAm1/5wDr16EpLLJIVGVAJse4GDPdcnWAN12wp=",
+)
+"""The demo's one batch for Ads Manager (sheet rows 18, 19, 20), as written in lib/demo.py."""
+DEMO_BATCH_MASKED = ("#C+1••••JBc=", "#lg8••••dCw=", "#/xb••••2wp=")
+"""The same codes as the page shows them without a reveal: first four and last four characters."""
 
 HOSTILE = ("<b>x</b>", "<script>alert(1)</script>")
 """Creator cells that must show as these characters, never as bold text or a script."""
@@ -44,13 +74,29 @@ def open_app(page: str = OVERVIEW) -> AppTest:
     (it resets Streamlit's `pages/`-folder detection every run), and the first widget
     change after that switch is dropped; opening the page explicitly gets past it, so
     every interaction in a test counts. (The real server keeps running the shell.)
+
+    Streamlit's data cache is emptied first unless it holds only the real demo sheet and that
+    is what the app will read: a read is keyed by the source's id, which says how it was read,
+    so only a replaced `demo_table` can make the same key mean other rows. Reusing the read
+    spares each test a normalisation of the demo.
     """
-    st.cache_data.clear()
+    global _cache_has_only_real_demo
+    real = demo.demo_table is _DEMO_TABLE
+    if not (real and _cache_has_only_real_demo):
+        st.cache_data.clear()
+    _cache_has_only_real_demo = real
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert_clean(at)
     at.switch_page(page).run()
     assert_clean(at)
     return at
+
+
+def after_test() -> None:
+    """Called after every test's body (tests/conftest.py): a replaced demo sheet may be in the cache."""
+    global _cache_has_only_real_demo
+    if demo.demo_table is not _DEMO_TABLE:
+        _cache_has_only_real_demo = False
 
 
 def sidebar_filter(at: AppTest, name: str):
@@ -68,9 +114,16 @@ def assert_clean(at: AppTest) -> None:
 
 
 def expected(warn_days: int = 7) -> pd.DataFrame:
-    """The diagnosis the app should be showing: the (possibly replaced) demo sheet for the team's today."""
+    """The diagnosis the app should be showing: the (possibly replaced) demo sheet for the team's today.
+
+    The real demo's diagnosis is worked out once per day and window, and each caller gets a copy.
+    """
     today = team_today()
-    return diagnose(normalize(demo.demo_table(today)).frame, today, warn_days)
+    if demo.demo_table is not _DEMO_TABLE:
+        return diagnose(normalize(demo.demo_table(today)).frame, today, warn_days)
+    if (today, warn_days) not in _expected:
+        _expected[today, warn_days] = diagnose(normalize(_DEMO_TABLE(today)).frame, today, warn_days)
+    return _expected[today, warn_days].copy()
 
 
 def metrics(at: AppTest) -> dict[str, int]:

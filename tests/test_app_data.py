@@ -7,7 +7,7 @@ import csv
 import io
 
 import openpyxl
-from app_helpers import AUTHORIZATIONS, assert_clean, expected, markdown_texts
+from app_helpers import AUTHORIZATIONS, DATA, assert_clean, expected, markdown_texts
 from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
     EMAIL,
     URL,
@@ -22,7 +22,6 @@ from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
 from lib.sources.files import MAX_UPLOAD_BYTES
 from ui import data, source
 
-DATA = "pages/data.py"
 UPLOAD_ROWS = [
     ["Creator", "Post URL", "Code", "Expires", "Campaign"],
     ["@upload.one", "https://www.tiktok.com/@upload.one/video/7301000000000000101", "", "2026-12-24", "Upload"],

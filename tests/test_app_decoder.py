@@ -36,8 +36,8 @@ def symptoms(at) -> list[str]:
     return at.multiselect(key=troubleshooter.KEY_SYMPTOMS).value
 
 
-def test_the_section_is_on_the_troubleshooter_page_and_quiet_until_used():
-    at = open_app(TROUBLESHOOTER)
+def test_the_section_is_on_the_troubleshooter_page_and_quiet_until_used(demo_page):
+    at = demo_page(TROUBLESHOOTER)
     assert "Ads Manager shows an error?" in [s.value for s in at.main.header]
     assert at.text_input(key=decoder.KEY_TEXT).label == "Paste the error Ads Manager shows"
     assert not picker_buttons(at)

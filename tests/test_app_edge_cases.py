@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import pytest
 from app_helpers import (
+    ACT,
     AUTHORIZATIONS,
+    DATA,
     OVERVIEW,
-    TROUBLESHOOTER,
+    PAGES,
+    SHEET_PAGES,
     assert_clean,
     expected,
     no_settings,
@@ -24,8 +27,6 @@ from lib import demo
 from lib.words import plural
 from ui import views
 
-ACT = "pages/act.py"
-DATA_PAGES = (OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT)
 CODE = "#Ab3dEf7hIj1lMn0pQr5tUv9xYz2BcDeFgHiJkLmN+/Op4Qr8St2Uv6Wx0Yz3Ab7="
 
 HEADER_ONLY = [["Creator", "Post URL", "Spark code", "Expires", "Campaign"]]
@@ -47,7 +48,7 @@ def infos(at) -> list[str]:
     return [i.value for i in at.info]
 
 
-@pytest.mark.parametrize("page", DATA_PAGES)
+@pytest.mark.parametrize("page", SHEET_PAGES)
 def test_a_sheet_with_only_its_header_says_it_has_no_rows_yet(monkeypatch, page):
     use_sheet(monkeypatch, HEADER_ONLY)
     at = open_app(page)
@@ -62,7 +63,7 @@ def test_an_empty_overview_does_not_speak_of_filters_nobody_set(monkeypatch):
     assert "Showing the 0 most urgent of 0" not in " ".join(c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("page", DATA_PAGES)
+@pytest.mark.parametrize("page", SHEET_PAGES)
 def test_filters_that_leave_nothing_say_so_and_how_to_undo_it(page):
     at = open_app(page)
     diagnosed = expected()
@@ -86,7 +87,7 @@ def test_the_fix_list_says_the_filters_do_not_apply_to_it():
     assert "the sidebar filters and the search don't apply" in captions
 
 
-@pytest.mark.parametrize("page", (*DATA_PAGES, "pages/data.py"))
+@pytest.mark.parametrize("page", PAGES)
 def test_a_sheet_with_only_creator_and_code_columns_works_on_every_page(monkeypatch, page):
     use_sheet(monkeypatch, TWO_COLUMNS)
     at = open_app(page)
@@ -111,7 +112,7 @@ def test_plural_words():
 
 
 def test_an_upload_of_one_row_reads_in_the_singular():
-    at = open_app("pages/data.py")
+    at = open_app(DATA)
     (box,) = at.get("file_uploader")
     box.upload("one.csv", b"Creator,Spark code\n@solo,\n", "text/csv")
     at.run()

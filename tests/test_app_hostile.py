@@ -11,7 +11,9 @@ kept in its own bidi island wherever it shares a line with the product's words.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -19,9 +21,11 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 from app_helpers import (
-    APP,
+    ACT,
     AUTHORIZATIONS,
+    DATA,
     OVERVIEW,
+    PAGES,
     TROUBLESHOOTER,
     assert_clean,
     no_settings,
@@ -35,12 +39,9 @@ from lib import demo
 from lib.bidi import FSI, PDI, isolate, isolate_all
 from lib.charts import LABEL_CHARS
 from lib.clock import team_today
-from lib.codes import clean_code, mask_code
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from ui import authorizations, troubleshooter
-
-ACT, DATA = "pages/act.py", "pages/data.py"
 
 HOSTILE_CELLS: dict[str, str] = {
     "script": '<script>alert("xss")</script>',
@@ -52,6 +53,17 @@ HOSTILE_CELLS: dict[str, str] = {
     "zero_width": "zero\u200bwidth\u200c\u200d\ufeffjoin\u2060er",
 }
 """What a hostile (or just careless) sheet can hold."""
+
+MASKED_AS_READ: dict[str, str] = {
+    "script": "scri••••ript",
+    "img": "img ••••t(2)",
+    "markdown": "[Ope••••png)",
+    "formula": '=HYP••••me")',
+    "long": "LLLL••••LLLL",
+    "rtl": "e••••",  # the override and the Arabic letters are not code characters: cleaned away
+    "zero_width": "z••••",
+}
+"""Each hostile string read as a code cell: cleaned as codes are, then masked (first and last four)."""
 
 MARKERS = ("alert(", "onerror", "evil.example", "hyperlink", "l" * 30, "\u202e", "مرحبا", "\u200b", "\u2060")
 """Pieces of the hostile cells, lower case: none may appear in anything drawn as markdown."""
@@ -103,12 +115,6 @@ def hostile_app(monkeypatch, tmp_path):
     monkeypatch.delenv("SPARKWATCH_SOURCE", raising=False)
     with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         yield open_app
-
-
-def pages() -> list[str]:
-    """Every page in the navigation; the Data page once streamlit_app.py lists it."""
-    listed = [OVERVIEW, AUTHORIZATIONS, TROUBLESHOOTER, ACT]
-    return listed + ([DATA] if DATA in APP.read_text(encoding="utf-8") else [])
 
 
 # ---------------------------------------------------------------------------
@@ -167,7 +173,7 @@ def assert_shown(texts: list[str], values) -> None:
 # Every page.
 
 
-@pytest.mark.parametrize("page", pages())
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_hostile_cells_as_inert_text(hostile_app, page):
     at = hostile_app(page)
     assert_inert(at)
@@ -190,6 +196,17 @@ def test_every_page_renders_hostile_cells_as_inert_text(hostile_app, page):
         assert_shown(shown, HOSTILE_CELLS.values())  # ad accounts in the batch headings, campaigns in messages
     elif page == TROUBLESHOOTER:
         assert_shown(at.selectbox(key=troubleshooter.KEY_ROW).options, rows["creator"].dropna())
+    elif page == DATA:  # here the sheet's text arrives as an upload: its file name and its rows
+        name = f"{HOSTILE_CELLS['script']}{HOSTILE_CELLS['rtl']}.csv"
+        out = io.StringIO()
+        csv.writer(out).writerows(hostile_sheet(team_today()))
+        (box,) = at.get("file_uploader")
+        box.upload(name, out.getvalue().encode("utf-8"), "text/csv")
+        at.run()
+        assert_inert(at)
+        assert_shown(plain_texts(at.main), [f"Using {name} ("])
+        # The name's unclosed right-to-left override must not reorder the words after it.
+        assert_shown([t.value for t in at.main.text], [f"Using {FSI}{name}{PDI} ("])
 
 
 def test_filters_offer_hostile_values_as_plain_options_and_narrow_to_them(hostile_app):
@@ -230,8 +247,7 @@ def test_troubleshooter_checks_hostile_rows_in_plain_text(hostile_app):
         messages = [c.value.replace(FSI, "").replace(PDI, "") for c in at.main.code]
         assert all(m.startswith(f"Hi {row['creator']}!") for m in messages), name
         if kind == "every_cell":  # the code cell is checked, and quoted masked, in plain text
-            as_read = mask_code(clean_code(HOSTILE_CELLS[name].strip()))  # the code as normalise cleaned it
-            assert any(f"The code in the sheet ({as_read})" in v for v in verdicts), name
+            assert any(f"The code in the sheet ({MASKED_AS_READ[name]})" in v for v in verdicts), name
         else:
             assert len(messages) == 1 and row["post"] in messages[0], name
 

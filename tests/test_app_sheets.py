@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import streamlit as st
-from app_helpers import APP, AUTHORIZATIONS, OVERVIEW, TIMEOUT, expected, no_settings, rendered
+from app_helpers import APP, AUTHORIZATIONS, DATA, OVERVIEW, SHEET_PAGES, TIMEOUT, expected, no_settings, rendered
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
@@ -381,7 +381,7 @@ def test_no_key_material_or_token_on_any_page_or_in_any_log(fake, info, caplog):
     refresh(at)
     seen.append(rendered(at))
     fake.clear_faults()
-    for page in (OVERVIEW, "pages/data.py"):
+    for page in (OVERVIEW, DATA):
         at.switch_page(page).run()
         seen.append(rendered(at))
     at.button(key="data_test_connection").click().run()
@@ -398,7 +398,7 @@ def test_a_malformed_key_never_reaches_a_page_or_a_log(fake, info, caplog):
     broken = {**info, "private_key": "\n".join([lines[0], *lines[1:4], lines[-1]])}  # cut short
     at = open_with(sheet_secrets(broken, tab="Tracker"), page=None)
     seen = [rendered(at)]
-    for page in ("pages/overview.py", AUTHORIZATIONS, "pages/troubleshooter.py", "pages/act.py", "pages/data.py"):
+    for page in (*SHEET_PAGES, DATA):  # every page, ending on Data for its connection test
         at.switch_page(page).run()
         assert not at.exception
         seen.append(rendered(at))

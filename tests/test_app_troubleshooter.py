@@ -34,8 +34,8 @@ def cause_blocks(at):
     return blocks
 
 
-def test_before_picking_it_asks_and_shows_the_role_checklist():
-    at = open_app(TROUBLESHOOTER)
+def test_before_picking_it_asks_and_shows_the_role_checklist(demo_page):
+    at = demo_page(TROUBLESHOOTER)
     assert [t.value for t in at.title] == ["Troubleshooter"]
     assert at.info[0].value.startswith("Pick what you see")
     assert any(i.value == HARD_REFRESH_NOTE for i in at.info)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.batches import BATCH_COLUMNS, NO_AD_ACCOUNT, applied_column, batches, not_yet_applied, to_apply
@@ -154,7 +154,6 @@ def test_a_limit_below_one_is_refused():
         batches(frame, limit=0)
 
 
-@settings(max_examples=40, deadline=None)
 @given(sizes=st.lists(st.integers(min_value=0, max_value=65), min_size=1, max_size=4))
 def test_any_mix_of_accounts_splits_into_full_batches_then_one_remainder(sizes):
     rows = [r for n, size in enumerate(sizes) for r in pending_rows(size, f"ACC-{n}", start=100 * n)]

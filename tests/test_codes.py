@@ -380,7 +380,7 @@ def spelled(draw):
     return code, context.replace("{}", spelling)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(spelled())
 def test_any_real_code_in_any_spelling_is_masked(drawn):
     code, text = drawn
@@ -389,7 +389,6 @@ def test_any_real_code_in_any_spelling_is_masked(drawn):
     assert not leaks(code, redacted) and not leaks(url_safe(code), redacted), redacted
 
 
-@settings(max_examples=200, deadline=None)
 @given(codes, st.sampled_from(list(ARRIVALS)))
 def test_any_real_code_arriving_damaged_is_cleaned(code, form):
     arrived = ARRIVALS[form].replace(CODE[1:], code[1:])

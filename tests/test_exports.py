@@ -11,7 +11,6 @@ import pytest
 
 from lib import exports
 from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
-from lib.demo import demo_table
 from lib.diagnose import diagnose, needs_action
 from lib.normalize import normalize
 from lib.rules import RULES
@@ -22,9 +21,8 @@ CODE = "#" + ("A1b2C3d4E5f6G7h8" * 4)[:63] + "="
 
 
 @pytest.fixture
-def demo(today):
-    normalized = normalize(demo_table(today))
-    return normalized, diagnose(normalized.frame, today)
+def demo(_demo_read, demo_diagnosed):
+    return _demo_read[0], demo_diagnosed
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.demo import demo_table
 from lib.diagnose import diagnose
 from lib.filters import (
     MAX_QUERY_CHARS,
@@ -23,8 +22,8 @@ from lib.vocab import HEALTH_ORDER
 
 
 @pytest.fixture
-def demo(today) -> pd.DataFrame:
-    return diagnose(normalize(demo_table(today)).frame, today)
+def demo(demo_diagnosed) -> pd.DataFrame:
+    return demo_diagnosed
 
 
 def test_options_are_the_sheets_values_sorted_and_health_in_vocabulary_order(demo):

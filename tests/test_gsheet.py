@@ -895,3 +895,14 @@ def test_whatever_google_auth_asks_of_google_itself_never_leaves_this_machine(fa
     while not fake.outside and time.monotonic() < deadline:
         time.sleep(0.02)
     assert fake.outside and all(target.startswith("iamcredentials.googleapis.com:") for target in fake.outside)
+
+
+def test_a_tab_wider_than_an_upload_may_be_is_refused_before_it_is_read(fake, info):
+    """Uploads were bounded in rows, columns and cells; a configured sheet was not."""
+    from lib.sources.files import MAX_COLUMNS
+
+    wide = [["Creator", *[f"c{n}" for n in range(MAX_COLUMNS)]], ["@amy", *["x"] * MAX_COLUMNS]]
+    fake.add_spreadsheet(KEY, {"Wide": wide})
+    error = failure(fake, info, "Wide")
+    assert error.kind == "too_large"
+    assert "The tab 'Wide' has cells in column 1,001, past 1,000 columns" in str(error)

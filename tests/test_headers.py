@@ -533,7 +533,7 @@ def sheets(draw):
     return above, list(header), below
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(sheets())
 def test_titles_above_and_any_data_below_never_move_the_header(sheet):
     above, header, below = sheet

@@ -9,8 +9,6 @@ import re
 import pandas as pd
 import pytest
 
-from lib.demo import demo_table
-from lib.diagnose import diagnose
 from lib.messages import (
     DEFAULT_DURATION,
     creator_message,
@@ -18,7 +16,6 @@ from lib.messages import (
     post_section,
     recommended_duration,
 )
-from lib.normalize import normalize
 from lib.rules import NEW_CODE_STEPS, PUBLIC_STEPS, RECOPY_STEPS, RULES, IssueId
 from tests.fakes.tracking_sheet import CODE, TODAY, day, judged
 
@@ -188,8 +185,8 @@ def test_only_issues_the_creator_has_a_part_in_ask_anything_of_them(issue_id):
     assert (section is not None) == ("creator" in RULES[issue_id].roles)
 
 
-def test_demo_messages_go_to_every_creator_who_must_act():
-    frame = diagnose(normalize(demo_table(TODAY)).frame, TODAY)
+def test_demo_messages_go_to_every_creator_who_must_act(demo_diagnosed):
+    frame = demo_diagnosed
     messages = creator_messages(frame, TODAY)
     must_act = frame.loc[frame["issues"].map(lambda ids: bool(any(RULES[i].needs_creator for i in ids))), "creator"]
     assert set(messages["creator"]) == set(must_act.fillna(""))

@@ -12,6 +12,7 @@ from lib.normalize import normalize
 from lib.rules import RULES
 from lib.symptoms import SYMPTOMS
 from lib.vocab import ROLES
+from tests.fakes.tracking_sheet import TODAY
 
 
 def code(n: int) -> str:
@@ -66,11 +67,17 @@ ROWS = {
 }
 
 
-@pytest.fixture
-def rows(today) -> dict[str, pd.Series]:
+@pytest.fixture(scope="module")
+def _diagnosed_rows() -> pd.DataFrame:
+    """The rows above diagnosed once for the module (the tests only read them)."""
     table = [HEADER] + [[name, *cells] for name, cells in ROWS.items()]
-    frame = diagnose(normalize(table).frame, today)
-    return {name: frame.loc[frame["creator"] == f"@{name}"].iloc[0] for name in ROWS}
+    return diagnose(normalize(table).frame, TODAY)
+
+
+@pytest.fixture
+def rows(_diagnosed_rows) -> dict[str, pd.Series]:
+    frame = _diagnosed_rows
+    return {name: frame.loc[frame["creator"] == f"@{name}"].iloc[0].copy() for name in ROWS}
 
 
 def verdicts(row: pd.Series) -> dict[str, ts.Verdict]:
@@ -180,8 +187,8 @@ def test_expiring_soon_says_when(rows):
     assert v["expiring_soon"] == ts.Verdict("confirmed", "This code ends in 3 days, on 25 Nov 2026.")
 
 
-def test_every_issue_is_confirmed_on_a_demo_row_that_has_it(today):
-    frame = diagnose(normalize(demo_table(today)).frame, today)
+def test_every_issue_is_confirmed_on_a_demo_row_that_has_it(demo_diagnosed):
+    frame = demo_diagnosed
     for issue_id in RULES:
         row = frame.loc[frame["issues"].map(lambda ids, i=issue_id: i in ids)].iloc[0]
         verdict = ts.check_cause(ts.issue_cause(issue_id), row)

@@ -4,7 +4,8 @@ can follow.
 
 Values from the settings or the sheet (the link, the tab, the sheet's title, an uploaded file's
 name) only reach the screen through `st.text` and `st.code`; labels and markdown are the
-product's own words.
+product's own words. Where such a value shares a line with those words it is isolated
+(`lib.bidi`), so a right-to-left override in a file name or title can't reorder the line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import settings
+from lib.bidi import isolate
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
 from lib.words import plural
@@ -62,11 +64,11 @@ def configured(config: SourceConfig) -> None:
     st.header("Where the data comes from", anchor=False)
     outcome = source.last_outcome()
     if outcome is not None:
-        st.text(f"Showing now: {outcome.label}")
+        st.text(f"Showing now: {isolate(outcome.label)}")
     st.text(source.source_for(config).describe())
     st.text(_ORIGIN_WORDS.get(config.origin, ""))
     if config.kind != "demo":
-        st.text(f"Link or key: {config.location}")
+        st.text(f"Link or key: {isolate(config.location)}")
     if config.kind == "google_sheet":
         st.text(f"Tab: {_tab_words(config.tab)}")
     minutes = config.cache_ttl / 60
@@ -91,7 +93,7 @@ def configured(config: SourceConfig) -> None:
 def _tab_words(tab: str | None) -> str:
     if tab == settings.ALL_TABS:
         return "every tab, merged (a 'tab' column says where each row comes from)"
-    return tab or "the first tab"
+    return isolate(tab) or "the first tab"
 
 
 def share_with(config: SourceConfig) -> None:
@@ -149,7 +151,7 @@ def upload() -> None:
     current = uploads.current()
     if current is not None:
         rows = len(current.loaded.normalized.frame)
-        st.text(f"Using {current.name} ({plural(rows, 'row')}) for this session.")
+        st.text(f"Using {isolate(current.name)} ({plural(rows, 'row')}) for this session.")
         st.button("Stop using the upload", key=KEY_STOP_UPLOAD, on_click=uploads.stop_upload)
 
 

@@ -64,7 +64,7 @@ from lib.errors import ErrorKind, SourceError
 from lib.headers import find_header_row, fold, meaning
 from lib.normalize import RawTable
 from lib.sources import ALL_TABS  # ALL_TABS: `--tab '*'`, every tab merged
-from lib.sources.files import _cell_text
+from lib.sources.files import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, _cell_text
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -541,6 +541,8 @@ def sheet_table(sheet: Mapping[str, Any]) -> RawTable:
     max_rows = min(_index(grid, "rowCount", _MAX_ROWS, limit=_MAX_ROWS), _MAX_ROWS)
     max_columns = min(_index(grid, "columnCount", _MAX_COLUMNS, limit=_MAX_COLUMNS), _MAX_COLUMNS)
     rows: list[list[str]] = []
+    name = f"The tab '{_get(properties, 'title', str) or 'first'}'"
+    cells_read = 0
     for block in _get(sheet, "data", list) or []:
         if not isinstance(block, Mapping):
             raise _unexpected("a block of cells is not an object")
@@ -555,6 +557,8 @@ def sheet_table(sheet: Mapping[str, Any]) -> RawTable:
             cells = _get(entry, "values", list)
             if not cells:
                 continue
+            cells_read += len(cells)
+            _within_limits(name, top + offset + 1, left + len(cells), cells_read)
             texts = [_cell_text_of(cell) for cell in cells]
             row = rows[top + offset]
             if not left and not row:
@@ -570,6 +574,22 @@ def sheet_table(sheet: Mapping[str, Any]) -> RawTable:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _within_limits(name: str, row: int, width: int, cells: int) -> None:
+    """The same limits as an upload's, checked before a row is turned into text."""
+    over = (
+        f"more than {MAX_ROWS:,} rows" if row > MAX_ROWS
+        else f"cells in column {width:,}, past {MAX_COLUMNS:,} columns" if width > MAX_COLUMNS
+        else f"more than {MAX_CELLS:,} cells" if cells > MAX_CELLS
+        else ""
+    )  # fmt: skip
+    if over:
+        raise SourceError(
+            f"{name} has {over}, more than Sparkwatch reads. Point the settings at a tab that holds only "
+            "the tracker, or delete unused rows and columns in it.",
+            kind=ErrorKind.TOO_LARGE,
+        )
 
 
 def _cell_text_of(cell: Any) -> str:

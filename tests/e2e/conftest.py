@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Watch
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Watch, watch_runs
+from playwright.sync_api import expect
+
+expect.set_options(timeout=30_000)  # as the pages' own: a loaded machine may take seconds to draw a page
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +34,7 @@ def open_page(browser):
         page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console: {m.text} {m.location}"))
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+        watch_runs(page)
         page.goto(server.url)
         pages.append(page)
         return page

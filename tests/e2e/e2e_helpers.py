@@ -1,4 +1,5 @@
-"""Browser-test helpers: the real app under `streamlit run` on a free port, and Debian's Chromium.
+"""Browser-test helpers: the real app under `streamlit run` on a free port, Debian's Chromium, and
+the one way every browser test waits for the app.
 
 Nothing here touches the network beyond 127.0.0.1: the server binds to it, the browser
 runs with background networking off, and the app's icon is a local file.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +18,9 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -30,6 +35,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 START_DEADLINE = 60.0
+RERUN_START = 3.0
+"""How long an action gets to start a rerun before we take it that it started none (seconds)."""
+LOG_PROBLEMS = re.compile(r"Traceback|Exception|Error|Warning|WARNING")
+
+RUN_COUNTER = """(() => {
+    // Count every change of the app's script state, from the page's first moment, so a rerun
+    // that starts and ends between two polls is still seen to have happened.
+    window.__sparkwatchRuns = 0;
+    new MutationObserver(records => { window.__sparkwatchRuns += records.length; })
+        .observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})()"""
+NOT_RUNNING = (
+    "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
+)
 
 
 @dataclass
@@ -112,3 +131,84 @@ def run_app(log: Path, source: str | None = None) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# ---------------------------------------------------------------------------
+# Waiting for the app, and the moves every browser test makes.
+
+
+def watch_runs(page: Page) -> None:
+    """Count the app's script-state changes in this tab (call before its first `goto`)."""
+    page.add_init_script(RUN_COUNTER)
+
+
+def runs(page: Page) -> int:
+    """How many script-state changes the tab has seen: a marker to pass to `settled`."""
+    return page.evaluate("window.__sparkwatchRuns || 0")
+
+
+def settled(page: Page, since: int | None = None) -> None:
+    """Wait until the app has finished the run that followed `since` (a `runs` marker).
+
+    Right after a click the app may still show the previous run's 'notRunning', so first
+    wait (briefly) for the state to change at all; an action that starts no rerun only costs
+    that short wait. Without a marker, wait for the current run to end.
+    """
+    if since is not None:
+        with contextlib.suppress(PlaywrightTimeout):  # no run started: the state below is the answer
+            page.wait_for_function("n => (window.__sparkwatchRuns || 0) > n", arg=since, timeout=RERUN_START * 1000)
+    page.wait_for_function(NOT_RUNNING)
+
+
+@contextlib.contextmanager
+def rerun(page: Page) -> Iterator[None]:
+    """Do something that reruns the app, then wait for that rerun to finish."""
+    before = runs(page)
+    yield
+    settled(page, before)
+
+
+def charts_drawn(page: Page, count: int) -> None:
+    """Wait until `count` Plotly charts have drawn bars."""
+    page.wait_for_function(
+        """n => {
+            const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return plots.length >= n && plots.every(p => p.querySelectorAll('g.trace.bars path').length > 0);
+        }""",
+        arg=count,
+    )
+
+
+def go_to(page: Page, title: str) -> None:
+    """Open a page through the sidebar, as a person does."""
+    with rerun(page):
+        page.locator(".st-key-sparkwatch_nav a", has_text=title).click()
+        expect(page.locator("h1", has_text=title)).to_be_visible()
+
+
+def pick(page: Page, label: str, option: str | re.Pattern, scope=None) -> None:
+    """Choose `option` in the select or multiselect labelled `label`."""
+    widget = (scope or page).locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]', has_text=label)
+    with rerun(page):
+        widget.first.click()
+        page.get_by_role("option", name=option).first.click()
+        page.locator("h1").first.click()  # close a multiselect's list; a neutral spot for a selectbox
+
+
+def no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The whole page: the viewport is stretched to the main area's height first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(max(height + 40, 1000), 6000)})
+    settled(page)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def clean_log(output: str) -> None:
+    problems = [line for line in output.splitlines() if LOG_PROBLEMS.search(line)]
+    assert not problems, output

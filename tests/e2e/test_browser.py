@@ -13,8 +13,22 @@ import re
 import shutil
 
 import pytest
-from e2e_helpers import ROOT, SCREENSHOTS, Watch, run_app
-from playwright.sync_api import Page, expect
+from e2e_helpers import (
+    ROOT,
+    SCREENSHOTS,
+    Watch,
+    charts_drawn,
+    clean_log,
+    go_to,
+    no_exception,
+    pick,
+    rerun,
+    run_app,
+    screenshot,
+    settled,
+    watch_runs,
+)
+from playwright.sync_api import expect
 
 from lib.clock import team_today
 from lib.demo import demo_table
@@ -25,65 +39,10 @@ from lib.words import plural
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
-LOG_PROBLEMS = re.compile(r"Traceback|Exception|Error|Warning|WARNING")
-
 
 def demo_diagnosis():
     today = team_today()
     return diagnose(normalize(demo_table(today)).frame, today)
-
-
-def settled(page: Page) -> None:
-    """Wait until the app has finished its run (Streamlit marks this on the app element)."""
-    page.wait_for_function(
-        "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
-    )
-
-
-def charts_drawn(page: Page, count: int) -> None:
-    """Wait until `count` Plotly charts have drawn bars."""
-    page.wait_for_function(
-        """n => {
-            const plots = [...document.querySelectorAll('.js-plotly-plot')];
-            return plots.length >= n && plots.every(p => p.querySelectorAll('g.trace.bars path').length > 0);
-        }""",
-        arg=count,
-    )
-
-
-def go_to(page: Page, title: str) -> None:
-    """Open a page through the sidebar, as a person does."""
-    page.locator(".st-key-sparkwatch_nav a", has_text=title).click()
-    expect(page.locator("h1", has_text=title)).to_be_visible()
-    settled(page)
-
-
-def pick(page: Page, label: str, option: str | re.Pattern, scope=None) -> None:
-    """Choose `option` in the select or multiselect labelled `label`."""
-    widget = (scope or page).locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]', has_text=label)
-    widget.first.click()
-    page.get_by_role("option", name=option).first.click()
-    page.locator("h1").first.click()  # close a multiselect's list; a neutral spot for a selectbox
-    settled(page)
-
-
-def no_exception(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-
-
-def screenshot(page: Page, name: str) -> None:
-    """The whole page: the viewport is stretched to the main area's height first."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": min(max(height + 40, 1000), 6000)})
-    settled(page)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-    page.set_viewport_size({"width": 1440, "height": 1000})
-
-
-def clean_log(output: str) -> None:
-    problems = [line for line in output.splitlines() if LOG_PROBLEMS.search(line)]
-    assert not problems, output
 
 
 def test_the_demo_in_a_real_browser(open_page, tmp_path):
@@ -95,7 +54,7 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         # Overview: the numbers, three charts with bars, a screenshot for the README.
         expect(page.locator("h1", has_text="Overview")).to_be_visible()
         expect(page.get_by_text("Demo sheet — sample data, not your team's")).to_be_visible()
-        settled(page)
+        settled(page, 0)
         expect(page.locator('[data-testid="stMetric"]')).to_have_count(7)
         charts_drawn(page, 3)
         no_exception(page)
@@ -109,7 +68,8 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         advertiser_bar = issues_chart.locator("g.trace.bars").nth(1).locator("g.point path").first
         advertiser_bar.scroll_into_view_if_needed()
         box = advertiser_bar.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        with rerun(page):
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         problem = page.locator('[data-testid="stSelectbox"]', has_text="Show only rows with this problem")
         expect(problem.get_by_role("combobox")).to_have_value("Regions don't match")
         expect(page.get_by_text(f"{plural(mismatched, 'authorization')}, most urgent first.")).to_be_visible()
@@ -145,8 +105,8 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         expect(page.get_by_text("How to fix it:").first).to_be_visible()
         expired = diagnosed.loc[diagnosed["health"] == "expired"].iloc[0]
         sidebar_clear = sidebar.get_by_role("button", name="Clear filters")
-        sidebar_clear.click()
-        settled(page)
+        with rerun(page):
+            sidebar_clear.click()
         pick(page, "Which creator and post", re.compile(rf"\(sheet row {expired['row']}\)$"))
         expect(page.get_by_text(re.compile(r"^This code expired \d+ days? ago"))).to_be_visible()
         expect(page.locator('[data-testid="stCode"]')).to_contain_text(f"Hi {expired['creator']}!")
@@ -169,7 +129,7 @@ def test_html_in_the_sheet_shows_as_text(open_page, tmp_path):
     with run_app(tmp_path / "server.log", source=str(sheet)) as server:
         page = open_page(server, watch)
         expect(page.locator("h1", has_text="Overview")).to_be_visible()
-        settled(page)
+        settled(page, 0)
         charts_drawn(page, 1)
         ticks = page.locator(".js-plotly-plot").first.locator(".ytick text")
         expect(ticks.filter(has_text="@<b>x</b> · row 2")).to_have_count(1)
@@ -193,10 +153,11 @@ def test_a_page_opened_by_its_own_address_on_a_fresh_server_has_the_apps_menu(br
     """A bookmarked page after a restart (or a sleeping host waking up) looks like every other visit."""
     with run_app(tmp_path / "server.log") as server:
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        watch_runs(page)
         try:
             page.goto(f"{server.url}/authorizations")
             expect(page.locator("h1", has_text="Authorizations")).to_be_visible()
-            settled(page)
+            settled(page, 0)
             links = page.locator(".st-key-sparkwatch_nav a")
             expect(links).to_have_count(5)
             assert links.all_inner_texts()[0].endswith("Overview")

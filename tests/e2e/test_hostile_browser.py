@@ -16,19 +16,27 @@ import io
 import re
 
 import pytest
-from e2e_helpers import ROOT, Watch, run_app
+from app_helpers import PAGE_TITLES
+from e2e_helpers import (
+    Watch,
+    charts_drawn,
+    clean_log,
+    go_to,
+    no_exception,
+    pick,
+    rerun,
+    run_app,
+    screenshot,
+    settled,
+)
 from playwright.sync_api import Page, expect
 from test_app_hostile import HOSTILE_CELLS, hostile_rows, hostile_sheet
-from test_browser import charts_drawn, clean_log, go_to, no_exception, pick, screenshot, settled
 
 from lib.clock import team_today
 from lib.exports import FORMULA_START
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-PAGES = ["Overview", "Authorizations", "Troubleshooter", "Act now"] + (
-    ["Data"] if "pages/data.py" in (ROOT / "streamlit_app.py").read_text(encoding="utf-8") else []
-)
 RTL_MARK = "evil.exe"
 """A piece of the right-to-left cell that survives the creator handle's clean-up."""
 OVERFLOW_TOLERANCE = 2
@@ -135,8 +143,8 @@ def test_hostile_cells_stay_inert_on_every_page(open_page, tmp_path):
     with run_app(tmp_path / "server.log", source=str(sheet)) as server:
         page = open_page(server, watch)
         expect(page.locator("h1", has_text="Overview")).to_be_visible()
-        settled(page)
-        for title in PAGES:
+        settled(page, 0)
+        for title in PAGE_TITLES:
             go_to(page, title)
             if title == "Overview":
                 charts_drawn(page, 3)
@@ -150,10 +158,10 @@ def test_hostile_cells_stay_inert_on_every_page(open_page, tmp_path):
             elif title == "Troubleshooter":
                 pick(page, "What do you see?", "A preview that worked yesterday is gone")
                 row_picker = page.locator('[data-testid="stSelectbox"]', has_text="Which creator and post")
-                row_picker.click()
-                page.keyboard.type(f"sheet row {rtl_row}")  # the list is long: narrow it first
-                page.get_by_role("option", name=re.compile(rf"\(sheet row {rtl_row}\)$")).first.click()
-                settled(page)
+                with rerun(page):
+                    row_picker.click()
+                    page.keyboard.type(f"sheet row {rtl_row}")  # the list is long: narrow it first
+                    page.get_by_role("option", name=re.compile(rf"\(sheet row {rtl_row}\)$")).first.click()
                 expect(page.locator('[data-testid="stCode"]').first).to_contain_text(RTL_MARK)
                 assert_reading_order(page, 1)  # 'Hi @…! Quick favour' in the message
             elif title == "Act now":
