@@ -18,7 +18,7 @@ would let a look-alike address (`straße@` for `strasse@`) stand in for a listed
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +86,7 @@ def _address(value: object) -> str | None:
     return text.lower()
 
 
-def _entries(values: object) -> tuple[str, ...]:
+def _entries(values: str | Iterable[object] | None) -> tuple[str, ...]:
     if isinstance(values, str):
         values = [values]
     return tuple(entry for v in values or () if (entry := _address(v)))

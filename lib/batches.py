@@ -79,7 +79,7 @@ def batches(
     rows = to_apply(diagnosed)
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in BATCH_COLUMNS})
-    account = rows["ad_account"].astype("string").str.strip().replace("", pd.NA)
+    account = rows["ad_account"].astype("string").str.strip().replace({"": pd.NA})
     key = account.str.casefold().fillna("")
     rows = rows.assign(_key=key, _code=rows["code"].astype("string")).drop_duplicates(["_key", "_code"])
     names = account.loc[rows.index].groupby(rows["_key"]).transform("first").fillna(NO_AD_ACCOUNT)
@@ -96,7 +96,8 @@ def batches(
             "batch": grouped["_batch"].first(),
             "size": grouped.size(),
             "codes": grouped["_shown"].agg("\n".join),
-            "rows": grouped["row"].agg(lambda r: [int(x) for x in r]),
+            # One list per group is what pandas makes of it; the stubs' bound for agg leaves lists out.
+            "rows": grouped["row"].agg(lambda r: [int(x) for x in r]),  # type: ignore[type-var]
             # Each handle isolated, so a right-to-left one cannot reorder the list around it.
             "creators": grouped["creator"].agg(lambda c: ", ".join(map(isolate, dict.fromkeys(c.dropna())))),
         }

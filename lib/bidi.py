@@ -11,6 +11,7 @@ unchanged, so plain handles and links stay byte for byte what the sheet says.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 import pandas as pd
 
@@ -25,6 +26,10 @@ BIDI_SENSITIVE = (
 _SENSITIVE_RE = re.compile(BIDI_SENSITIVE)
 
 
+@overload
+def isolate(text: str) -> str: ...
+@overload
+def isolate(text: None) -> None: ...
 def isolate(text: str | None) -> str | None:
     """`text` wrapped in an isolate when it could change the direction of its neighbours."""
     if not isinstance(text, str) or not _SENSITIVE_RE.search(text):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ def _drawn(diagnosed: pd.DataFrame, limit: int) -> pd.DataFrame:
     return diagnosed.loc[diagnosed["expires"].notna()].head(max(0, int(limit)))
 
 
-def _bar_start(dated: pd.DataFrame, today: dt.date) -> pd.Series:
+def _bar_start(dated: pd.DataFrame, today: dt.date) -> pd.Series[pd.Timestamp]:
     last_day = dated["expires"]
     duration = pd.to_timedelta(dated["duration_days"].astype("float64"), unit="D")
     start = dated["authorized_on"].fillna(last_day - duration).fillna(pd.Timestamp(today))
@@ -131,7 +132,7 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
     """
     dated = _drawn(diagnosed, limit)
     last_day = dated["expires"]
-    end = last_day + pd.Timedelta(days=1)
+    end: pd.Series[pd.Timestamp] = last_day + pd.Timedelta(days=1)
     start = _bar_start(dated, today)
     creator = dated["creator"].astype("string").fillna("(no creator)")
     days = dated["days_left"]
@@ -299,7 +300,8 @@ def issue_chart(diagnosed: pd.DataFrame) -> go.Figure:
     """
     rows = issue_rows(diagnosed)
     fig = go.Figure()
-    for role, part in rows.groupby("role", sort=False):
+    for role_id, part in rows.groupby("role", sort=False):
+        role = str(role_id)
         fig.add_trace(
             go.Bar(
                 name=ROLES[role].label,
@@ -333,9 +335,9 @@ def issue_summary(diagnosed: pd.DataFrame) -> str:
     rows = issue_rows(diagnosed)
     if rows.empty:
         return "No problems found in the rows shown."
-    top = rows.loc[rows["count"].idxmax()]
+    top = rows.iloc[rows["count"].argmax()]
     per_role = rows["role"].value_counts(sort=False)
-    busiest = per_role.idxmax()
+    busiest = cast(str, per_role.idxmax())  # a role id
     sentence = (
         f"{plural(len(rows), 'kind')} of problem; the most common is “{top['label']}” "
         f"({plural(int(top['count']), 'authorization')}, fixed by {top['who']})"
@@ -452,7 +454,7 @@ def week_summary(diagnosed: pd.DataFrame, today: dt.date, warn_days: int, weeks:
     if not total:
         return f"No authorization ends in the next {weeks} weeks."
     soon = int(rows.loc[in_warning_window(rows, today, warn_days), "count"].sum())
-    busiest = rows.loc[rows["count"].idxmax()]
+    busiest = rows.iloc[rows["count"].argmax()]
     verb = "ends" if total == 1 else "end"
     return (
         f"{plural(total, 'authorization')} {verb} in the next {weeks} weeks, {soon} of them in the weeks "

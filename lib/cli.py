@@ -37,7 +37,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 import pandas as pd
 
@@ -260,7 +260,7 @@ def render_text(
             # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
             tab_name = getattr(p, TAB, None)
             tab = f"(tab {_cell(tab_name)})  " if isinstance(tab_name, str) and tab_name else ""
-            lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(p.problem)}")
+            lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(cast(str, p.problem))}")
     if columns_note:
         # Which header was read as what: a team checks this once, so it is said once.
         lines += ["", _cell(columns_note)]

@@ -532,5 +532,5 @@ def redact_codes_in(texts: pd.Series) -> pd.Series:
     # A plain link to a post (a sheet's whole post column) has no room for a code: skip it quickly.
     maybe &= ~text.str.fullmatch(_PLAIN_POST_LINK, case=False).fillna(False).to_numpy(dtype=bool)
     if maybe.any():
-        text[maybe] = [redact_codes(t) for t in text[maybe]]
+        text[maybe] = np.array([redact_codes(t) for t in text[maybe]], dtype=object)
     return text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import overload
 
 import pandas as pd
 
@@ -122,8 +123,8 @@ def next_actions(diagnosed: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     fallback = diagnosed["health"].astype("string").map({k: v[0] for k, v in NO_ISSUE_ACTIONS.items()})
     what = first.map(_FIRST_STEPS).fillna(fallback).fillna("").astype("string")
 
-    roles = issues.explode().dropna().map(lambda i: RULES[i].roles).explode()
-    roles = roles.to_frame("role").assign(rank=roles.map(_ROLE_RANK)).rename_axis("at").reset_index()
+    role_at = issues.explode().dropna().map(lambda i: RULES[i].roles).explode()
+    roles = role_at.to_frame("role").assign(rank=role_at.map(_ROLE_RANK)).rename_axis("at").reset_index()
     roles = roles.drop_duplicates(["at", "role"]).sort_values(["at", "rank"], kind="stable")
     roles["label"] = roles["role"].map({k: r.label for k, r in ROLES.items()})
     who = roles.groupby("at")["label"].agg(", ".join).reindex(diagnosed.index)
@@ -206,6 +207,10 @@ _OTHER_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 """The remaining C0 and C1 controls, and DEL."""
 
 
+@overload
+def one_line(text: str) -> str: ...
+@overload
+def one_line(text: None) -> None: ...
 def one_line(text: str | None) -> str | None:
     """Cell text made safe to place on one line of any output: calendar, chat message, terminal.
 

@@ -773,10 +773,10 @@ def assign(header: Sequence[Cell], body: Sequence[Row] = ()) -> Assignment:
     ignored: list[str] = []
     for position, (text, key) in enumerate(zip(texts, keys, strict=True), start=1):
         shown = text or f"column {position}"
-        canonical = winners.get(position - 1)
-        if canonical:
-            name = canonical
-            used[canonical] = shown
+        won = winners.get(position - 1)
+        if won:
+            name = won
+            used[won] = shown
         else:
             name = key or f"column_{position}"
             if name in _CANONICAL or name in DERIVED:
@@ -912,8 +912,8 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
     # can outscore the header ('Owner: Maya' reads like a column), so the best few that look
     # like headers at all (score above zero: data rows score below) are tried for the creators.
     ranked.sort(reverse=True)
-    for position, (score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
-        if position and score <= 0:
+    for position, (row_score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
+        if position and row_score <= 0:
             break
         index = -negative_index
         if "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ from lib.rules import (
 from lib.vocab import CAMPAIGN_MARGIN_DAYS, DURATION_OPTIONS
 from lib.words import relative_day
 
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType, NAType
+
 DEFAULT_DURATION = 60
 """Asked for when the campaign end is not known: long enough for set-up, testing and a run."""
 
@@ -37,7 +41,7 @@ def creator_ask(issue_id: str) -> Ask | None:
     return RULES[IssueId(issue_id)].ask
 
 
-def recommended_duration(campaign_end: dt.date | None, today: dt.date) -> int:
+def recommended_duration(campaign_end: dt.date | NaTType | None, today: dt.date) -> int:
     """The smallest standard duration that covers the campaign end plus a safety margin."""
     if campaign_end is None or pd.isna(campaign_end):
         return DEFAULT_DURATION
@@ -45,7 +49,7 @@ def recommended_duration(campaign_end: dt.date | None, today: dt.date) -> int:
     return next((d for d in DURATION_OPTIONS if d >= needed), DURATION_OPTIONS[-1])
 
 
-def _when(days_left: object) -> str:
+def _when(days_left: float | NAType | None) -> str:
     if days_left is None or pd.isna(days_left):
         return "soon"
     return relative_day(int(days_left))
@@ -80,7 +84,7 @@ def _reasons(issue_ids: list[str]) -> list[str]:
     return [i for i in BY_PRIORITY if i in ids and i not in moot]
 
 
-def _reason_text(ids: list[str], days_left: object) -> str:
+def _reason_text(ids: list[str], days_left: float | NAType | None) -> str:
     """The reasons as sentences: the first one lower case (it follows a colon), no semicolons."""
     when = _when(days_left)
     clauses = [RULES[IssueId(i)].ask.reason.format(when=when) for i in ids]  # type: ignore[union-attr]
@@ -100,7 +104,7 @@ def _post_name(post: object, campaign: object = None) -> str:
 
 
 def post_section(
-    issue_ids: list[str], post: str, days_left: object, duration: int = 0, campaign: str | None = None
+    issue_ids: list[str], post: object, days_left: float | NAType | None, duration: int = 0, campaign: str | None = None
 ) -> str | None:
     """What is wrong with one post, as one bullet line; None when nothing on it needs the creator.
 
@@ -153,7 +157,7 @@ def _steps(posts: list[_Post], duration: int) -> list[str]:
     For one post the steps read as before ("Open the post…", then "Back on the post…" for a
     second group); for several, each group opens with the posts it is for.
     """
-    present = [g for g in _GROUP_ORDER if any(g in p.groups for p in posts)]
+    present: list[tuple[str, ...]] = [g for g in _GROUP_ORDER if any(g in p.groups for p in posts)]
     present += [g for p in posts for g in p.groups if g not in present]
     steps: list[str] = []
     for group in present:
@@ -187,7 +191,7 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
     """
     found = []
     for row in rows.itertuples(index=False):
-        ids = _reasons(list(row.issues))
+        ids = _reasons(list(cast("list[str]", row.issues)))  # the stubs type each field as one scalar
         if ids:
             found.append((row, ids))
     if not found:
@@ -196,11 +200,12 @@ def creator_message(creator: str, rows: pd.DataFrame, today: dt.date, sender: st
     posts = []
     for n, (row, ids) in enumerate(found, 1):
         label = f"Post {n}" if several else ""
-        line = post_section(ids, row.post, row.days_left, campaign=getattr(row, "campaign", None))
+        days_left = cast("float | NAType | None", row.days_left)  # an Int64 column: a count or <NA>
+        line = post_section(ids, row.post, days_left, campaign=getattr(row, "campaign", None))
         if several:
             line = line.replace("• ", f"• {label}, ", 1)  # type: ignore[union-attr]
         groups = _groups(ids)
-        campaign_end = row.campaign_end
+        campaign_end = cast("dt.date | NaTType | None", row.campaign_end)
         duration = recommended_duration(campaign_end, today) if NEW_CODE_STEPS in groups else None
         known = campaign_end is not None and not pd.isna(campaign_end)
         posts.append(_Post(label, line, groups, duration, known))  # type: ignore[arg-type]

@@ -9,8 +9,9 @@ row still counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
 from lib.columns import SHEET_ROW_HEADER, STATUS_UNREAD, TAB, TAB_HEADER
 from lib.errors import ErrorKind, SourceError
+from lib.headers import Assignment
 from lib.vocab import (
     ACCESS_VALUES,
     BOOLEAN_VALUES,
@@ -71,7 +73,7 @@ class Normalized:
     problems: pd.DataFrame
     headers: dict[str, str] = field(default_factory=dict)
     """Canonical column name → the header text as written in the sheet."""
-    columns: headers.Assignment | None = None
+    columns: Assignment | None = None
     """Which of the sheet's columns were read as what, and which were not used (shown with the problems)."""
 
     @property
@@ -139,9 +141,9 @@ def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.
         for i, start, end in zip(picked, bounds[:-1], bounds[1:], strict=True):
             cleaned[i] = texts.iloc[start:end].reset_index(drop=True)
     out: dict[str, tuple[np.ndarray, pd.Series]] = {}
-    for name, (codes, unique), texts in zip(names, factorized, cleaned, strict=True):
-        assert texts is not None
-        out[name] = (np.where(codes < 0, len(unique), codes), texts)
+    for name, (codes, unique), column_texts in zip(names, factorized, cleaned, strict=True):
+        assert column_texts is not None
+        out[name] = (np.where(codes < 0, len(unique), codes), column_texts)
     return out
 
 
@@ -187,7 +189,8 @@ class _Cells:
     def values(self, name: str) -> np.ndarray:
         """The column's cleaned text per row as an object array, None for an empty cell."""
         codes, texts = self.columns[name]
-        distinct = texts.to_numpy(dtype=object, na_value=None)
+        # pandas takes any na_value (None is its documented example); the stubs leave None out.
+        distinct = texts.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
         distinct[distinct == ""] = None
         return distinct[codes]
 
@@ -212,13 +215,13 @@ class _DateReading:
     date_order: dates.DateOrder | None = None
     locale: str = ""
 
-    def orders(self, columns: dict[str, pd.Series]) -> dict[str, tuple[str, str | None]]:
+    def orders(self, columns: dict[str, pd.Series]) -> dict[str, tuple[dates.DateOrder, str | None]]:
         """Column → (the order to read it with, a note for the problems list or None)."""
         proofs = {name: dates.evidence(texts) for name, texts in columns.items()}
         proven = {proof for proof in proofs.values() if proof in (dates.DMY, dates.MDY)}
         sheet = proven.pop() if len(proven) == 1 else None
         locale = dates.date_order_for_locale(self.locale)
-        out: dict[str, tuple[str, str | None]] = {}
+        out: dict[str, tuple[dates.DateOrder, str | None]] = {}
         for name, texts in columns.items():
             proof = proofs[name]
             if proof in (dates.DMY, dates.MDY):
@@ -236,7 +239,7 @@ class _DateReading:
         return out
 
 
-def _read_as(texts: pd.Series, order: str) -> str:
+def _read_as(texts: pd.Series, order: dates.DateOrder) -> str:
     """'02/12/2026 was read as 12 Feb 2026': the first ambiguous value that reads, shown as read."""
     ambiguous = texts[dates.is_ambiguous(texts).to_numpy(dtype=bool)].astype("string")
     read = dates.parse_dates(ambiguous, order)["value"].dropna()
@@ -249,7 +252,7 @@ def _read_as(texts: pd.Series, order: str) -> str:
 _ORDER_NAMES = {dates.DMY: "day first", dates.MDY: "month first"}
 
 
-def _guessed_dates(texts: pd.Series, order: str, locale: str) -> str:
+def _guessed_dates(texts: pd.Series, order: dates.DateOrder, locale: str) -> str:
     why = f"as the spreadsheet's locale ({locale}) writes them" if locale else "nothing in the sheet says which"
     return (
         f"Dates in this column could be day first or month first; they were read {_ORDER_NAMES[order]} ({why}): "
@@ -257,7 +260,7 @@ def _guessed_dates(texts: pd.Series, order: str, locale: str) -> str:
     )
 
 
-def _mixed_dates(texts: pd.Series, order: str) -> str:
+def _mixed_dates(texts: pd.Series, order: dates.DateOrder) -> str:
     return (
         "This column holds both day-first dates (like 19/11/2026) and month-first ones (like 11/19/2026); "
         f"those that could be either were read {_ORDER_NAMES[order]}: {_read_as(texts, order)}. "
@@ -352,7 +355,7 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
     orders = reading.orders({name: cells.columns[name][1] for name in DATE_COLUMNS if name in cells})
     for name in DATE_COLUMNS:
         order, note = orders.get(name, (dates.MDY, None))
-        out[name] = parsed(name, lambda text, order=order: dates.parse_dates(text, order)).astype("datetime64[s]")
+        out[name] = parsed(name, partial(dates.parse_dates, order=order)).astype("datetime64[s]")
         if note:
             ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))["value"]
             first = ambiguous.to_numpy(dtype=bool).argmax()
@@ -437,14 +440,15 @@ def _creators(text: pd.Series) -> pd.DataFrame:
     if linked.any():
         text = text.where(~linked, text[linked].str.extract(r"(?i)tiktok\.com/@([\w.]+)", expand=False))
     handle = text.str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
-    value = ("@" + handle).where(handle != "", pd.NA)
+    value = ("@" + handle).where(handle != "")
     return _result(value, [(handle == "", _NO_CREATOR)])
 
 
 def _post_keys(post_url: pd.Series) -> pd.Series:
     """What identifies a post: the video number in its link, else the link without its query."""
     # pyarrow's regex engine over the whole column: pandas' `str.extract` runs Python's per value.
-    found = pc.extract_regex(pa.array(post_url.to_numpy(dtype=object, na_value=None), pa.string()), _VIDEO_ID_RE)
+    links = post_url.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # None: see _Cells.values
+    found = pc.extract_regex(pa.array(links, pa.string()), _VIDEO_ID_RE)
     video = pd.Series(pc.struct_field(found, [0]).to_pandas(), index=post_url.index, dtype="string")
     other = video.isna() & post_url.notna()
     if other.any():
@@ -453,10 +457,10 @@ def _post_keys(post_url: pd.Series) -> pd.Series:
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
-    return values.astype("string").replace("", pd.NA)
+    return values.astype("string").replace({"": pd.NA})
 
 
-def _vocabulary(mapping: dict[str, str], message: str) -> Callable[[pd.Series], pd.DataFrame]:
+def _vocabulary(mapping: Mapping[str, str], message: str) -> Callable[[pd.Series], pd.DataFrame]:
     """A parser mapping free text onto a fixed vocabulary, case- and spacing-insensitively."""
 
     def parse(text: pd.Series) -> pd.DataFrame:
@@ -491,7 +495,7 @@ def _durations(text: pd.Series) -> pd.DataFrame:
     per_unit = unit.map({"d": 1, "w": 7, "y": 365}).astype("float64")
     days = n * per_unit
     whole_years = months & (n % 12 == 0)
-    days = days.where(~months, np.where(whole_years, n / 12 * 365, n * 30)).round()
+    days = days.where(~months, pd.Series(np.where(whole_years, n / 12 * 365, n * 30), index=days.index)).round()
     unlimited = folded.str.replace(r"[_\-\s]+", " ", regex=True).str.fullmatch(_UNLIMITED_RE).fillna(False)
     bad_text = (text != "") & days.isna() & ~unlimited
     bad_size = days.notna() & ~days.between(1, 3650)

@@ -254,5 +254,5 @@ def read_outcome(
         good_reads.put(source_id, current.loaded, current.title)
         return Outcome(source.label(current.title), source.kind, source_id, current.loaded)
     last = good_reads.get(source_id)
-    loaded, title = last if last is not None else (None, current.title)
-    return Outcome(source.label(title), source.kind, source_id, loaded, current.error, current.kind)
+    kept, title = last if last is not None else (None, current.title)
+    return Outcome(source.label(title), source.kind, source_id, kept, current.error, current.kind)

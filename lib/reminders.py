@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 from icalendar import Alarm, Calendar, Event
@@ -223,7 +224,8 @@ def reminders_ics(
     stamp = (stamp or now).astimezone(dt.UTC)  # DTSTAMP is always UTC (RFC 5545)
     sequence = max((today - _SEQUENCE_EPOCH).days, 0)
     for rec in rows.itertuples(index=False):
-        when = ring(rec.expires.date(), remind_days, now)
+        expires = cast(pd.Timestamp, rec.expires)  # a due row always has its end date
+        when = ring(expires.date(), remind_days, now)
         calendar.add_component(_event(rec, today, when, stamp, sequence))
         if reminder_events:
             calendar.add_component(_reminder_event(rec, when, stamp, sequence))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict
         }
     )
     plain = frame.astype(object).where(frame.notna(), None)
-    out = plain.to_dict(orient="records")
+    out = cast("list[dict[str, Any]]", plain.to_dict(orient="records"))  # column names are text
     for record in out:
         if record["days_left"] is not None:
             record["days_left"] = int(record["days_left"])
@@ -38,7 +38,7 @@ def records(diagnosed: pd.DataFrame, *, reveal_codes: bool = False) -> list[dict
 
 def problem_records(problems: pd.DataFrame) -> list[dict[str, Any]]:
     plain = problems.astype(object).where(problems.notna(), None)
-    out = plain.to_dict(orient="records")
+    out = cast("list[dict[str, Any]]", plain.to_dict(orient="records"))  # column names are text
     for record in out:
         record["row"] = int(record["row"])
     return out

@@ -106,8 +106,8 @@ def read_file(path: Path) -> SettingsRead:
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None) or _line_from_message(str(error))
-        where = f" (line {line})" if line else ""
+        at_line = getattr(error, "lineno", None) or _line_from_message(str(error))
+        where = f" (line {at_line})" if at_line else ""
         return SettingsRead(
             problem=_say(
                 path,

@@ -70,8 +70,8 @@ def rank_causes(symptom_ids: Sequence[str]) -> list[Cause]:
     that no sheet column explains (format not supported, caption change) come last, as
     advice.
     """
-    explains: dict[str, list[str]] = {}
-    position: dict[str, tuple[int, int]] = {}
+    explains: dict[IssueId, list[str]] = {}
+    position: dict[IssueId, tuple[int, int]] = {}
     advice: list[Cause] = []
     for picked, symptom_id in enumerate(dict.fromkeys(symptom_ids)):
         symptom = SYMPTOMS[symptom_id]
@@ -143,7 +143,7 @@ def cause_message(cause: Cause, today: dt.date, row: pd.Series | None = None, se
     }
     if row is not None:
         facts.update({k: None if pd.isna(row.get(k)) else row.get(k) for k in facts})
-    one = pd.DataFrame({k: [v] for k, v in facts.items()}).assign(issues=[[cause.key]])
+    one = pd.DataFrame({**{k: [v] for k, v in facts.items()}, "issues": [[cause.key]]})
     creator = facts["creator"] if isinstance(facts["creator"], str) else ""
     return creator_message(creator, one, today, sender)
 

@@ -12,4 +12,5 @@ fi
 python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
 ruff check .
+python -m mypy
 python -m pytest "$@"

@@ -9,7 +9,7 @@ message and batch a copy button.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -136,7 +136,8 @@ def messages(ctx: Context) -> None:
         st.text(f"Showing the first {MESSAGES_SHOWN} of {len(shown)} creators; pick one above to see any other.")
     with st.container(key="act_messages_list"):
         for rec in shown.head(MESSAGES_SHOWN).itertuples(index=False):
-            st.text(f"{isolate(rec.creator) or NO_CREATOR} · {plural(rec.posts, 'post')}")
+            creator, posts = cast("str | None", rec.creator), cast(int, rec.posts)  # the stubs: any scalar
+            st.text(f"{isolate(creator) or NO_CREATOR} · {plural(posts, 'post')}")
             st.code(rec.message, language=None, wrap_lines=True)
 
 

@@ -90,11 +90,12 @@ def reveal(ctx: Context, allowed: bool) -> None:
     key = st.selectbox(
         "Authorization",
         list(labels),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         index=None,
         key=KEY_REVEAL,
         placeholder="Pick the row whose code you need",
     )
     if key is not None and st.button("Reveal this code", icon=":material/visibility:"):
-        code = row_by_key(with_code, key)["code"]
-        st.code(code, language=None)
+        row = row_by_key(with_code, key)
+        if row is not None:  # always: the options are with_code's own rows
+            st.code(row["code"], language=None)

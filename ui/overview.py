@@ -6,6 +6,8 @@ of calls and later sections slot in between.
 
 from __future__ import annotations
 
+from typing import cast
+
 import streamlit as st
 
 from lib import charts
@@ -101,7 +103,7 @@ def needs_action_now(ctx: Context) -> None:
     """Rows that are not fine, most urgent first, with what to do and who does it."""
     st.header("Needs action now", anchor=False)
     rows = needs_action(ctx.filtered)
-    present = [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
+    present = cast("list[str]", [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n])
     if st.session_state.get(KEY_ISSUE) not in (None, *present):
         st.session_state[KEY_ISSUE] = None
     issue = st.selectbox(

@@ -85,7 +85,7 @@ def pick_row(ctx: Context) -> pd.Series | None:
         list(choices),
         key=KEY_ROW,
         index=None,
-        format_func=choices.get,
+        format_func=choices.__getitem__,
         placeholder="Any post: don't check the sheet",
     )
     return None if key is None else row_by_key(ctx.filtered, key)

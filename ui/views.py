@@ -6,11 +6,16 @@ which show characters as they are; labels and markdown here are the product's ow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import pandas as pd
 import streamlit as st
 
 from lib.charts import HEADLINES
 from lib.vocab import HEALTH
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig  # what every st.column_config.* returns
 
 DATE_FORMAT = "D MMM YYYY"
 EMPTY_SHEET = "The sheet has no authorizations yet: add one row per authorized post, then press Refresh."
@@ -28,7 +33,7 @@ def empty_note(shown: int, total: int) -> None:
         st.info(NOTHING_MATCHES.format(total=total), icon=":material/filter_alt_off:")
 
 
-def table_columns() -> dict[str, object]:
+def table_columns() -> dict[str, ColumnConfig]:
     """Column set-up for tables built by `lib.exports.table`: dates as dates, health as coloured labels."""
     cc = st.column_config
     return {
@@ -51,7 +56,7 @@ def table_columns() -> dict[str, object]:
     }
 
 
-def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | str = "auto") -> None:
+def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Literal["auto"] = "auto") -> None:
     """A table from `lib.exports`, read-only, with the shared column set-up."""
     st.dataframe(table, column_config=table_columns(), hide_index=True, key=key, height=height)
 

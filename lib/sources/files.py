@@ -26,7 +26,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from lib.errors import ErrorKind, SourceError
@@ -487,7 +487,7 @@ class _Workbook:
                 )
             handler.start(tag, attrs)
 
-        def refuse(*_: object) -> None:
+        def refuse(*_: object) -> NoReturn:
             raise self.damaged()
 
         parser.StartDoctypeDeclHandler = refuse

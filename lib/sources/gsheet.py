@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gspread
 import requests
@@ -217,7 +217,7 @@ class _SheetsHTTPClient(HTTPClient):
         if self.auth.valid:
             return
         session = requests.Session()
-        _bound(session, self.timeout)
+        _bound(session, cast(float, self.timeout))  # make_client always sets one number of seconds
         request = functools.partial(AuthRequest(session), timeout=self.timeout)
         try:
             self.auth.refresh(request)
@@ -245,9 +245,17 @@ class _WholeAnswerDeadline(requests.adapters.HTTPAdapter):
         self.seconds = seconds
         super().__init__()
 
-    def send(self, request: Any, stream: bool = False, timeout: Any = None, **kwargs: Any) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float | None, float | None] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
         end = time.monotonic() + self.seconds
-        response = super().send(request, stream=True, timeout=timeout, **kwargs)
+        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         body = bytearray()
         try:
             while chunk := response.raw.read1(_CHUNK, decode_content=True):
@@ -307,8 +315,9 @@ def make_client(
     http.set_timeout(timeout)
     _bound(http.session, timeout)
     auth_request = getattr(http.session, "_auth_request", None)  # token refreshes the session makes itself
-    if isinstance(getattr(auth_request, "session", None), requests.Session):
-        _bound(auth_request.session, timeout)
+    auth_session = getattr(auth_request, "session", None)
+    if isinstance(auth_session, requests.Session):
+        _bound(auth_session, timeout)
     return client
 
 

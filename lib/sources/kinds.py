@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lib.errors import SourceError
+from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 from lib.settings import CREDENTIALS_ENV, NO_ACCOUNT, ORIGIN_COMMAND_LINE, SourceConfig
 from lib.sources.base import ALL_TABS, DEMO_LABEL, Source, short_key
@@ -44,7 +44,7 @@ class _Configured:
 
     def _check(self) -> None:
         if self.config.problem:
-            raise SourceError(self.config.problem, kind="settings")
+            raise SourceError(self.config.problem, kind=ErrorKind.SETTINGS)
 
     def title(self) -> str:
         return ""
@@ -121,7 +121,7 @@ class GoogleSheetSource(_Configured):
     def read(self, today: dt.date | None = None) -> RawTable:
         self._check()
         if not self.config.has_account:
-            raise SourceError(self.setup_problem() or NO_ACCOUNT, kind="no_credentials")
+            raise SourceError(self.setup_problem() or NO_ACCOUNT, kind=ErrorKind.NO_CREDENTIALS)
         return self._sheets().read(self.config.key, self.config.tab)
 
     def label(self, title: str = "") -> str:

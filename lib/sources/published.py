@@ -28,7 +28,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from lib.errors import ErrorKind, SourceError
@@ -168,7 +168,15 @@ def redirect_allowed(current: str, target: str) -> bool:
 class _GoogleRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only where `redirect_allowed` says; otherwise stop with a plain message."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if redirect_allowed(req.full_url, newurl):
             return super().redirect_request(req, fp, code, msg, headers, newurl)
         fp.close()
@@ -290,7 +298,8 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", buffering: int | None = None, **kwargs: Any) -> Any:
         if mode == "rb":
             return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
-        return self._sock.makefile(mode, buffering, **kwargs)
+        # Passed on as asked; socket.makefile's overloads only take a literal mode.
+        return self._sock.makefile(mode, buffering, **kwargs)  # type: ignore[call-overload]
 
     def sendall(self, data: Any, *flags: int) -> None:
         self._sock.settimeout(self._deadline.remaining())
@@ -303,6 +312,9 @@ class _DeadlineSocket:
 class _DeadlineConnection:
     """Mixed into http.client's connections: connect within the deadline, then guard the socket."""
 
+    sock: Any  # http.client's connected socket, then the guarded one
+    timeout: float | None
+
     def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
@@ -310,7 +322,7 @@ class _DeadlineConnection:
     def connect(self) -> None:
         self.timeout = self.deadline.remaining()  # bounds the TCP connect and the TLS handshake
         super().connect()  # type: ignore[misc]
-        self.sock = _DeadlineSocket(self.sock, self.deadline)  # type: ignore[has-type]
+        self.sock = _DeadlineSocket(self.sock, self.deadline)
 
 
 class _HTTPConnection(_DeadlineConnection, http.client.HTTPConnection):
@@ -336,7 +348,9 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         self._deadline = deadline
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req, context=self._context)
+        # urllib keeps the handler's SSL context in `_context`, which typeshed does not declare.
+        context = self._context  # type: ignore[attr-defined]
+        return self.do_open(functools.partial(_HTTPSConnection, deadline=self._deadline), req, context=context)
 
 
 def open_within(deadline: Deadline, request: urllib.request.Request, *handlers: Any) -> Any:
