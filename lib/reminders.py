@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 from icalendar import Alarm, Calendar, Event
@@ -261,12 +261,17 @@ def _reminder_event(rec, when: Ring, stamp: dt.datetime, sequence: int) -> Event
     creator, campaign = _who(rec)
     event.add("summary", f"Ask {creator} for a new Spark Ads code ({campaign}): it ends {relative_day(when.days_left)}")
     event.add("description", _nudge(rec, when))
+    _mark_as_ours(event, rec)
+    return event
+
+
+def _mark_as_ours(event: Event, rec: Any) -> None:
+    """What every event of ours carries: free time, the Sparkwatch category, the post's link."""
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Sparkwatch"])
     url = _url(rec.post)
     if url:
         event.add("url", url)
-    return event
 
 
 def _event(rec, today: dt.date, when: Ring, stamp: dt.datetime, sequence: int) -> Event:
@@ -279,11 +284,7 @@ def _event(rec, today: dt.date, when: Ring, stamp: dt.datetime, sequence: int) -
     event.add("dtend", ends + dt.timedelta(days=1))
     event.add("summary", _title(rec))
     event.add("description", _description(rec, today))
-    event.add("transp", "TRANSPARENT")
-    event.add("categories", ["Sparkwatch"])
-    url = _url(rec.post)
-    if url:
-        event.add("url", url)
+    _mark_as_ours(event, rec)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     trigger, parameters = _trigger(when, ends)
