@@ -900,19 +900,23 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
     the creators, by its header words or, for a `Name` column, by handle-like values.
     Raises `SourceError(kind=ErrorKind.NO_CREATOR_COLUMN)` when it does not.
     """
-    ranked: list[tuple[float, bool, int]] = []
+    ranked: list[tuple[bool, float, bool, int]] = []
+    last_filled = next((i for i in range(len(table) - 1, -1, -1) if any(str(c).strip() for c in table[i])), -1)
     for index in range(min(search_rows, len(table))):
         score = _score_row(table, index)
         if score is None:
             continue
         if score.confident:
             return index
-        ranked.append((score.score, score.strong_creator, -index))
-    # Best score first; on a tie, a row with a clear creator header, then the earliest. A title
-    # can outscore the header ('Owner: Maya' reads like a column), so the best few that look
-    # like headers at all (score above zero: data rows score below) are tried for the creators.
+        ranked.append((score.strong_creator and index < last_filled, score.score, score.strong_creator, -index))
+    # A creator header with rows below it first: a header heads something, and of two rows that
+    # name the creators, the sheet's last ('Creator' above a creator called 'Handle') is data.
+    # Then the best score; on a tie, a
+    # row with a clear creator header, then the earliest. A title can outscore the header
+    # ('Owner: Maya' reads like a column), so the best few that look like headers at all
+    # (score above zero: data rows score below) are tried for the creators.
     ranked.sort(reverse=True)
-    for position, (row_score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
+    for position, (_, row_score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
         if position and row_score <= 0:
             break
         index = -negative_index

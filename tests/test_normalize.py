@@ -546,3 +546,9 @@ def test_codes_in_other_spellings_are_masked_in_free_text():
 def test_a_profile_link_in_the_creator_column_is_the_handle():
     norm = normalize([["Creator"], ["https://www.tiktok.com/@Amy.Cooks?lang=en"]])
     assert norm.frame.loc[0, "creator"] == "@amy.cooks"
+
+
+def test_a_last_row_that_reads_like_a_header_is_still_a_row():
+    """Found by the property test: 'Handle' under 'Creator' was taken for the header, and its row lost."""
+    norm = normalize([["Creator"], ["Handle"]])
+    assert norm.frame[["row", "creator"]].values.tolist() == [[2, "@handle"]]
