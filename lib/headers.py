@@ -896,33 +896,38 @@ def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
 
     The first row that is plainly a header (a clear creator header, another known column and
     no data-like cell) is the header: rows below it are data, whatever words they hold.
-    Without such a row, the best-scoring row wins (ties to the earliest) and must still hold
+    Without such a row, the first row naming the creator column wins, else the best-scoring
+    row (ties to the earliest); either must still hold
     the creators, by its header words or, for a `Name` column, by handle-like values.
     Raises `SourceError(kind=ErrorKind.NO_CREATOR_COLUMN)` when it does not.
     """
-    ranked: list[tuple[bool, float, bool, int]] = []
-    last_filled = next((i for i in range(len(table) - 1, -1, -1) if any(str(c).strip() for c in table[i])), -1)
+    ranked: list[tuple[float, bool, int]] = []
     for index in range(min(search_rows, len(table))):
         score = _score_row(table, index)
         if score is None:
             continue
         if score.confident:
             return index
-        ranked.append((score.strong_creator and index < last_filled, score.score, score.strong_creator, -index))
-    # A creator header with rows below it first: a header heads something, and of two rows that
-    # name the creators, the sheet's last ('Creator' above a creator called 'Handle') is data.
-    # Then the best score; on a tie, a
-    # row with a clear creator header, then the earliest. A title can outscore the header
+        ranked.append((score.score, score.strong_creator, -index))
+    # The first row that clearly names the creator column heads the sheet: a later row that
+    # names it again ('Creator' above a creator called 'Handle') is data or a repeated header.
+    first_named = max((entry for entry in ranked if entry[1]), key=lambda entry: entry[2], default=None)
+    if first_named is not None and _holds_creators(table, -first_named[2]):
+        return -first_named[2]
+    # Else the best score first; on a tie, the earliest. A title can outscore the header
     # ('Owner: Maya' reads like a column), so the best few that look like headers at all
     # (score above zero: data rows score below) are tried for the creators.
     ranked.sort(reverse=True)
-    for position, (_, row_score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
+    for position, (row_score, _, negative_index) in enumerate(ranked[:_HEADER_TRIES]):
         if position and row_score <= 0:
             break
-        index = -negative_index
-        if "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used:
-            return index
+        if _holds_creators(table, -negative_index):
+            return -negative_index
     raise SourceError(NO_CREATOR_MESSAGE, kind=ErrorKind.NO_CREATOR_COLUMN)
+
+
+def _holds_creators(table: Sequence[Row], index: int) -> bool:
+    return "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used
 
 
 def locate(table: Sequence[Row], search_rows: int = 20) -> tuple[int, Assignment]:

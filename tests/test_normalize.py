@@ -548,7 +548,9 @@ def test_a_profile_link_in_the_creator_column_is_the_handle():
     assert norm.frame.loc[0, "creator"] == "@amy.cooks"
 
 
-def test_a_last_row_that_reads_like_a_header_is_still_a_row():
+@pytest.mark.parametrize("rows", [[["Handle"]], [["Handle"], ["0"]], [["Handle"], ["@amy"]]])
+def test_a_row_under_the_header_that_reads_like_a_header_is_still_a_row(rows):
     """Found by the property test: 'Handle' under 'Creator' was taken for the header, and its row lost."""
-    norm = normalize([["Creator"], ["Handle"]])
-    assert norm.frame[["row", "creator"]].values.tolist() == [[2, "@handle"]]
+    norm = normalize([["Creator"], *rows])
+    assert [2, "@handle"] in norm.frame[["row", "creator"]].values.tolist()
+    assert set(norm.frame["row"]) | set(norm.problems["row"]) == set(range(2, 2 + len(rows)))
