@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 START_DEADLINE = 60.0
+PICK_DEADLINE = 30.0
+"""Seconds to get a select's list open with the wanted option showing."""
 RERUN_START = 3.0
 """How long an action gets to start a rerun before we take it that it started none (seconds)."""
 LOG_PROBLEMS = re.compile(r"Traceback|Exception|Error|Warning|WARNING")
@@ -189,9 +191,21 @@ def go_to(page: Page, title: str) -> None:
 def pick(page: Page, label: str, option: str | re.Pattern, scope=None) -> None:
     """Choose `option` in the select or multiselect labelled `label`."""
     widget = (scope or page).locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]', has_text=label)
+    choice = page.get_by_role("option", name=option).first
     with rerun(page):
-        widget.first.click()
-        page.get_by_role("option", name=option).first.click()
+        # A rerun still drawing the widget can swallow the click that opens its list (seen under
+        # load): open it again until the option shows, within a deadline.
+        deadline = time.monotonic() + PICK_DEADLINE
+        while True:
+            widget.first.click()
+            try:
+                choice.wait_for(state="visible", timeout=3_000)
+                break
+            except PlaywrightTimeout:
+                if time.monotonic() > deadline:
+                    raise
+                page.keyboard.press("Escape")
+        choice.click()
         page.locator("h1").first.click()  # close a multiselect's list; a neutral spot for a selectbox
 
 
