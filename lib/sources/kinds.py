@@ -134,18 +134,17 @@ class GoogleSheetSource(_Configured):
         return "A Google Sheet, read with the service account (read-only)."
 
     def title(self) -> str:
-        if self.setup_problem():
-            return ""
-        try:
-            return self._sheets().title(self.config.key)
-        except SourceError:
-            return ""
+        return self._learnt(lambda sheets: sheets.title(self.config.key))
 
     def locale(self) -> str:
+        return self._learnt(lambda sheets: sheets.locale(self.config.key))
+
+    def _learnt(self, ask: Callable[[SheetReader], str]) -> str:
+        """What the spreadsheet says of itself, or "" when it can't be asked (a read reports why)."""
         if self.setup_problem():
             return ""
         try:
-            return self._sheets().locale(self.config.key)
+            return ask(self._sheets())
         except SourceError:
             return ""
 
