@@ -28,7 +28,17 @@ from lib.bidi import isolate_all
 from lib.diagnose import health_counts, issue_counts
 from lib.rules import RULES, IssueId
 from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId, role_labels
-from lib.words import HUMAN_DATE_D3, days_left_all, escape_html_all, human_dates, iso_date, iso_dates, plural
+from lib.words import (
+    HUMAN_DATE_D3,
+    WITHDRAWN,
+    days_left,
+    days_left_all,
+    escape_html_all,
+    human_dates,
+    iso_date,
+    iso_dates,
+    plural,
+)
 
 TIMELINE_LIMIT = 50
 """Rows the timeline shows unless asked for more: enough for the week's work, still readable."""
@@ -61,6 +71,8 @@ HEALTH_PATTERNS: dict[HealthId, str] = {
 WEEK_COLOR = "#3f4f63"
 """Outline of the weeks beyond the warning window (drawn hollow: no fill colour to confuse)."""
 CAMPAIGN_END_COLOR = "#263238"
+BEYOND_COLOR = "#263238"
+"""The arrow at the right edge for a bar that ends later than the view: a mark, not a state."""
 CHART_TEXT_COLOR = "#4a4a4a"
 """Axis labels, titles, legends and notes in every chart: 8.9:1 on white. Streamlit's chart theme
 draws them in a grey of 3.8:1, short of the 4.5:1 that text of their size needs (WCAG 1.4.3)."""
@@ -73,45 +85,43 @@ _MS_PER_DAY = 86_400_000
 
 @dataclass(frozen=True)
 class Headline:
-    key: str
+    key: HealthId
     label: str
     help: str
 
 
-LIVE_STATES: tuple[HealthId, ...] = (HealthId.EXPIRING, HealthId.UNKNOWN, HealthId.OK)
-"""States in which, as far as the sheet knows, the ad can run today."""
-
-HEADLINES: tuple[Headline, ...] = (
-    Headline("total", "Authorizations", "Every authorized post in the sheet (after the filters)."),
-    Headline("live", "Live", "In date and nothing known to stop the ad today (expiring soon included)."),
+HEADLINES: tuple[Headline, ...] = tuple(
     Headline(
-        HealthId.EXPIRING,
-        HEALTH[HealthId.EXPIRING].label,
-        "Ends within the {warn_days}-day warning window (set in the sidebar); the ad stops on that day.",
-    ),
-    Headline(HealthId.EXPIRED, HEALTH[HealthId.EXPIRED].label, HEALTH[HealthId.EXPIRED].meaning),
-    Headline(HealthId.REVOKED, HEALTH[HealthId.REVOKED].label, HEALTH[HealthId.REVOKED].meaning),
-    Headline(HealthId.BLOCKED, HEALTH[HealthId.BLOCKED].label, HEALTH[HealthId.BLOCKED].meaning),
-    Headline(HealthId.PENDING, HEALTH[HealthId.PENDING].label, HEALTH[HealthId.PENDING].meaning),
+        state,
+        HEALTH[state].label,
+        "Ends within the {warn_days}-day warning window (set in the sidebar); the ad stops on that day."
+        if state == HealthId.EXPIRING
+        else HEALTH[state].meaning,
+    )
+    for state in HEALTH_ORDER
 )
+"""One number per health state, worst first: every row is in exactly one, so they add up to the total."""
 
 
-def headline_counts(diagnosed: pd.DataFrame) -> dict[str, int]:
-    """The Overview's numbers, straight from the diagnosis's health counts."""
-    counts = health_counts(diagnosed)
-    return {
-        "total": len(diagnosed),
-        "live": sum(counts[s] for s in LIVE_STATES),
-        **{h.key: counts[HealthId(h.key)] for h in HEADLINES if h.key in HEALTH},
-    }
+def headline_counts(diagnosed: pd.DataFrame) -> dict[HealthId, int]:
+    """The Overview's numbers: rows per health state (a partition of the rows shown)."""
+    return health_counts(diagnosed)
 
 
 # ---------------------------------------------------------------------------
 # Expiry timeline.
 
 
+MONTH_TICKS = {"type": "date", "tickformat": "%-d %b", "dtick": "M1", "tick0": "2000-01-01"}
+"""A date on the first of each month, the same above and below the timeline."""
+HISTORY_DAYS = 90
+"""How far back the timeline looks: a code that ended longer ago is listed under the chart, not drawn."""
+CAMPAIGN_CHARS = 24
+"""Longest campaign name a row label or a campaign-end label shows."""
+
+
 def _drawn(diagnosed: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The rows the timeline draws: the most urgent `limit` that have an end date."""
+    """The rows the timeline covers: the most urgent `limit` that have an end date."""
     return diagnosed.loc[diagnosed["expires"].notna()].head(max(0, int(limit)))
 
 
@@ -122,32 +132,66 @@ def _bar_start(dated: pd.DataFrame, today: dt.date) -> pd.Series[pd.Timestamp]:
     return start.where(start <= last_day, last_day)
 
 
+def _bar_end(dated: pd.DataFrame, today: dt.date) -> pd.Series[pd.Timestamp]:
+    """The end of each bar: after the last day the code works; a withdrawn code's bar stops today."""
+    end: pd.Series[pd.Timestamp] = dated["expires"] + pd.Timedelta(days=1)
+    revoked = dated["health"].eq(HealthId.REVOKED)
+    stopped = end.where(end < pd.Timestamp(today), pd.Timestamp(today))
+    return end.where(~revoked, stopped)
+
+
+def _ended_long_ago(dated: pd.DataFrame, today: dt.date) -> pd.Series:
+    return dated["expires"].lt(pd.Timestamp(today) - pd.Timedelta(days=HISTORY_DAYS)).astype(bool)
+
+
+def _when(dated: pd.DataFrame) -> pd.Series:
+    """What a bar's hover says about its end: a withdrawn code says so and counts no days."""
+    ends = human_dates(dated["expires"])
+    words = "Ends " + ends + " (" + days_left_all(dated["days_left"]) + ")"
+    words = words.mask(
+        dated["health"].eq(HealthId.EXPIRED),
+        "Ended " + ends + " (" + days_left_all(dated["days_left"]).str.removeprefix("ended ") + ")",
+    )
+    return words.mask(
+        dated["health"].eq(HealthId.REVOKED),
+        "Withdrawn by the creator; the ad has stopped (was due to end " + ends + ")",
+    )
+
+
 def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
-    """The most urgent `limit` rows that have an end date, with bar start/end and hover text.
+    """The most urgent `limit` rows with an end date in the last `HISTORY_DAYS` or later: bar
+    start/end and hover text.
 
     The bar starts on the authorized date; failing that, the end minus the duration;
     failing that, today (what matters is where it ends). A code still works on its expiry
     date, so the bar runs to the end of that day: a code ending today crosses the today
-    line. Every bar is at least a day long.
+    line. A withdrawn code's bar stops today. Every bar is at least a day long.
     """
     dated = _drawn(diagnosed, limit)
-    last_day = dated["expires"]
-    end: pd.Series[pd.Timestamp] = last_day + pd.Timedelta(days=1)
+    dated = dated.loc[~_ended_long_ago(dated, today)]
+    end = _bar_end(dated, today)
     start = _bar_start(dated, today)
+    start = start.where(start < end, end - pd.Timedelta(days=1))
     creator = dated["creator"].astype("string").fillna("(no creator)")
-    days = dated["days_left"]
+    campaign = dated["campaign"].astype("string").fillna("no campaign")
     return pd.DataFrame(
         {
-            "label": sheet_text(creator, LABEL_CHARS) + " · row " + dated["row"].astype(str),
+            "label": sheet_text(creator, LABEL_CHARS)
+            + " · "
+            + sheet_text(campaign, CAMPAIGN_CHARS)
+            + " · row "
+            + dated["row"].astype(str),
             "start": start,
             "end": end,
             "length_ms": (end - start) / pd.Timedelta(milliseconds=1),
             "health": dated["health"].astype("string"),
+            "campaign": sheet_text(campaign, CAMPAIGN_CHARS),
             "campaign_end": dated["campaign_end"],
             "creator": sheet_text(creator, HOVER_CHARS),
             "post": sheet_text(dated["post"].astype("string").fillna("(no post link)"), HOVER_CHARS),
-            "ends": human_dates(last_day),
-            "days_left_text": days_left_all(days),
+            "ends": human_dates(dated["expires"]),
+            "when": _when(dated),
+            "days": dated["days_left"],
             "status": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
             "issues": dated["issues"].map(lambda ids: "; ".join(RULES[i].label for i in ids) or "No problems"),
         },
@@ -155,15 +199,36 @@ def timeline_rows(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE
     )
 
 
+def ended_before_timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
+    """Rows the timeline covers whose code ended more than `HISTORY_DAYS` ago: listed, not drawn as
+    empty rows far to the left. Sheet text as the sheet has it (shown as text)."""
+    dated = _drawn(diagnosed, limit)
+    old = dated.loc[_ended_long_ago(dated, today)]
+    return pd.DataFrame(
+        {
+            "Creator": old["creator"].astype("string"),
+            "Campaign": old["campaign"].astype("string"),
+            "State": old["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
+            "Ended": human_dates(old["expires"]),
+            "Sheet row": old["row"],
+        }
+    ).reset_index(drop=True)
+
+
 def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> go.Figure:
-    """Bars from authorized to expiry, most urgent at the top, coloured and patterned by health; a 'today' line."""
+    """Bars from authorized to expiry, most urgent at the top, coloured and patterned by health.
+
+    Dates run along the top and the bottom (a long chart scrolls), a 'today' line crosses it,
+    a tick marks each row's campaign end (named once per campaign), and a bar that runs past
+    the right edge ends in an arrow.
+    """
     rows = timeline_rows(diagnosed, today, limit)
     fig = go.Figure()
     hover = (
-        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-        "Ends %{customdata[2]} (%{customdata[3]})<br>%{customdata[4]}: %{customdata[5]}<extra></extra>"
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>"
+        "%{customdata[3]}: %{customdata[4]}<extra></extra>"
     )
-    custom = ["creator", "post", "ends", "days_left_text", "status", "issues"]
+    custom = ["creator", "post", "when", "status", "issues"]
     for state in HEALTH_ORDER:
         part = rows.loc[rows["health"] == state]
         if part.empty:
@@ -183,27 +248,49 @@ def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMI
                 hovertemplate=hover,
             )
         )
+    x_range = _timeline_range(rows, today)
     ends = rows.loc[rows["campaign_end"].notna()]
     if not ends.empty:
+        named = ~ends.duplicated(["campaign", "campaign_end"])
         fig.add_trace(
             go.Scatter(
                 name="Campaign ends",
-                mode="markers",
+                mode="markers+text",
                 y=ends["label"].tolist(),
                 x=iso_dates(ends["campaign_end"]).tolist(),
+                text=(ends["campaign"] + " ends").where(named, "").tolist(),
+                textposition="middle right",
                 marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 3}, "color": CAMPAIGN_END_COLOR},
-                hovertemplate=f"Campaign ends %{{x|{HUMAN_DATE_D3}}}<extra></extra>",
+                hovertemplate=f"%{{customdata}} ends %{{x|{HUMAN_DATE_D3}}}<extra></extra>",
+                customdata=ends["campaign"].tolist(),
             )
         )
+    beyond = rows.loc[rows["end"] > pd.Timestamp(x_range[1])]
+    if not beyond.empty:
+        fig.add_trace(
+            go.Scatter(
+                name="Ends later (beyond the right edge)",
+                mode="markers",
+                y=beyond["label"].tolist(),
+                x=[x_range[1]] * len(beyond),
+                marker={"symbol": "triangle-right", "size": 12, "color": BEYOND_COLOR},
+                customdata=beyond[["creator", "ends"]].to_numpy(dtype=object),
+                hovertemplate="%{customdata[0]}: ends %{customdata[1]}, beyond this view<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+    # Dates along the top as well: the same axis, drawn again above the bars.
+    fig.add_trace(go.Scatter(x=x_range, y=[None, None], xaxis="x2", showlegend=False, hoverinfo="skip", mode="lines"))
     today_iso = iso_date(today)
     fig.add_shape(type="line", x0=today_iso, x1=today_iso, y0=0, y1=1, yref="paper", line={"dash": "dash"})
-    fig.add_annotation(x=today_iso, y=1, yref="paper", text="Today", showarrow=False, yanchor="bottom")
+    fig.add_annotation(x=today_iso, y=0, yref="paper", text="Today", showarrow=False, yanchor="top", yshift=-22)
     fig.update_layout(
         barmode="overlay",
-        height=max(280, 26 * len(rows) + 140),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        xaxis={"type": "date", "range": _timeline_range(rows, today)},
+        height=max(320, 26 * len(rows) + 200),
+        margin={"l": 10, "r": 30, "t": 90, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": 1.0, "yref": "container", "x": 0},
+        xaxis={**MONTH_TICKS, "range": x_range, "showgrid": True},
+        xaxis2={**MONTH_TICKS, "range": x_range, "overlaying": "x", "side": "top", "matches": "x"},
         yaxis={"categoryorder": "array", "categoryarray": rows["label"].tolist(), "autorange": "reversed"},
     )
     return _readable(fig)
@@ -214,6 +301,8 @@ def _readable(fig: go.Figure) -> go.Figure:
     text = {"color": CHART_TEXT_COLOR}
     axis = {"tickfont": text, "title": {"font": text}}
     fig.update_layout(font=text, legend={"font": text, "title": {"font": text}}, xaxis=axis, yaxis=axis)
+    if "xaxis2" in fig.layout and fig.layout.xaxis2.side:
+        fig.update_layout(xaxis2=axis)
     fig.update_annotations(font=text)
     return fig
 
@@ -223,7 +312,7 @@ def _timeline_range(rows: pd.DataFrame, today: dt.date) -> list[str]:
     now = pd.Timestamp(today)
     if rows.empty:
         return [iso_date(now - pd.Timedelta(days=30)), iso_date(now + pd.Timedelta(days=90))]
-    lo = max(rows["start"].min(), now - pd.Timedelta(days=90)) - pd.Timedelta(days=3)
+    lo = max(rows["start"].min(), now - pd.Timedelta(days=HISTORY_DAYS)) - pd.Timedelta(days=3)
     hi = min(max(rows["end"].max(), now + pd.Timedelta(days=60)), now + pd.Timedelta(days=120)) + pd.Timedelta(days=3)
     return [iso_date(lo), iso_date(hi)]
 
@@ -241,20 +330,22 @@ def timeline_summary(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMEL
     if coming.empty:
         return sentence + "; none is still to end."
     first = coming.sort_values("end", kind="stable").iloc[0]
-    return sentence + f"; the next end date is {first['ends']} ({first['days_left_text']})."
+    return sentence + f"; the next end date is {first['ends']} ({days_left(int(first['days']))})."
 
 
 def timeline_table(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
     """The timeline's bars as rows of a table, in the chart's order; sheet text as the sheet has it."""
     dated = _drawn(diagnosed, limit)
+    dated = dated.loc[~_ended_long_ago(dated, today)]
     return pd.DataFrame(
         {
             "Creator": dated["creator"].astype("string").fillna("(no creator)"),
+            "Campaign": dated["campaign"].astype("string"),
             "Sheet row": dated["row"],
             "State": dated["health"].map({k: h.label for k, h in HEALTH.items()}).astype("string"),
             "From": human_dates(_bar_start(dated, today)),
             "Ends": human_dates(dated["expires"]),
-            "When": days_left_all(dated["days_left"]),
+            "When": days_left_all(dated["days_left"]).mask(dated["health"].eq(HealthId.REVOKED), WITHDRAWN),
             "Campaign ends": human_dates(dated["campaign_end"]).fillna(""),
         }
     ).reset_index(drop=True)

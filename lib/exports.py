@@ -34,17 +34,9 @@ NO_ISSUE_ACTIONS: dict[HealthId, tuple[str, str]] = {
 """What to do, and who, for a row whose health is not explained by an issue."""
 
 ACTION_COLUMNS: tuple[str, ...] = (
-    "Sheet row",
-    "Creator",
-    "Health",
-    "Days left",
-    "Problems",
-    "What to do",
-    "Who",
-    "Campaign",
-    "Link",
-)
-"""The 'needs action now' list: a slice of `table`."""
+    "Creator", "Health", "What to do", "Who", "Campaign", "Owner", "Days left", "Problems", "Link", "Sheet row",
+)  # fmt: skip
+"""The 'needs action now' list: a slice of `table`, key columns first (who, what stops, what to do)."""
 
 _HIDDEN = r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff]*"
 """What can stand before a formula without stopping it: spaces, controls, invisible characters."""
@@ -75,7 +67,9 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
     """One row per authorization, in plain words; codes masked; order kept (most urgent first).
 
     `Health` and `Problems` hold lists of labels (the page shows them as coloured chips;
-    the CSV joins them). Dates stay dates so the page can show them as dates.
+    the CSV joins them). Dates stay dates so the page can show them as dates. The sheet row
+    comes first, so every CSV line starts with a number (whatever separator a spreadsheet
+    assumes, no line starts with a handle's '@'); then the columns a person reads first.
     """
     issues = diagnosed["issues"]
     what, who = next_actions(diagnosed)
@@ -85,15 +79,15 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
             "Sheet row": diagnosed["row"].astype("int64"),
             "Creator": diagnosed["creator"].astype("string"),
             "Health": diagnosed["health"].map(_HEALTH_LABELS).astype(object).map(lambda label: [label]),
-            # A withdrawn code has stopped whatever its end date says: no days are left.
-            "Days left": diagnosed["days_left"].astype("Int64").where(diagnosed["health"] != HealthId.REVOKED),
-            "Expires": diagnosed["expires"],
-            "Problems": issues.map(lambda ids: [_ISSUE_LABELS[i] for i in ids]),
             "What to do": what,
             "Who": who,
             "Campaign": diagnosed["campaign"].astype("string"),
-            "Brand": diagnosed["brand"].astype("string"),
+            # A withdrawn code has stopped whatever its end date says: no days are left.
+            "Days left": diagnosed["days_left"].astype("Int64").where(diagnosed["health"] != HealthId.REVOKED),
+            "Expires": diagnosed["expires"],
             "Owner": diagnosed["owner"].astype("string"),
+            "Problems": issues.map(lambda ids: [_ISSUE_LABELS[i] for i in ids]),
+            "Brand": diagnosed["brand"].astype("string"),
             "Campaign end": diagnosed["campaign_end"],
             "Authorized on": diagnosed["authorized_on"],
             "Access": diagnosed["access_method"].map(ACCESS_LABELS).astype("string"),

@@ -39,6 +39,35 @@ class Filters:
         return not (self.campaign or self.brand or self.owner or self.health)
 
 
+FILTER_LABELS: dict[str, str] = {"campaign": "Campaign", "brand": "Brand", "owner": "Owner", "health": "Health"}
+"""Each filter's name in the product's words (sidebar, chips)."""
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter value, shown at the top of a page and removable there."""
+
+    name: str
+    value: str
+    label: str
+    """'Campaign: Run Club', 'State: Blocked'. Holds sheet text: show it as text, never markup."""
+
+
+def chips(filters: Filters) -> list[Chip]:
+    """The filters in use, one chip per chosen value, in the sidebar's order."""
+    health_words = {k: h.label for k, h in HEALTH.items()}
+    return [
+        Chip(name, value, f"{FILTER_LABELS[name]}: {health_words.get(value, value) if name == 'health' else value}")
+        for name in FILTER_LABELS
+        for value in getattr(filters, name)
+    ]
+
+
+def filters_of(active: Sequence[Chip]) -> Filters:
+    """The filters these chips stand for (the inverse of `chips`)."""
+    return Filters(**{name: tuple(c.value for c in active if c.name == name) for name in FILTER_LABELS})
+
+
 def filter_options(diagnosed: pd.DataFrame) -> dict[str, list[str]]:
     """The values each filter can offer: the sheet's own values, sorted, plus NOT_SET if blanks occur.
 

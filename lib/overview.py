@@ -12,9 +12,9 @@ import pandas as pd
 
 from lib.exports import table
 from lib.filters import NOT_SET
-from lib.rules import RULES
+from lib.rules import RULES, IssueId
 from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId
-from lib.words import plural
+from lib.words import WITHDRAWN, days_left_all, plural
 
 ACT_NOW: tuple[HealthId, ...] = (
     HealthId.REVOKED,
@@ -28,9 +28,16 @@ ACT_NOW: tuple[HealthId, ...] = (
 _ROLE_RANK = {role: n for n, role in enumerate(ROLES)}
 
 WEEK_COLUMNS: tuple[str, ...] = (
-    "Owner", "Creator", "Health", "What to do", "Who", "Days left", "Campaign", "Sheet row",
+    "Owner", "Creator", "Health", "What to do", "Who", "When", "Campaign", "Act with", "Sheet row",
 )  # fmt: skip
 """This week's list, key columns first: whose desk it is on, the creator, what stops, the first action."""
+
+MESSAGE, REMINDER, STEPS = (
+    "A message to the creator (Act now)",
+    "A calendar reminder (Act now)",
+    "The fix, step by step (Troubleshooter)",
+)
+"""Where on the dashboard each row's first action is done."""
 
 
 def this_week(diagnosed: pd.DataFrame, today: dt.date) -> pd.DataFrame:
@@ -46,10 +53,32 @@ def this_week(diagnosed: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     rows = diagnosed.loc[wanted]
     shown = table(rows)
     shown["Owner"] = shown["Owner"].fillna(NOT_SET)
+    shown["When"] = when_words(rows)
+    shown["Act with"] = act_with(rows)
     first_role = rows["issues"].map(lambda ids: _ROLE_RANK[RULES[ids[0]].roles[0]] if ids else len(_ROLE_RANK))
     shown = shown.assign(_blank=shown["Owner"].eq(NOT_SET), _role=first_role, _order=range(len(shown)))
     shown = shown.sort_values(["_blank", "Owner", "_role", "_order"], kind="stable")
     return shown.loc[:, list(WEEK_COLUMNS)]
+
+
+def when_words(diagnosed: pd.DataFrame) -> pd.Series:
+    """What stops, and when, in a few words: 'ended 3 days ago', 'withdrawn', 'blocked now', '2 days left'."""
+    state = diagnosed["health"]
+    words = days_left_all(diagnosed["days_left"])
+    words = words.mask(state.eq(HealthId.REVOKED), WITHDRAWN)
+    words = words.mask(state.eq(HealthId.BLOCKED), "blocked now")
+    words = words.mask(state.eq(HealthId.PENDING), "no code yet")
+    return words.mask(words.eq(""), "end date unknown")
+
+
+def act_with(diagnosed: pd.DataFrame) -> pd.Series:
+    """Where each row's first action is done: a message when the creator must act, a reminder
+    for a code that simply runs out, else the Troubleshooter's steps."""
+    first = diagnosed["issues"].str[0]
+    creator = first.map(lambda i: isinstance(i, str) and RULES[IssueId(i)].needs_creator).astype(bool)
+    place = pd.Series(STEPS, index=diagnosed.index, dtype="string")
+    place = place.mask(diagnosed["health"].eq(HealthId.EXPIRING) & first.isna(), REMINDER)
+    return place.mask(creator, MESSAGE)
 
 
 def state_sentence(diagnosed: pd.DataFrame, today: dt.date, warn_days: int) -> str:

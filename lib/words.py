@@ -62,6 +62,10 @@ def relative_day(offset: int) -> str:
     return f"in {days(offset)}" if offset > 0 else f"{days(-offset)} ago"
 
 
+WITHDRAWN = "withdrawn by the creator"
+"""A withdrawn code in a list, where an end date would otherwise count days it no longer has."""
+
+
 def days_left(offset: int) -> str:
     """How an end date reads in a list: 'ended 3 days ago', 'ended yesterday', 'ends today',
     'ends tomorrow', '12 days left'."""
@@ -94,6 +98,13 @@ def human_date(day: dt.date, *, year: bool = True, weekday: bool = False) -> str
     """'2 Dec 2026' (or '2 Dec', or 'Wednesday 2 Dec 2026'): the one way people see a date."""
     text = f"{day.day} {day:%b %Y}" if year else f"{day.day} {day:%b}"
     return f"{day:%A} {text}" if weekday else text
+
+
+def as_of(moment: dt.datetime, tz: dt.tzinfo | None) -> str:
+    """'as of 14:05, Friday 4 Dec 2026, Europe/London time': when data was read, where the team is."""
+    local = moment.astimezone(tz)
+    zone = getattr(tz, "key", None) or local.tzname() or "local"
+    return f"as of {local:%H:%M}, {human_date(local.date(), weekday=True)}, {zone} time"
 
 
 def human_dates(days_: pd.Series | pd.DatetimeIndex, *, year: bool = True) -> pd.Series:

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import act, state, views
+from ui import act, page_top, state, views
 
 ctx = state.context()
-st.title("Act now", anchor=False)
+page_top.draw("Act now", ctx)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 st.caption("For the rows as filtered in the sidebar.")
 act.calendar(ctx)

@@ -1,11 +1,9 @@
 """Authorizations: the whole sheet as a table, searchable and downloadable."""
 
-import streamlit as st
-
-from ui import access, authorizations, state, views
+from ui import access, authorizations, page_top, state, views
 
 ctx = state.context()
-st.title("Authorizations", anchor=False)
+page_top.draw("Authorizations", ctx)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 authorizations.table(ctx)
 authorizations.fix_list(ctx)

@@ -1,12 +1,10 @@
 """Data: where the data comes from, the connection test, a file upload, and setup steps."""
 
-import streamlit as st
+from ui import app_settings, data, page_top, state
 
-from ui import app_settings, data, state
-
-state.shared()
+ctx = state.shared()
 config = app_settings.source_config()
-st.title("Data", anchor=False)
+page_top.draw("Data", ctx)
 data.configured(config)
 data.share_with(config)
 data.connection_test()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import decoder, state, troubleshooter, views
+from ui import decoder, page_top, state, troubleshooter, views
 
 ctx = state.context()
-st.title("Troubleshooter", anchor=False)
+page_top.draw("Troubleshooter", ctx)
 views.empty_note(len(ctx.filtered), len(ctx.diagnosed))
 decoder.render()
 troubleshooter.describe()

@@ -126,6 +126,14 @@ def expected(warn_days: int = 7) -> pd.DataFrame:
     return _expected[today, warn_days].copy()
 
 
+def page_notes(at: AppTest) -> list[str]:
+    """The info notes of the page's main area, less the banner every page shows about the data's source."""
+    from ui.page_top import BANNERS
+
+    banners = {b.split("{")[0] for b in BANNERS.values()}
+    return [i.value for i in at.main.info if not any(i.value.startswith(b) for b in banners)]
+
+
 def metrics(at: AppTest) -> dict[str, int]:
     return {m.label: int(m.value) for m in at.metric}
 

@@ -23,6 +23,7 @@ from app_helpers import (
     TIMEOUT,
     expected,
     no_settings,
+    page_notes,
     rendered,
 )
 from streamlit.testing.v1 import AppTest
@@ -186,7 +187,7 @@ def test_without_login_act_now_batches_show_no_whole_code_and_say_why():
     at = open_as(None, {}, ACT)
     assert [c.value for c in at.main.code][-1] == "\n".join(DEMO_BATCH_MASKED)
     assert not whole_codes_on(at)
-    assert [i.value for i in at.main.info] == [access.NO_LOGIN_MASKED]
+    assert page_notes(at) == [access.NO_LOGIN_MASKED]
     assert not at.warning
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from app_helpers import (
+    APP,
     AUTHORIZATIONS,
+    DATA,
     HOSTILE,
     OVERVIEW,
+    SHEET_PAGES,
     TROUBLESHOOTER,
     assert_clean,
     assert_shown_literally,
@@ -20,22 +24,29 @@ from app_helpers import (
     plotly_specs,
     sidebar_filter,
 )
+from streamlit.testing.v1 import AppTest
 from test_charts import DEMO_PROBLEMS
 
 from lib import charts
 from lib.clock import team_today
 from lib.diagnose import issue_counts, needs_action
 from lib.filters import Filters, apply_filters
+from lib.overview import state_sentence
 from lib.rules import RULES
 from lib.vocab import HEALTH
 from lib.words import human_date
-from ui import overview, state
+from ui import overview, state, views
 
 
 def headline_numbers(frame) -> dict[str, int]:
-    """What the metrics must read for this frame: labels of lib.charts.HEADLINES → counts."""
-    counts = charts.headline_counts(frame)
-    return {h.label: counts[h.key] for h in charts.HEADLINES}
+    """What the metrics must read for this frame: each state's label → its rows, counted here."""
+    return {h.label: int((frame["health"] == state).sum()) for state, h in HEALTH.items()}
+
+
+def table_with(at, column: str):
+    """The one table on the page that has this column (tables are read by what they hold)."""
+    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
 
 
 def test_overview_is_the_default_page_and_shows_the_demo(demo_page):
@@ -45,18 +56,164 @@ def test_overview_is_the_default_page_and_shows_the_demo(demo_page):
     assert any(c.value.startswith("Last synced ") for c in at.sidebar.caption)
 
 
-def test_headline_numbers_equal_the_diagnosis_counts(demo_page):
+def test_the_numbers_partition_the_rows_one_per_state(demo_page):
     at = demo_page(OVERVIEW)
-    # The demo's 65 rows (the same on any day): 51 ok, 2 expiring and 2 of unknown expiry are live.
+    # The demo's 65 rows (the same on any day), counted by hand from lib/demo.py.
     assert metrics(at) == {
-        "Authorizations": 65,
-        "Live": 55,
-        "Expiring soon": 2,
-        "Expired": 1,
         "Revoked": 1,
+        "Expired": 1,
         "Blocked": 7,
         "Waiting for code": 1,
+        "Expiring soon": 2,
+        "Expiry unknown": 2,
+        "OK": 51,
     }
+    assert sum(metrics(at).values()) == len(expected()) == 65
+    assert "All 65 authorizations, by state" in [h.value for h in at.header]
+
+
+def test_the_page_opens_on_the_state_in_words_then_this_week(demo_page):
+    at = demo_page(OVERVIEW)
+    diagnosed = expected()
+    assert [h.value for h in at.header][:2] == ["This week", "All 65 authorizations, by state"]
+    said = state_sentence(diagnosed, team_today(), 7)
+    assert said in [m.value for m in at.main.markdown]
+    counts = diagnosed["health"].value_counts()
+    assert said.startswith(f"{counts['revoked'] + counts['expired']} authorizations have stopped ads; ")
+    assert f"{counts['blocked']} are blocked now" in said
+
+
+def test_this_week_holds_exactly_the_rows_due_each_with_its_rules_first_action(demo_page):
+    at = demo_page(OVERVIEW)
+    diagnosed, today = expected(), team_today()
+    week = table_with(at, "Act with")
+    # Worked out here from the diagnosis: what has stopped (while its campaign runs), is blocked,
+    # waits for a code or ends within the window.
+    over = diagnosed["campaign_end"].lt(pd.Timestamp(today)).fillna(False)
+    due = diagnosed["health"].isin(["blocked", "pending", "expiring"]) | (
+        diagnosed["health"].isin(["revoked", "expired"]) & ~over
+    )
+    assert sorted(week["Sheet row"]) == sorted(diagnosed.loc[due, "row"])
+    by_row = diagnosed.set_index("row")
+    for sheet_row, what in zip(week["Sheet row"], week["What to do"], strict=True):
+        issues = by_row.loc[sheet_row, "issues"]
+        assert what == RULES[issues[0]].steps[0]
+    # Grouped by owner: each owner's rows together, named owners first.
+    owners = week["Owner"].tolist()
+    assert owners == sorted(owners, key=lambda o: (o == "(not set)", o))
+
+
+def test_campaign_rows_agree_with_the_diagnosis(demo_page):
+    at = demo_page(OVERVIEW)
+    diagnosed = expected()
+    campaigns = table_with(at, "Worst state").set_index("Campaign")
+    assert campaigns["Posts"].to_dict() == diagnosed["campaign"].value_counts().to_dict()
+    at_risk = diagnosed.loc[diagnosed["health"].isin(["revoked", "expired", "blocked", "pending", "expiring"])]
+    assert (
+        campaigns["Need action"].to_dict()
+        == at_risk["campaign"].value_counts().reindex(campaigns.index, fill_value=0).to_dict()
+    )
+    worst = {c: HEALTH[rows["health"].min()].label for c, rows in diagnosed.groupby("campaign", observed=True)}
+    assert campaigns["Worst state"].to_dict() == worst
+
+
+def test_clicking_a_number_filters_every_page_and_a_second_click_shows_all():
+    at = open_app()
+    at.button(key="overview_only_blocked").click().run()
+    assert_clean(at)
+    assert sidebar_filter(at, "health").value == ["blocked"]
+    assert sum(metrics(at).values()) == metrics(at)["Blocked"] == 7
+    (chips,) = [m for m in at.main.multiselect]
+    assert chips.value == ["Health: Blocked"]
+    assert at.query_params == {"state": "blocked"}
+    at.switch_page(AUTHORIZATIONS).run()
+    assert len(table_with(at, "Notes")) == 7
+    assert [m.value for m in at.main.multiselect] == [["Health: Blocked"]]
+    at.switch_page(OVERVIEW).run()
+    at.button(key="overview_only_blocked").click().run()  # now reads "Show all"
+    assert sidebar_filter(at, "health").value == [] and sum(metrics(at).values()) == 65
+    assert not at.main.multiselect and at.query_params == {}
+
+
+def test_removing_a_chip_removes_that_filter_only():
+    at = open_app()
+    sidebar_filter(at, "campaign").select("Run Club").run()
+    sidebar_filter(at, "owner").select("Maya").run()
+    (chips,) = at.main.multiselect
+    assert chips.value == ["Campaign: Run Club", "Owner: Maya"]
+    chips.unselect("Owner: Maya").run()
+    assert_clean(at)
+    assert sidebar_filter(at, "owner").value == [] and sidebar_filter(at, "campaign").value == ["Run Club"]
+    assert metrics(at) == headline_numbers(apply_filters(expected(), Filters(campaign=("Run Club",))))
+
+
+def test_a_shared_link_opens_the_same_view():
+    at = open_app()
+    sidebar_filter(at, "campaign").select("Run Club").run()
+    sidebar_filter(at, "owner").select("Maya").run()
+    at.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS)).set_value(30).run()
+    link = dict(at.query_params)
+    assert link == {"campaign": "Run Club", "owner": "Maya", "warn": "30"}
+
+    fresh = AppTest.from_file(str(APP), default_timeout=60)
+    fresh.query_params = link
+    fresh.run()
+    assert_clean(fresh)
+    assert sidebar_filter(fresh, "campaign").value == ["Run Club"] and sidebar_filter(fresh, "owner").value == ["Maya"]
+    assert fresh.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS)).value == 30
+    wanted = apply_filters(expected(warn_days=30), Filters(campaign=("Run Club",), owner=("Maya",)))
+    assert metrics(fresh) == headline_numbers(wanted)
+    assert fresh.main.multiselect[0].value == ["Campaign: Run Club", "Owner: Maya"]
+    assert fresh.query_params == link
+
+
+def test_a_link_asking_for_values_the_sheet_lacks_says_so_and_applies_the_rest():
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params = {"campaign": ["Run Club", "<b>Gone</b>"], "warn": "500", "state": "blocked"}
+    at.run()
+    assert not at.exception and not at.error
+    (warning,) = at.warning
+    assert "does not have" in warning.value
+    assert "<b>Gone</b>" in [t.value for t in at.text]
+    assert sidebar_filter(at, "campaign").value == ["Run Club"] and sidebar_filter(at, "health").value == ["blocked"]
+    assert at.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS)).value == 7  # 500 is no window
+
+
+@pytest.mark.parametrize(("typed", "kept"), [(500, 90), (-3, 1), (0, 1), (30, 30)])
+def test_a_warning_window_out_of_range_is_set_to_the_nearest_and_said(typed, kept):
+    at = open_app()
+    box = at.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS))
+    box.set_value(typed).run()
+    assert_clean(at)
+    assert at.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS)).value == kept
+    notes = [c.value for c in at.sidebar.caption]
+    assert (f"Set to {kept}: the warning window is 1 to 90 days." in notes) == (typed != kept)
+    assert metrics(at) == headline_numbers(expected(warn_days=kept))
+
+
+def test_every_sheet_page_says_what_data_it_shows_and_when(demo_page):
+    for page in (*SHEET_PAGES, DATA):
+        at = demo_page(page)
+        captions = [c.value for c in at.main.caption]
+        assert any(c.startswith("Data as of ") and " time." in c for c in captions), (page, captions)
+        assert any("demo sheet" in i.value for i in at.main.info), page
+
+
+def test_an_empty_sheet_says_so_and_draws_no_charts(monkeypatch):
+    monkeypatch.setattr("lib.demo.demo_table", lambda today=None: [["Creator", "Code", "Expires"]])
+    at = open_app()
+    assert [i.value for i in at.main.info][-1] == views.EMPTY_SHEET
+    assert not plotly_specs(at) and not at.metric and not at.success
+
+
+def test_the_problem_list_falls_back_to_all_problems_not_an_empty_choice():
+    at = open_app()
+    at.selectbox(key=overview.KEY_ISSUE).set_value("region_mismatch").run()
+    at.session_state[overview.KEY_ISSUE] = None  # what a second click on the same bar used to leave
+    at.run()
+    box = at.selectbox(key=overview.KEY_ISSUE)
+    assert box.index == 0 and box.value == overview.ALL_PROBLEMS
+    assert len(at.dataframe[-1].value) == len(needs_action(expected()))
 
 
 def test_filters_change_the_numbers_and_persist_across_pages():
@@ -84,7 +241,7 @@ def test_filters_change_the_numbers_and_persist_across_pages():
 def test_health_filter_and_warning_window():
     at = open_app()
     sidebar_filter(at, "health").select("blocked").run()
-    assert metrics(at)["Authorizations"] == 7
+    assert sum(metrics(at).values()) == 7
     sidebar_filter(at, "health").unselect("blocked").run()
     at.sidebar.number_input(key=state.widget_key(state.KEY_WARN_DAYS)).set_value(30).run()
     assert_clean(at)
@@ -102,7 +259,8 @@ def test_figures_carry_the_diagnosis(demo_page):
     timeline = bar_traces(specs["overview_timeline"])
     assert sum(len(t["y"]) for t in timeline) == charts.TIMELINE_LIMIT
     first = diagnosed.loc[diagnosed["expires"].notna()].iloc[0]
-    assert timeline[0]["name"] == "Revoked" and timeline[0]["y"][0] == f"{first['creator']} · row {first['row']}"
+    label = f"{first['creator']} · {first['campaign']} · row {first['row']}"
+    assert timeline[0]["name"] == "Revoked" and timeline[0]["y"][0] == label
 
     issues = bar_traces(specs[overview.KEY_ISSUE_CHART])
     shown = {y: x for t in issues for y, x in zip(t["y"], t["x"], strict=True)}
@@ -118,7 +276,7 @@ def test_each_chart_is_told_in_a_sentence_and_a_table_from_the_frame_it_draws():
     at = open_app()
     diagnosed, today = expected(), team_today()
     captions = [c.value for c in at.main.caption]
-    timeline, issues, weeks, _actions = (d.value for d in at.dataframe)
+    _week, _campaigns, timeline, issues, weeks, _actions = (d.value for d in at.dataframe)
 
     # Timeline: the 50 most urgent dated rows, by state, and the next end date among those still to end.
     drawn = diagnosed.loc[diagnosed["expires"].notna()].head(charts.TIMELINE_LIMIT)

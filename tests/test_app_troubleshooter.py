@@ -11,6 +11,7 @@ from app_helpers import (
     expected,
     hostile_table,
     open_app,
+    page_notes,
 )
 
 from lib import troubleshoot as ts
@@ -37,7 +38,7 @@ def cause_blocks(at):
 def test_before_picking_it_asks_and_shows_the_role_checklist(demo_page):
     at = demo_page(TROUBLESHOOTER)
     assert [t.value for t in at.title] == ["Troubleshooter"]
-    assert at.info[0].value.startswith("Pick what you see")
+    assert page_notes(at)[0].startswith("Pick what you see")
     assert any(i.value == HARD_REFRESH_NOTE for i in at.info)
     checklist = [m.value for m in at.markdown if m.value.startswith("- **")]
     assert [line.split("**")[1] for line in checklist] == [r.label for r in ROLES.values()]

@@ -51,19 +51,20 @@ def bars(fig) -> list[dict]:
     return [t for t in spec(fig)["data"] if t["type"] == "bar"]
 
 
-def test_headline_counts_are_the_diagnosis_counts(demo):
+def test_headline_counts_partition_the_rows_one_number_per_state(demo):
     counts = charts.headline_counts(demo)
-    # The demo's 65 rows: 51 ok, 2 expiring and 2 of unknown expiry are live; the rest are counted by state.
+    # The demo's 65 rows, counted by hand from lib/demo.py: every row in exactly one state.
     assert dict(counts) == {
-        "total": 65,
-        "live": 55,
-        "expiring": 2,
-        "expired": 1,
         "revoked": 1,
+        "expired": 1,
         "blocked": 7,
         "pending": 1,
+        "expiring": 2,
+        "unknown": 2,
+        "ok": 51,
     }
-    assert [h.key for h in charts.HEADLINES] == list(counts)
+    assert sum(counts.values()) == len(demo)
+    assert [h.key for h in charts.HEADLINES] == list(counts) == list(HEALTH)
 
 
 def test_timeline_has_one_trace_per_health_state_most_urgent_first(demo, today):
@@ -76,7 +77,9 @@ def test_timeline_has_one_trace_per_health_state_most_urgent_first(demo, today):
     order = spec(fig)["layout"]["yaxis"]["categoryarray"]
     dated = demo.loc[demo["expires"].notna()]
     creators = dated["creator"].fillna("(no creator)")
-    assert order == [f"{c} · row {r}" for c, r in zip(creators, dated["row"], strict=True)][:50]
+    campaigns = dated["campaign"].fillna("no campaign")
+    labels = [f"{c} · {k} · row {r}" for c, k, r in zip(creators, campaigns, dated["row"], strict=True)]
+    assert order == labels[:50]
     assert spec(fig)["layout"]["yaxis"]["autorange"] == "reversed"
 
 
@@ -88,10 +91,11 @@ def test_timeline_bars_run_from_authorized_to_expiry_with_plain_hover(demo, toda
     # The bar runs to the end of the last day the code works.
     bar_end = row["expires"] + pd.Timedelta(days=1)
     assert expired["x"] == [(bar_end - row["authorized_on"]) / pd.Timedelta(milliseconds=1)]
-    creator, post, ends, left, status, issues = expired["customdata"][0]
+    creator, post, when, status, issues = expired["customdata"][0]
     assert (creator, post, status) == (row["creator"], row["post"], "Expired")
-    assert row["days_left"] < -1 and left == f"ended {-row['days_left']} days ago"
-    assert ends == f"{row['expires'].day} {row['expires']:%b %Y}"  # '9 Nov 2026', no leading zero
+    # '9 Nov 2026', no leading zero; an ended code counts days since, never days left.
+    assert row["days_left"] < -1
+    assert when == f"Ended {row['expires'].day} {row['expires']:%b %Y} ({-row['days_left']} days ago)"
     assert issues == "Code expired; Ends before the campaign does"
     assert not set(RULES) & set(issues.split("; "))
 
@@ -104,17 +108,60 @@ def test_timeline_marks_today_and_campaign_ends(demo, today):
     ends = next(t for t in fig["data"] if t["name"] == "Campaign ends")
     first = demo.loc[demo["expires"].notna()].iloc[0]
     assert ends["x"][0] == first["campaign_end"].strftime("%Y-%m-%d")
+    # Each campaign's end is named once, on its first row; the other ticks are unlabelled.
+    drawn = demo.loc[demo["expires"].notna() & demo["campaign_end"].notna()].head(charts.TIMELINE_LIMIT)
+    named = [t for t in ends["text"] if t]
+    assert sorted(named) == sorted(f"{c} ends" for c in drawn["campaign"].unique())
+    assert ends["text"][0] == f"{first['campaign']} ends"
+
+
+def test_timeline_has_dates_along_the_top_and_the_bottom(demo, today):
+    layout = spec(charts.timeline(demo, today))["layout"]
+    top, bottom = layout["xaxis2"], layout["xaxis"]
+    assert top["side"] == "top" and top["overlaying"] == "x" and top["matches"] == "x"
+    assert top["range"] == bottom["range"] and top["dtick"] == bottom["dtick"] == "M1"
+
+
+def test_a_withdrawn_code_is_drawn_as_ended_today_without_days_left(today):
+    table = [["Creator", "Status", "Authorized on", "Expires"], ["w", "revoked", "2026-11-01", "2027-01-20"]]
+    fig = charts.timeline(diagnose(normalize(table).frame, today), today)
+    (bar,) = bars(fig)
+    assert bar["name"] == "Revoked"
+    end = pd.Timestamp(bar["base"][0]) + pd.Timedelta(milliseconds=bar["x"][0])
+    assert end == pd.Timestamp(today)
+    when = bar["customdata"][0][2]
+    assert when.startswith("Withdrawn by the creator") and "left" not in when and "20 Jan 2027" in when
+
+
+def test_bars_beyond_the_right_edge_end_in_an_arrow_and_long_ended_codes_are_listed(today):
+    table = [
+        ["Creator", "Authorized on", "Expires"],
+        ["soon", "2026-11-01", "2026-12-20"],
+        ["far", "2026-11-01", "2027-11-01"],  # beyond the four months the view opens on
+        ["old", "2025-01-01", "2025-06-01"],  # ended long before the view begins
+    ]
+    frame = diagnose(normalize(table).frame, today)
+    fig = spec(charts.timeline(frame, today))
+    drawn = [y for t in fig["data"] if t["type"] == "bar" for y in t["y"]]
+    assert [y.split(" · ")[0] for y in drawn] == ["@soon", "@far"]  # no empty row for the old one
+    (arrow,) = [t for t in fig["data"] if t.get("name", "").startswith("Ends later")]
+    assert [y.split(" · ")[0] for y in arrow["y"]] == ["@far"]
+    assert arrow["x"] == [fig["layout"]["xaxis"]["range"][1]]
+    assert "1 Nov 2027" in arrow["customdata"][0][1]
+    old = charts.ended_before_timeline(frame, today)
+    assert old["Creator"].tolist() == ["@old"] and old["Ended"].tolist() == ["1 Jun 2025"]
 
 
 def test_timeline_stays_bounded_on_a_big_sheet(today):
     big = big_sheet(today, 50)  # 3,100 rows
     assert len(big) > 3000
     fig = charts.timeline(big, today)
-    assert len(fig.data) <= len(HEALTH) + 1
+    marks = 3  # campaign ends, arrows past the edge, the top axis
+    assert len(fig.data) <= len(HEALTH) + marks
     assert sum(len(t["y"]) for t in bars(fig)) == charts.TIMELINE_LIMIT
     more = charts.timeline(big, today, limit=max(charts.TIMELINE_CHOICES))
     assert sum(len(t["y"]) for t in bars(more)) == max(charts.TIMELINE_CHOICES)
-    assert len(more.data) <= len(HEALTH) + 1
+    assert len(more.data) <= len(HEALTH) + marks
     assert len(fig.to_json()) < 60_000
 
 
@@ -140,7 +187,7 @@ def test_sheet_text_is_escaped_in_figures(today):
     ]
     fig = charts.timeline(diagnose(normalize(table).frame, today), today)
     (trace,) = bars(fig)
-    assert trace["y"] == ["@&lt;b&gt;x&lt;/b&gt; · row 2"]
+    assert trace["y"] == ["@&lt;b&gt;x&lt;/b&gt; · no campaign · row 2"]
     assert trace["customdata"][0][1] == "https://x.test/&lt;script&gt;alert(1)&lt;/script&gt;"
     data = json.dumps(spec(fig)["data"])
     assert "<b>x" not in data and "<script>" not in data
@@ -307,7 +354,9 @@ def test_timeline_table_lists_the_bars_in_the_charts_order_with_sheet_text_as_is
     drawn = bars(charts.timeline(known, today))
     assert len(table) == sum(len(t["y"]) for t in drawn) == 6
     labels = spec(charts.timeline(known, today))["layout"]["yaxis"]["categoryarray"]
-    assert [f"{c} · row {r}" for c, r in zip(table["Creator"], table["Sheet row"], strict=True)] == labels
+    campaigns = table["Campaign"].fillna("no campaign")
+    rebuilt = [f"{c} · {k} · row {r}" for c, k, r in zip(table["Creator"], campaigns, table["Sheet row"], strict=True)]
+    assert rebuilt == labels
     c = table.set_index("Creator").loc["@c"]
     assert (c["State"], c["Ends"], c["When"]) == ("Expiring soon", "25 Nov 2026", "3 days left")
     hostile = diagnose(normalize([["Creator", "Expires"], ["<b>x</b>", "2026-12-01"]]).frame, today)

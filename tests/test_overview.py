@@ -71,6 +71,33 @@ def test_one_row_per_campaign_worst_first_agreeing_with_the_diagnosis():
     assert campaigns["Posts"].sum() == len(diagnosed)
 
 
-def test_a_withdrawn_code_has_no_days_left():
+def test_a_withdrawn_code_counts_no_days_left_and_each_row_says_what_stops_when():
     week = overview.this_week(frame(), TODAY).set_index("Creator")
-    assert pd.isna(week.loc[next(iter(creators_of(["withdrawn"]))), "Days left"])
+    when = {
+        name: week.loc[next(iter(creators_of([name]))), "When"]
+        for name in ROWS
+        if creators_of([name]) <= set(week.index)
+    }
+    assert when == {
+        "ended, campaign running": "ended 3 days ago",
+        "withdrawn": "withdrawn by the creator",
+        "ends in 3 days": "3 days left",
+        "blocked by identity": "blocked now",
+        "no code yet": "no code yet",
+    }
+
+
+def test_each_row_says_where_on_the_dashboard_its_first_action_is_done():
+    week = overview.this_week(frame(), TODAY).set_index("Creator")
+    act = {
+        name: week.loc[next(iter(creators_of([name]))), "Act with"]
+        for name in ROWS
+        if creators_of([name]) <= set(week.index)
+    }
+    assert act == {
+        "ended, campaign running": overview.MESSAGE,  # a new code comes from the creator
+        "withdrawn": overview.MESSAGE,
+        "ends in 3 days": overview.MESSAGE,
+        "blocked by identity": overview.STEPS,  # the media buyer fixes it in Ads Manager
+        "no code yet": overview.MESSAGE,
+    }

@@ -9,19 +9,16 @@ from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import row_by_key, row_keys, row_places, search
 from lib.words import iso_date
-from ui import access, views
+from ui import access, state, views
 from ui.state import Context
 
-KEY_SEARCH = "authorizations_search"
+KEY_SEARCH = state.widget_key(state.KEY_SEARCH)
+"""The search box (its text outlives page changes under `state.KEY_SEARCH`)."""
 
 
 def table(ctx: Context) -> None:
     """Every authorization (after the sidebar filters and the search), with a CSV download."""
-    text = st.text_input(
-        "Search",
-        key=KEY_SEARCH,
-        placeholder="Creator, post, campaign, brand, owner, notes or problem",
-    )
+    text = state.search_input("Creator, post, campaign, brand, owner, notes or problem")
     rows = exports.table(search(ctx.filtered, text))
     st.caption(f"{len(rows)} of {len(ctx.diagnosed)} authorizations. Codes are masked.")
     views.show_table(rows, key="authorizations_table")

@@ -27,6 +27,12 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def page(title: str) -> str:
+    """A page's file by its title, for links between pages."""
+    (path,) = [p.path for p in PAGES if p.title == title]
+    return path
+
+
 def pages() -> list[st.Page]:
     """The pages for `st.navigation`; the first is the default."""
     return [st.Page(p.path, title=p.title, icon=p.icon, default=n == 0) for n, p in enumerate(PAGES)]
@@ -34,10 +40,12 @@ def pages() -> list[st.Page]:
 
 SIDEBAR_STYLE = """<style>
 section[data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"] { visibility: hidden; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 </style>"""
 """A collapsed sidebar (a phone's default) is only moved off screen by Streamlit: its links and
 filters stay in the Tab order, invisible, and its squeezed content is a scroll box no keyboard
-can enter. Hidden, it leaves the Tab order until opened. (Product CSS, no sheet text: the one
+can enter. Hidden, it leaves the Tab order until opened. The page starts higher than Streamlit's
+default, so the week's work shows on a laptop's first screen. (Product CSS, no sheet text: the one
 markdown that allows HTML, so that `st.html` stays absent, as the hostile-text tests check.)"""
 
 

@@ -6,17 +6,20 @@ of calls and later sections slot in between.
 
 from __future__ import annotations
 
-from typing import cast
+from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from lib import charts
 from lib.diagnose import needs_action
 from lib.exports import action_list
 from lib.filters import with_issue
+from lib.overview import campaign_rows, state_sentence, this_week
 from lib.rules import RULES
+from lib.vocab import HEALTH
 from lib.words import noun, plural
-from ui import views
+from ui import nav, state, views
 from ui.state import Context
 
 KEY_TIMELINE_ROWS = "overview_timeline_rows"
@@ -25,13 +28,143 @@ KEY_ISSUE_CHART = "overview_issue_chart"
 KEY_TIMELINE_TABLE = "overview_timeline_numbers"
 KEY_ISSUE_TABLE = "overview_issue_numbers"
 KEY_WEEK_TABLE = "overview_week_numbers"
+KEY_CAMPAIGNS = "overview_campaigns"
+ALL_PROBLEMS = "all"
+"""The problem list's 'All problems' choice. Not None: a select box shows None as an empty
+'Choose an option', which is what a second click on a bar used to leave behind."""
+KEY_THIS_WEEK = "sw_week_table"
+KEY_CARDS = "sw_week_cards"
+KEY_NUMBERS = "sw_numbers"
+KEY_SENTENCE = "sw_sentence"
+MAX_CARDS = 20
+"""Cards a phone shows for this week; more are listed on the Authorizations page."""
 
-CHART_CONFIG = {"displaylogo": False}
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+"""No toolbar: on a phone it sits over the legend, and its buttons fill the Tab order. Drag zooms,
+a double click zooms back out."""
+
+STYLE = (
+    "<style>\n"
+    + "".join(
+        f".st-key-sw_state_{s} {{ border-left: 6px solid {h.color}; padding-left: .6rem; }}\n"
+        f".st-key-sw_state_{s} [data-testid='stMetricValue'] {{ color: {h.color}; }}\n"
+        for s, h in HEALTH.items()
+    )
+    + f""".st-key-{KEY_SENTENCE} p {{ font-size: 1.35rem; font-weight: 600; line-height: 1.4; }}
+@media (max-width: 640px) {{
+  .st-key-{KEY_NUMBERS} [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; gap: .75rem; }}
+  .st-key-{KEY_NUMBERS} [data-testid='stColumn'] {{ flex: 1 1 calc(50% - .75rem) !important;
+    min-width: calc(50% - .75rem) !important; width: calc(50% - .75rem) !important; }}
+  .st-key-{KEY_THIS_WEEK} {{ display: none; }}
+}}
+@media (min-width: 641px) {{ .st-key-{KEY_CARDS} {{ display: none; }} }}
+</style>"""
+)
+"""The page's own look, from the product's constants only (never sheet text): each state's number
+in its colour beside a bar of it; on a phone (≤ 640 px) the numbers two to a row and this week's
+rows as cards instead of a wide table, which a phone would show three columns of."""
 
 
-def headline(ctx: Context) -> None:
-    """The seven numbers a lead reads first."""
-    views.metrics(charts.headline_counts(ctx.filtered), ctx.warn_days)
+def style() -> None:
+    st.markdown(STYLE, unsafe_allow_html=True)
+
+
+def sentence(ctx: Context) -> None:
+    """The state of things in one line, the most pressing first (large text, not a heading: the
+    page's headings stay in order for screen readers)."""
+    with st.container(key=KEY_SENTENCE):
+        st.markdown(state_sentence(ctx.filtered, ctx.today, ctx.warn_days))
+
+
+def this_week_section(ctx: Context) -> None:
+    """Every row that has stopped, stops within the warning window or is blocked, by owner then role."""
+    rows = this_week(ctx.filtered, ctx.today)
+    st.header("This week", anchor=False)
+    if rows.empty:
+        st.success(f"Nothing stops, ends or is blocked in the next {plural(ctx.warn_days, 'day')}.")
+        return
+    st.caption(
+        f"{plural(len(rows), 'authorization')} to act on: stopped, blocked, or ending within the "
+        f"{plural(ctx.warn_days, 'day')} of the warning window. Grouped by owner, then by who starts the fix; "
+        "each row's first step unblocks the ad."
+    )
+    with st.container(key=KEY_THIS_WEEK):
+        views.show_table(
+            rows, key="overview_this_week", height=views.fitted_height(len(rows)), row_height=views.WRAPPING_ROW_HEIGHT
+        )
+    with st.container(key=KEY_CARDS):
+        _cards(rows)
+    a, b, c = st.columns(3)
+    a.page_link(nav.page("Act now"), label="Write to creators", icon=":material/mail:")
+    b.page_link(nav.page("Act now"), label="Add reminders to a calendar", icon=":material/event:")
+    c.page_link(nav.page("Troubleshooter"), label="Decode an Ads Manager error", icon=":material/build:")
+
+
+def _cards(rows: pd.DataFrame) -> None:
+    """This week's rows as cards, for a phone: creator, what stops, the first step, who."""
+    shown = rows.head(MAX_CARDS)
+    shown = shown.assign(
+        Creator=shown["Creator"].fillna("(no creator)"), Campaign=shown["Campaign"].fillna("(no campaign)")
+    )
+    for row in shown.to_dict("records"):
+        with st.container(border=True):
+            st.text(f"{row['Creator']} · {row['Campaign']} · owner {row['Owner']}")
+            st.text(f"{', '.join(row['Health'])}: {row['When']}")
+            st.text(str(row["What to do"]))
+            st.caption(f"Who: {row['Who']}")
+    if len(rows) > MAX_CARDS:
+        st.caption(f"{len(rows) - MAX_CARDS} more on the Authorizations page.")
+
+
+def numbers(ctx: Context) -> None:
+    """One number per health state, adding up to the rows shown; each a button that filters to it."""
+    counts = charts.headline_counts(ctx.filtered)
+    st.header(f"All {plural(len(ctx.filtered), 'authorization')}, by state", anchor=False)
+    chosen = set(ctx.filters.health)
+    with st.container(key=KEY_NUMBERS):
+        for column, headline in zip(st.columns(len(charts.HEADLINES)), charts.HEADLINES, strict=True):
+            with column.container(key=f"sw_state_{headline.key}"):
+                st.metric(headline.label, counts[headline.key], help=headline.help.format(warn_days=ctx.warn_days))
+                only = chosen == {headline.key}
+                st.button(
+                    "Show all" if only else "Show only",
+                    key=f"overview_only_{headline.key}",
+                    on_click=state_filter_toggled,
+                    args=(headline.key, only),
+                    help=f"List only the {headline.label} rows on every page." if not only else "Remove this filter.",
+                    type="tertiary",
+                    disabled=not (only or counts[headline.key]),
+                )
+
+
+def state_filter_toggled(health: str, only: bool) -> None:
+    state.set_filter("health", [] if only else [health])
+
+
+def campaigns(ctx: Context) -> None:
+    """One row per campaign, worst first; picking a row filters every page to that campaign."""
+    st.header("Campaigns", anchor=False)
+    rows = campaign_rows(ctx.filtered, ctx.today)
+    st.caption("Pick a row to show only that campaign. Click a column's name to sort by it.")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        key=KEY_CAMPAIGNS,
+        on_select=partial(_campaign_picked, tuple(rows["Campaign"])),
+        selection_mode="single-row",
+        column_config={
+            "Starts": st.column_config.DateColumn("Starts", format=views.DATE_FORMAT),
+            "Ends": st.column_config.DateColumn("Ends", format=views.DATE_FORMAT),
+            "Earliest code end": st.column_config.DateColumn("Earliest code end", format=views.DATE_FORMAT),
+        },
+        placeholder=views.BLANK,
+    )
+
+
+def _campaign_picked(names: tuple[str, ...]) -> None:
+    picked = st.session_state[KEY_CAMPAIGNS]["selection"]["rows"]
+    if picked:
+        state.set_filter("campaign", [names[picked[0]]])
 
 
 def timeline(ctx: Context) -> None:
@@ -55,6 +188,13 @@ def timeline(ctx: Context) -> None:
         note += f" {undated} {has} no end date (Business Center links, or no expiry in the sheet) and {are} not drawn."
     st.caption(note)
     st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")
+    old = charts.ended_before_timeline(ctx.filtered, ctx.today, limit)
+    if not old.empty:
+        st.caption(
+            f"{plural(len(old), 'authorization')} among these ended more than {charts.HISTORY_DAYS} days ago, "
+            "before the chart begins:"
+        )
+        views.show_table(old, key="overview_ended_long_ago")
     views.chart_in_words(
         charts.timeline_summary(ctx.filtered, ctx.today, limit),
         charts.timeline_table(ctx.filtered, ctx.today, limit),
@@ -96,25 +236,27 @@ def problem_charts(ctx: Context) -> None:
 
 def _issue_picked() -> None:
     """Chart click → the problem selectbox's value, so the two always agree."""
-    st.session_state[KEY_ISSUE] = charts.issue_from_selection(st.session_state[KEY_ISSUE_CHART]["selection"])
+    picked = charts.issue_from_selection(st.session_state[KEY_ISSUE_CHART]["selection"])
+    st.session_state[KEY_ISSUE] = str(picked) if picked else ALL_PROBLEMS
 
 
 def needs_action_now(ctx: Context) -> None:
     """Rows that are not fine, most urgent first, with what to do and who does it."""
     st.header("Needs action now", anchor=False)
     rows = needs_action(ctx.filtered)
-    present = cast("list[str]", [i for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n])
-    if st.session_state.get(KEY_ISSUE) not in (None, *present):
-        st.session_state[KEY_ISSUE] = None
+    # Plain strings: Streamlit would try to turn a mix of "all" and enum members into one enum.
+    present = [str(i) for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
+    if st.session_state.get(KEY_ISSUE) not in (ALL_PROBLEMS, *present):
+        st.session_state[KEY_ISSUE] = ALL_PROBLEMS
     issue = st.selectbox(
         "Show only rows with this problem",
-        [None, *present],
+        [ALL_PROBLEMS, *present],
         key=KEY_ISSUE,
-        format_func=lambda i: "All problems" if i is None else RULES[i].label,
+        format_func=lambda i: "All problems" if i == ALL_PROBLEMS else RULES[i].label,
     )
-    rows = with_issue(rows, issue)
+    rows = with_issue(rows, None if issue == ALL_PROBLEMS else issue)
     if rows.empty:
         st.success("Nothing needs action." if ctx.filters.is_empty() else "Nothing needs action with these filters.")
         return
     st.caption(f"{plural(len(rows), 'authorization')}, most urgent first.")
-    views.show_table(action_list(rows), key="overview_actions")
+    views.show_table(action_list(rows), key="overview_actions", row_height=views.WRAPPING_ROW_HEIGHT)

@@ -24,7 +24,16 @@ import pandas as pd
 import streamlit as st
 
 from lib.diagnose import diagnose
-from lib.filters import FILTER_COLUMNS, Filters, apply_filters, filter_options
+from lib.filters import (
+    FILTER_COLUMNS,
+    FILTER_LABELS,
+    Filters,
+    View,
+    apply_filters,
+    filter_options,
+    from_query,
+    to_query,
+)
 from lib.normalize import Normalized
 from lib.reading import Loaded
 from lib.sources import DEMO_LABEL
@@ -35,12 +44,15 @@ from ui import access, app_settings, nav, source
 # keys; their widgets use `widget_key(key)`.
 KEY_WARN_DAYS = "warn_days"
 KEY_FILTERS: dict[str, str] = {name: f"filter_{name}" for name in (*FILTER_COLUMNS, "health")}
+KEY_SEARCH = "search"
 _KEY_CONTEXT = "_context"
 _KEY_ERROR = "_source_error"
 _KEY_DRAWN = "_sidebar_drawn_this_run"
+_KEY_ADDRESS_READ = "_address_read"
+_KEY_UNKNOWN = "_address_unknown"
+_KEY_WARN_NOTE = "_warn_days_note"
 
-FILTER_LABELS = {"campaign": "Campaign", "brand": "Brand", "owner": "Owner", "health": "Health"}
-MAX_WARN_DAYS = 90
+MIN_WARN_DAYS, MAX_WARN_DAYS = 1, 90
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,8 @@ class Context:
     """What a page needs: the diagnosed sheet, the filtered rows, and the settings behind them."""
 
     source: str
+    kind: str
+    """Where the rows come from: "demo", "upload", "google_sheet", "published" or "file"."""
     today: dt.date
     warn_days: int
     loaded_at: dt.datetime
@@ -96,12 +110,20 @@ def setup() -> Context | None:
             st.session_state[_KEY_ERROR] = outcome.error or ""
             st.session_state.pop(_KEY_CONTEXT, None)
             return None
+        params = _unread_address()
+        if params is not None:
+            _seed_warn_days(from_query(params, {}, MAX_WARN_DAYS))
         warn_days = warn_days_input()
         frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
-        filters = filter_block(filter_options(frame))
+        options = filter_options(frame)
+        if params is not None:
+            _seed_view(from_query(params, options, MAX_WARN_DAYS))
+        filters = filter_block(options)
+    _write_address(filters, warn_days)
     source.stale_note(outcome)
     ctx = Context(
         source=outcome.label,
+        kind=outcome.kind,
         today=today,
         warn_days=warn_days,
         loaded_at=loaded.loaded_at,
@@ -140,18 +162,33 @@ def context() -> Context:
 
 
 def warn_days_input() -> int:
-    """The warning window: how many days ahead an end date counts as 'expiring soon'."""
-    return int(
+    """The warning window: how many days ahead an end date counts as 'expiring soon'.
+
+    The box takes any whole number and a number outside 1–90 is set to the nearest end of
+    that range, in the box itself, with a note saying so: a browser's own range check would
+    keep the old value behind a small red mark that few people notice.
+    """
+    value = int(
         st.number_input(
             "Warning window (days)",
-            min_value=1,
-            max_value=MAX_WARN_DAYS,
             step=1,
             key=_persistent(KEY_WARN_DAYS, DEFAULT_WARN_DAYS),
-            on_change=_remember,
-            args=(KEY_WARN_DAYS,),
-            help="An authorization that ends within this many days counts as expiring soon.",
+            on_change=_remember_warn_days,
+            help=f"An authorization ending within this many days counts as expiring soon ({MIN_WARN_DAYS} to "
+            f"{MAX_WARN_DAYS}).",
         )
+    )
+    if note := st.session_state.get(_KEY_WARN_NOTE):
+        st.caption(note)
+    return value
+
+
+def _remember_warn_days() -> None:
+    asked = st.session_state[widget_key(KEY_WARN_DAYS)]
+    kept = min(max(int(asked), MIN_WARN_DAYS), MAX_WARN_DAYS)
+    st.session_state[widget_key(KEY_WARN_DAYS)] = st.session_state[KEY_WARN_DAYS] = kept
+    st.session_state[_KEY_WARN_NOTE] = (
+        None if kept == asked else f"Set to {kept}: the warning window is {MIN_WARN_DAYS} to {MAX_WARN_DAYS} days."
     )
 
 
@@ -203,6 +240,69 @@ def _persistent(key: str, default: object) -> str:
 
 def _remember(key: str) -> None:
     st.session_state[key] = st.session_state[widget_key(key)]
+
+
+# ---------------------------------------------------------------------------
+# The view in the page's address (`lib.filters.to_query`), so a link opens what its sender saw.
+
+
+def _unread_address() -> dict[str, list[str]] | None:
+    """The address's parameters on a session's first run (a link opened, a page reloaded); else None.
+
+    After that the sidebar is the view's one source of truth and the address only follows it.
+    """
+    if st.session_state.get(_KEY_ADDRESS_READ):
+        return None
+    st.session_state[_KEY_ADDRESS_READ] = True
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _seed_warn_days(view: View) -> None:
+    if view.warn_days is not None:
+        st.session_state[KEY_WARN_DAYS] = view.warn_days
+
+
+def _seed_view(view: View) -> None:
+    """The sidebar's choices from a link; values this sheet does not have are kept aside to be said."""
+    for name, key in KEY_FILTERS.items():
+        st.session_state[key] = list(getattr(view.filters, name))
+    if view.search:
+        st.session_state[KEY_SEARCH] = view.search
+    st.session_state[_KEY_UNKNOWN] = view.unknown
+
+
+def unknown_in_link() -> tuple[str, ...]:
+    """Values a link asked to filter on that this sheet does not have (said once, on the page)."""
+    return tuple(st.session_state.pop(_KEY_UNKNOWN, ()))
+
+
+def _write_address(filters: Filters, warn_days: int) -> None:
+    """Put this view in the address bar (only when it changed: each write is a message to the browser)."""
+    wanted = to_query(filters, warn_days, str(st.session_state.get(KEY_SEARCH, "")), default_warn=DEFAULT_WARN_DAYS)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def search_input(placeholder: str) -> str:
+    """The search box (Authorizations); its text outlives page changes and travels in the address."""
+    return str(
+        st.text_input(
+            "Search", key=_persistent(KEY_SEARCH, ""), on_change=_remember, args=(KEY_SEARCH,), placeholder=placeholder
+        )
+    )
+
+
+def set_filter(name: str, values: list[str]) -> None:
+    """Button callback: filter on exactly these values (a headline number, a campaign row)."""
+    st.session_state[KEY_FILTERS[name]] = values
+    st.session_state[widget_key(KEY_FILTERS[name])] = values
+
+
+def set_filters(filters: Filters) -> None:
+    """Callback: replace every filter (a chip removed)."""
+    for name in KEY_FILTERS:
+        set_filter(name, list(getattr(filters, name)))
 
 
 __all__ = ["DEMO_LABEL", "Context", "Loaded", "context", "refresh", "setup", "shared", "widget_key"]

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 import streamlit as st
 
-from lib.charts import HEADLINES
 from lib.vocab import HEALTH
 
 if TYPE_CHECKING:
     from streamlit.elements.lib.column_types import ColumnConfig  # what every st.column_config.* returns
 
 DATE_FORMAT = "D MMM YYYY"
+BLANK = "—"
+WRAPPING_ROW_HEIGHT = 68
+"""What an empty cell shows (never the word None)."""
 EMPTY_SHEET = "The sheet has no authorizations yet: add one row per authorized post, then press Refresh."
 NOTHING_MATCHES = (
     "No authorization matches the filters in the sidebar (the sheet has {total}). "
@@ -25,12 +27,13 @@ NOTHING_MATCHES = (
 )
 
 
-def empty_note(shown: int, total: int) -> None:
-    """Why a page has nothing to show: an empty sheet, or filters that leave no row (else nothing)."""
+def empty_note(shown: int, total: int) -> bool:
+    """Why a page has nothing to show (an empty sheet, or filters that leave no row); True if so."""
     if total == 0:
         st.info(EMPTY_SHEET, icon=":material/inbox:")
     elif shown == 0:
         st.info(NOTHING_MATCHES.format(total=total), icon=":material/filter_alt_off:")
+    return shown == 0
 
 
 def table_columns() -> dict[str, ColumnConfig]:
@@ -44,21 +47,51 @@ def table_columns() -> dict[str, ColumnConfig]:
             options=[h.label for h in HEALTH.values()],
             color=[h.color for h in HEALTH.values()],
             help="One state per authorization; the worst that applies.",
-            width="medium",
+            width=140,
         ),
         "Days left": cc.NumberColumn("Days left", format="%d", help="Negative: the code ended that many days ago."),
         "Expires": cc.DateColumn("Expires", format=DATE_FORMAT),
         "Authorized on": cc.DateColumn("Authorized on", format=DATE_FORMAT),
         "Campaign end": cc.DateColumn("Campaign end", format=DATE_FORMAT),
         "Problems": cc.ListColumn("Problems", width="medium"),
-        "What to do": cc.TextColumn("What to do", width="large"),
+        "What to do": cc.TextColumn("What to do", width=340),
+        "Who": cc.TextColumn("Who", width=130),
+        "Owner": cc.TextColumn("Owner", width=90),
+        "Creator": cc.TextColumn("Creator", width=130),
+        "When": cc.TextColumn("When", width=140),
+        "Act with": cc.TextColumn("Act with", width=220),
         "Post": cc.TextColumn("Post", width="medium"),
     }
 
 
-def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Literal["auto"] = "auto") -> None:
-    """A table from `lib.exports`, read-only, with the shared column set-up."""
-    st.dataframe(table, column_config=table_columns(), hide_index=True, key=key, height=height)
+def fitted_height(rows: int, *, most: int = 15, row_height: int = WRAPPING_ROW_HEIGHT) -> int:
+    """A table's height that shows every row up to `most` (a short list should not scroll in a box)."""
+    return 40 + row_height * max(1, min(rows, most))
+
+
+def show_table(
+    table: pd.DataFrame,
+    *,
+    key: str | None = None,
+    height: int | Literal["auto"] = "auto",
+    row_height: int | None = None,
+) -> None:
+    """A table from `lib.exports`, read-only, with the shared column set-up; a blank cell shows as a dash.
+
+    The sheet row, first in the CSV, goes last on screen: people read the creator first.
+    A `row_height` above 64 px (`WRAPPING_ROW_HEIGHT`) lets long sentences (what to do) wrap
+    instead of being cut: Streamlit wraps cell text only in rows that tall.
+    """
+    st.dataframe(
+        table,
+        column_config=table_columns(),
+        column_order=[c for c in table.columns if c != "Sheet row"] + (["Sheet row"] if "Sheet row" in table else []),
+        hide_index=True,
+        key=key,
+        height=height,
+        row_height=row_height,
+        placeholder=BLANK,
+    )
 
 
 def chart_in_words(summary: str, numbers: pd.DataFrame, *, key: str) -> None:
@@ -69,9 +102,3 @@ def chart_in_words(summary: str, numbers: pd.DataFrame, *, key: str) -> None:
     st.caption(summary)
     with st.expander("The chart's numbers as a table"):
         st.dataframe(numbers, hide_index=True, key=key)
-
-
-def metrics(counts: dict[str, int], warn_days: int) -> None:
-    """The headline numbers in one row of metrics, in the order of `lib.charts.HEADLINES`."""
-    for column, headline in zip(st.columns(len(HEADLINES)), HEADLINES, strict=True):
-        column.metric(headline.label, counts[headline.key], help=headline.help.format(warn_days=warn_days))
