@@ -29,6 +29,7 @@ from lib import reading, settings
 from lib.reading import Attempt, Loaded, Outcome
 from lib.settings import SourceConfig
 from lib.sources import DEMO_LABEL, Source, open_source
+from lib.words import plural
 from ui import app_settings, upload
 
 if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
@@ -179,7 +180,7 @@ def throttled_note() -> str | None:
         return None
     return (
         "The sheet was read moments ago, so it was not read again (that keeps the team within Google's limits). "
-        f"Refresh works again in {math.ceil(wait)} seconds."
+        f"Refresh works again in {plural(math.ceil(wait), 'second')}."
     )
 
 
@@ -207,7 +208,7 @@ def test_connection() -> None:
         return
     wait = _may_read_now(config)
     if wait:
-        message = f"The sheet was read moments ago; test again in {math.ceil(wait)} seconds."
+        message = f"The sheet was read moments ago; test again in {plural(math.ceil(wait), 'second')}."
         st.session_state[KEY_TEST_RESULT] = ConnectionCheck(False, message=message)
         return
     outcome = read_configured(config, app_settings.today(), force=True)
