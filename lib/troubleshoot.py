@@ -149,12 +149,27 @@ def cause_message(cause: Cause, today: dt.date, row: pd.Series | None = None, se
 
 
 def row_choices(diagnosed: pd.DataFrame) -> dict[object, str]:
-    """Row key (see `lib.filters.row_keys`) → 'creator · post (sheet row N)', for the row picker, in sheet order."""
+    """Row key (see `lib.filters.row_keys`) → 'creator · campaign (sheet row N)', for the row picker, in sheet order.
+
+    Words people know the post by, not a 19-digit video id: the creator and the campaign, and
+    'post 2 of 3' when the creator has several posts in that campaign (or 'no post link' when
+    the row has none). The key stays the row's, so a label can change without losing the pick.
+    """
     ordered = diagnosed.sort_values([c for c in (TAB, "row") if c in diagnosed.columns], kind="stable")
-    post = ordered["post"].astype("string")
-    short = post.str.extract(r"/video/(\d+)", expand=False).radd("video ").fillna(post).fillna("no post")
-    creator = ordered["creator"].astype("string").fillna("(no creator)")
-    labels = isolate_all(creator) + " · " + isolate_all(short) + " (" + row_places(ordered) + ")"
+    creator = ordered["creator"].astype("string")
+    if "campaign" in ordered.columns:
+        campaign = ordered["campaign"].astype("string")
+    else:
+        campaign = pd.Series(pd.NA, index=ordered.index, dtype="string")
+    together = pd.DataFrame({"creator": creator.fillna("\x00"), "campaign": campaign.fillna("\x00")})
+    groups = together.groupby(["creator", "campaign"], sort=False)
+    nth, count = groups.cumcount() + 1, groups["creator"].transform("size")
+    post = ("post " + nth.astype(str) + " of " + count.astype(str)).where(count > 1, "")
+    post = post.mask(ordered["post"].isna(), "no post link").astype("string")
+    labels = isolate_all(creator.fillna("(no creator)"))
+    if campaign.notna().any():  # a sheet without campaigns is not told each row has none
+        labels = labels + " · " + isolate_all(campaign).fillna("no campaign")
+    labels = labels + (" · " + post).where(post != "", "") + " (" + row_places(ordered) + ")"
     return dict(zip(row_keys(ordered), labels, strict=True))
 
 

@@ -51,6 +51,18 @@ def days(count: float) -> str:
     return plural(count, "day")
 
 
+def coming_days(count: int) -> str:
+    """From today to `count` days ahead, in words: 'today or tomorrow', 'in the next 7 days'.
+
+    ('in the next 1 day' was what a window of one day once read.)
+    """
+    if count <= 0:
+        return "today"
+    if count == 1:
+        return "today or tomorrow"
+    return f"in the next {days(count)}"
+
+
 def relative_day(offset: int) -> str:
     """A day seen from today: 'today', 'tomorrow', 'yesterday', 'in 3 days', '3 days ago'."""
     if offset == 0:
@@ -154,6 +166,7 @@ redact_all = redact_codes_in
 
 __all__ = [
     "HUMAN_DATE_D3",
+    "coming_days",
     "days",
     "days_left",
     "days_left_all",

@@ -7,10 +7,12 @@ import csv
 import io
 
 import openpyxl
-from app_helpers import AUTHORIZATIONS, DATA, assert_clean, expected, markdown_texts
+from app_helpers import AUTHORIZATIONS, DATA, assert_clean, expected, markdown_texts, rendered
 from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
     EMAIL,
+    PUBLISHED_PATH,
     URL,
+    _csv,
     fake_fixture,
     info_fixture,
     open_with,
@@ -19,7 +21,11 @@ from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
     texts,
 )
 
-from lib.sources.files import MAX_UPLOAD_BYTES
+from lib import template
+from lib.clock import team_today
+from lib.demo import demo_table
+from lib.normalize import normalize
+from lib.sources.files import MAX_UPLOAD_BYTES, read_bytes
 from ui import data, source
 
 UPLOAD_ROWS = [
@@ -49,33 +55,136 @@ def uploader(at):
     return box
 
 
+DEMO_NOW = "Showing now: Demo sheet — sample data, not your team's"
+NOTHING_SET_UP = (
+    "Set up for the team: nothing yet, so the app shows the demo. The steps below connect the team's sheet."
+)
+NOTHING_SET_UP_UPLOAD = (
+    "Set up for the team: nothing yet, so everyone else sees the demo. The steps below connect the team's sheet."
+)
+UPLOAD_NOW = "Showing now: Uploaded file: tracker export.csv (2 rows) — only you see it, for this session."
+SHEET_NOW = "Showing now: Google Sheet: 1Spark…uvwx (tab Tracker)"
+SHEET_SET_UP = "Set up for the team: A Google Sheet, read with the service account (read-only)."
+SHEET_REUSED = "Everyone sees the same read of the sheet for up to 5 minutes; Refresh reads it again at once."
+NOTHING_TO_TEST = (
+    "There is nothing to test yet: no sheet is set up, and the demo is built into the app. "
+    "Set up the team's sheet with the steps below, then test it here."
+)
+
+
+def where_it_comes_from(at) -> list[str]:
+    """The lines that say what is shown, what is set up and how reads are reused."""
+    starts = ("Showing now", "Set up for the team", "Everyone sees the same read", "Set in the", "Sheet link", "Tab:")
+    return [t for t in texts(at) if t.startswith(starts) or t.startswith("Published link")]
+
+
 def test_with_nothing_configured_the_page_explains_the_demo_and_the_setup(fake):
     at = open_with({}, DATA)
     assert_clean(at)
     assert [t.value for t in at.title] == ["Data"]
-    shown = texts(at)
-    assert "Showing now: Demo sheet — sample data, not your team's" in shown
-    assert "Nothing is set up, so the app shows the demo." in shown
-    assert "No service account key is set up yet (see the setup steps below)." in shown
+    assert where_it_comes_from(at) == [DEMO_NOW, NOTHING_SET_UP]
+    assert "No service account key is set up yet (see the setup steps below)." in texts(at)
     steps = "\n".join(m.value for m in at.markdown)
     for words in ("Enable", "Create service account", "Add key", "[gcp_service_account]", "Viewer", "Publish to web"):
         assert words in steps
     assert "1. " in steps and "7. " in steps
 
+
+def test_with_nothing_configured_the_connection_test_says_there_is_nothing_to_test(fake):
+    """It once read the built-in demo and said 'Connected: 65 rows found'."""
+    at = open_with({}, DATA)
+    assert "No sheet is set up yet, so there is nothing to test." in [c.value for c in at.caption]
     at.button(key=data.KEY_TEST_BUTTON).click().run()
-    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert not at.success
+    assert [i.value for i in at.main.info] == [NOTHING_TO_TEST]
     assert fake.counts.total() == 0
 
 
-def test_a_configured_sheet_shows_where_it_is_and_who_to_share_it_with(fake, info):
-    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+def test_after_an_upload_with_nothing_configured_the_page_says_so_once(fake):
+    """It once said 'Showing now: Uploaded file…' and then 'Nothing is set up, so the app shows the demo',
+    and spoke of a 5-minute cache that an upload does not have."""
+    at = open_with({}, DATA)
+    uploader(at).upload("tracker export.csv", csv_bytes(UPLOAD_ROWS), "text/csv")
+    at.run()
     assert_clean(at)
-    shown = texts(at)
-    assert "Showing now: Google Sheet: 1Spark…uvwx (tab Tracker)" in shown
-    assert f"Link or key: {URL}" in shown
-    assert "Tab: Tracker" in shown
-    assert "A read is reused for 5 minutes; Refresh reads again at once." in shown
+    assert where_it_comes_from(at) == [UPLOAD_NOW, NOTHING_SET_UP_UPLOAD]
+    assert not any("minute" in t or "shows the demo" in t for t in texts(at))
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert [i.value for i in at.main.info] == [NOTHING_TO_TEST] and not at.success
+
+
+def test_a_configured_sheet_shows_where_it_is_and_who_to_share_it_with(fake, info):
+    at = open_with(sheet_secrets(info, tab="Tracker", refresh_seconds=30), DATA)
+    assert_clean(at)
+    assert where_it_comes_from(at) == [
+        SHEET_NOW,
+        SHEET_SET_UP,
+        "Set in the app's settings (.streamlit/secrets.toml).",
+        f"Sheet link or key: {URL}",
+        "Tab: Tracker",
+        "Everyone sees the same read of the sheet for up to 5 minutes; Refresh reads it again at once "
+        "(at most once every 30 seconds).",
+    ]
     assert [c.value for c in at.code] == [EMAIL]
+
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert f"Tested: {SHEET_NOW.removeprefix('Showing now: ')}" in texts(at)
+
+
+def test_an_upload_over_a_configured_sheet_says_which_is_shown_and_the_test_reads_the_sheet(fake, info):
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    uploader(at).upload("tracker export.csv", csv_bytes(UPLOAD_ROWS), "text/csv")
+    at.run()
+    assert where_it_comes_from(at)[:2] == [UPLOAD_NOW, SHEET_SET_UP]
+    assert SHEET_REUSED in texts(at)
+    requests = fake.value_requests
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert fake.value_requests == requests + 1
+    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert "Tested: Google Sheet: 1Spark…uvwx (tab Tracker)" in texts(at)
+    assert "You still see your uploaded file; click Stop using the upload to see the team's sheet." in [
+        c.value for c in at.caption
+    ]
+    assert where_it_comes_from(at)[0] == UPLOAD_NOW
+
+
+def test_a_published_link_is_named_without_showing_the_link(fake):
+    url = fake.publish(PUBLISHED_PATH, _csv(demo_table(team_today())))
+    at = open_with({"sheet": {"url": url}}, DATA)
+    assert_clean(at)
+    assert where_it_comes_from(at) == [
+        "Showing now: Published sheet",
+        "Set up for the team: A sheet published to the web as CSV (no key needed).",
+        "Set in the app's settings (.streamlit/secrets.toml).",
+        "Published link: in the settings (not shown here: anyone who has it can read the sheet)",
+        "Everyone sees the same read of the sheet for up to 5 minutes; Refresh reads it again at once "
+        "(at most once every 30 seconds).",
+    ]
+    assert url not in rendered(at)
+    at.button(key=data.KEY_TEST_BUTTON).click().run()
+    assert [s.value for s in at.success] == [f"Connected: {len(expected())} rows found."]
+    assert "Tested: Published sheet" in texts(at)
+    assert fake.counts["csv"] == 2
+
+
+def test_a_sheet_that_could_not_be_read_is_not_said_to_be_shown(fake, info):
+    fake.fail("not_found")
+    at = open_with(sheet_secrets(info, tab="Tracker"), DATA)
+    nothing = "Showing now: nothing — the sheet could not be read (see below)."
+    assert where_it_comes_from(at)[:2] == [nothing, SHEET_SET_UP]
+
+
+def test_the_template_to_download_reads_back_as_two_clean_rows(fake):
+    at = open_with({}, DATA)
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(data.KEY_TEMPLATE)]
+    assert button.proto.label == "Download the template (CSV)"
+    table = read_bytes(template.template_csv(team_today()), template.FILE_NAME)
+    uploader(at).upload(template.FILE_NAME, template.template_csv(team_today()), "text/csv")
+    at.run()
+    assert_clean(at)
+    assert f"Using {template.FILE_NAME} (2 rows) for this session." in texts(at)
+    assert normalize(table).problems.empty
 
 
 def test_the_connection_test_reads_once_and_says_what_failed_then_what_it_found(fake, info):

@@ -7,6 +7,8 @@ show a row of zeros that looks like good news.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from app_helpers import (
     ACT,
@@ -119,3 +121,37 @@ def test_an_upload_of_one_row_reads_in_the_singular():
     at.run()
     assert_clean(at)
     assert "Using one.csv (1 row) for this session." in [t.value for t in at.text]
+
+
+def test_one_authorization_ending_tomorrow_reads_as_english_on_the_act_page(monkeypatch):
+    """It once read '1 authorization of the rows shown end in the next 1 day'."""
+    from lib.clock import team_today
+    from lib.words import iso_date
+    from ui import act
+
+    tomorrow = iso_date(team_today() + dt.timedelta(days=1))
+    use_sheet(monkeypatch, [["Creator", "Spark code", "Expires"], ["@soon", CODE, tomorrow], ["@later", CODE, ""]])
+    at = open_app(ACT)
+    at.number_input(key=act.KEY_DAYS).set_value(1).run()
+    assert_clean(at)
+    texts = [t.value for t in at.main.text]
+    assert "1 authorization of the rows shown ends today or tomorrow." in texts
+    at.number_input(key=act.KEY_DAYS).set_value(7).run()
+    assert "1 authorization of the rows shown ends in the next 7 days." in [t.value for t in at.main.text]
+    at.switch_page(AUTHORIZATIONS).run()
+    assert "2 of 2 authorizations. Codes are masked." in [c.value for c in at.caption]
+
+
+def test_the_authorizations_count_agrees_with_one_row():
+    use_one = [["Creator", "Spark code"], ["@solo", CODE]]
+    with pytest.MonkeyPatch.context() as patch:
+        use_sheet(patch, use_one)
+        at = open_app(AUTHORIZATIONS)
+        assert "1 of 1 authorization. Codes are masked." in [c.value for c in at.caption]
+
+
+def test_coming_days_in_words():
+    from lib.words import coming_days
+
+    words = ["today", "today or tomorrow", "in the next 2 days", "in the next 7 days"]
+    assert [coming_days(n) for n in (0, 1, 2, 7)] == words

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_helpers import (
     HOSTILE,
@@ -57,6 +59,22 @@ def test_every_symptom_gives_a_cause_with_steps_and_a_role(symptom_id):
         assert "\n1. " in steps and cause.steps[0] in steps
         who = next(t for t in texts if t.startswith("**Who:**"))
         assert cause.who in who and ROLES[cause.roles[0]].where in who
+
+
+def test_the_post_picker_names_creator_and_campaign_in_plain_words(demo_page):
+    """It once offered '@glowwithnia · video 7301000000000000001 (sheet row 2)': a 19-digit id, no campaign."""
+    picker = demo_page(TROUBLESHOOTER).selectbox(key=troubleshooter.KEY_ROW)
+    assert picker.options[:3] == [
+        "@glowwithnia · Summer Glow · post 1 of 4 (sheet row 2)",
+        "@runwithraf · Run Club (sheet row 3)",
+        "@kai.cooks · Holiday Drop (sheet row 4)",
+    ]
+    assert not [option for option in picker.options if re.search(r"\d{6}", option)]
+    diagnosed = expected()
+    for option, (_, row) in zip(picker.options, diagnosed.sort_values("row").iterrows(), strict=True):
+        assert option.endswith(f"(sheet row {row['row']})")
+        if isinstance(row["campaign"], str):
+            assert f" · {row['campaign']}" in option
 
 
 def test_picking_a_row_confirms_and_rules_out_causes():

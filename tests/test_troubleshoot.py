@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -243,18 +245,40 @@ def test_only_creator_facing_causes_get_a_message(today):
 
 
 def test_row_choices_label_each_row_plainly(today):
-    table = [["Creator", "Post URL"], ["b", "https://x.test/p/9"], ["", "https://x.test/video/12"], ["a", ""]]
+    table = [
+        ["Creator", "Post URL"],
+        ["b", "https://x.test/p/9"],
+        ["", "https://x.test/video/12"],
+        ["a", ""],
+        ["b", "https://x.test/p/10"],
+    ]
     choices = ts.row_choices(diagnose(normalize(table).frame, today))
     assert choices == {
-        2: "@b · https://x.test/p/9 (sheet row 2)",
-        3: "(no creator) · video 12 (sheet row 3)",
-        4: "@a · no post (sheet row 4)",
+        2: "@b · post 1 of 2 (sheet row 2)",
+        3: "(no creator) (sheet row 3)",
+        4: "@a · no post link (sheet row 4)",
+        5: "@b · post 2 of 2 (sheet row 5)",
     }
 
 
-def test_row_choices_shorten_tiktok_links_to_the_video_id(today):
+def test_row_choices_name_creator_and_campaign_and_never_a_video_id(today):
+    """The picker once read '@glowwithnia · video 7301000000000000001 (sheet row 2)', with no campaign."""
     frame = diagnose(normalize(demo_table(today)).frame, today)
-    assert ts.row_choices(frame)[2] == "@glowwithnia · video 7301000000000000001 (sheet row 2)"
+    choices = ts.row_choices(frame)
+    assert choices[2] == "@glowwithnia · Summer Glow · post 1 of 4 (sheet row 2)"
+    assert choices[3] == "@runwithraf · Run Club (sheet row 3)"
+    assert choices[13] == "@coach.leo · Run Club · post 1 of 2 (sheet row 13)"
+    assert choices[14] == "@coach.leo · Run Club · post 2 of 2 (sheet row 14)"
+    assert not [label for label in choices.values() if re.search(r"\d{6}", label)]
+    assert len(set(choices.values())) == len(choices)
+
+
+def test_a_row_with_no_campaign_says_so_when_others_have_one(today):
+    table = [["Creator", "Post URL", "Campaign"], ["b", "https://x.test/p/9", ""], ["b", "https://x.test/p/10", "Run"]]
+    assert ts.row_choices(diagnose(normalize(table).frame, today)) == {
+        2: "@b · no campaign (sheet row 2)",
+        3: "@b · Run (sheet row 3)",
+    }
 
 
 def test_role_checklist_names_every_role_and_what_it_fixes_here():

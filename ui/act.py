@@ -19,7 +19,7 @@ from lib.bidi import isolate
 from lib.clock import team_now
 from lib.messages import creator_messages
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
-from lib.words import days, iso_date, noun, plural
+from lib.words import coming_days, iso_date, noun, plural
 from ui.access import masked_reason, may_reveal_codes, warn_if_codes_open
 from ui.app_settings import zone
 from ui.state import Context
@@ -87,9 +87,10 @@ def calendar(ctx: Context) -> None:
     )
     count = len(reminders.due(ctx.filtered, window))
     if count:
-        st.text(f"{plural(count, 'authorization')} of the rows shown end in the next {days(window)}.")
+        verb = noun(count, "ends", "end")
+        st.text(f"{plural(count, 'authorization')} of the rows shown {verb} {coming_days(window)}.")
     else:
-        st.info(f"None of the rows shown ends in the next {days(window)}, so there is nothing to remind.")
+        st.info(f"None of the rows shown ends {coming_days(window)}, so there is nothing to remind.")
     st.download_button(
         "Download calendar file (.ics)",
         # Stamped with the read time; alarms already due are worked out from the present moment.
@@ -129,7 +130,7 @@ def messages(ctx: Context) -> None:
         key=KEY_CREATOR,
         index=None,
         format_func=lambda name: name or NO_CREATOR,
-        placeholder=f"All {len(names)} creators",
+        placeholder="All creators" if len(names) == 1 else f"All {len(names)} creators",
     )
     shown = found if picked is None else found.loc[found["creator"] == picked]
     if len(shown) > MESSAGES_SHOWN:

@@ -8,7 +8,7 @@ from lib import exports
 from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import row_by_key, row_keys, row_places, search
-from lib.words import iso_date
+from lib.words import iso_date, noun
 from ui import access, state, views
 from ui.state import Context
 
@@ -20,7 +20,8 @@ def table(ctx: Context) -> None:
     """Every authorization (after the sidebar filters and the search), with a CSV download."""
     text = state.search_input("Creator, post, campaign, brand, owner, notes or problem")
     rows = exports.table(search(ctx.filtered, text))
-    st.caption(f"{len(rows)} of {len(ctx.diagnosed)} authorizations. Codes are masked.")
+    total = len(ctx.diagnosed)
+    st.caption(f"{len(rows)} of {total} {noun(total, 'authorization')}. Codes are masked.")
     views.show_table(rows, key="authorizations_table")
     st.download_button(
         "Download these rows (CSV)",

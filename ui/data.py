@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import settings
+from lib import settings, template
 from lib.bidi import isolate
+from lib.reading import Outcome
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
 from lib.words import plural
@@ -22,12 +23,26 @@ from ui import upload as uploads
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
+KEY_TEMPLATE = "data_template"
 
 _ORIGIN_WORDS = {
     settings.ORIGIN_SETTINGS: "Set in the app's settings (.streamlit/secrets.toml).",
-    settings.ORIGIN_ENVIRONMENT: "Set in the server's environment (SPARKWATCH_SHEET).",
-    settings.ORIGIN_DEFAULT: "Nothing is set up, so the app shows the demo.",
+    settings.ORIGIN_ENVIRONMENT: "Set in the server's environment (SPARKWATCH_SHEET or SPARKWATCH_SOURCE).",
 }
+NOTHING_SET_UP = (
+    "Set up for the team: nothing yet, so the app shows the demo. The steps below connect the team's sheet."
+)
+NOTHING_SET_UP_UPLOAD = (
+    "Set up for the team: nothing yet, so everyone else sees the demo. The steps below connect the team's sheet."
+)
+SETTINGS_TO_FIX = "Set up for the team: the settings need fixing before the sheet can be read (see below)."
+NOT_READ = "Showing now: nothing — the sheet could not be read (see below)."
+NOTHING_TO_TEST = (
+    "There is nothing to test yet: no sheet is set up, and the demo is built into the app. "
+    "Set up the team's sheet with the steps below, then test it here."
+)
+_LOCATION_WORDS = {"google_sheet": "Sheet link or key", "published": "Published link", "file": "File"}
+_READ_WORDS = {"google_sheet": "sheet", "published": "sheet", "file": "file"}
 
 SETUP_SERVICE_ACCOUNT = """
 **Option A — the team's Google Sheet, private (recommended)**
@@ -60,19 +75,23 @@ Anyone who has the link can then read the published tab, so use this only if tha
 
 
 def configured(config: SourceConfig) -> None:
-    """What the app is set up to read, and any mistake in that setup."""
+    """What this person sees now, what the app is set up to read for the team, and any mistake in that setup."""
     st.header("Where the data comes from", anchor=False)
     outcome = source.last_outcome()
+    mine = uploads.current()
     if outcome is not None:
-        st.text(f"Showing now: {isolate(outcome.label)}")
-    st.text(source.source_for(config).describe())
-    st.text(_ORIGIN_WORDS.get(config.origin, ""))
-    if config.kind != "demo":
-        st.text(f"Link or key: {isolate(config.location)}")
-    if config.kind == "google_sheet":
-        st.text(f"Tab: {_tab_words(config.tab)}")
-    minutes = config.cache_ttl / 60
-    st.text(f"A read is reused for {plural(minutes, 'minute')}; Refresh reads again at once.")
+        _showing_now(outcome)
+    if config.kind == "demo" and not config.problem:
+        st.text(NOTHING_SET_UP_UPLOAD if mine is not None else NOTHING_SET_UP)
+    elif config.kind == "demo":
+        st.text(SETTINGS_TO_FIX)
+    else:
+        st.text(f"Set up for the team: {source.source_for(config).describe()}")
+        st.text(_ORIGIN_WORDS.get(config.origin, ""))
+        st.text(f"{_LOCATION_WORDS.get(config.kind, 'Link or key')}: {_location_words(config)}")
+        if config.kind == "google_sheet":
+            st.text(f"Tab: {_tab_words(config.tab)}")
+        st.text(_reuse_words(config))
     if config.problem:
         st.error("The data settings need fixing:", icon=":material/settings:")
         st.text(config.problem)
@@ -88,6 +107,35 @@ def configured(config: SourceConfig) -> None:
         # (With data still shown, the stale note above the page says it already.)
         st.error("The last read failed:", icon=":material/error:")
         st.text(outcome.error)
+
+
+def _showing_now(outcome: Outcome) -> None:
+    """One line: the demo, this person's upload, or the team's sheet — or nothing, when it could not be read."""
+    if outcome.loaded is None:
+        st.text(NOT_READ)
+    elif outcome.kind == "upload":
+        rows = plural(len(outcome.loaded.normalized.frame), "row")
+        st.text(f"Showing now: {isolate(outcome.label)} ({rows}) — only you see it, for this session.")
+    else:
+        st.text(f"Showing now: {isolate(outcome.label)}")
+
+
+def _location_words(config: SourceConfig) -> str:
+    if config.kind == "published":  # anyone who has a published link can read the sheet
+        return "in the settings (not shown here: anyone who has it can read the sheet)"
+    return isolate(config.location)
+
+
+def _reuse_words(config: SourceConfig) -> str:
+    """How long everyone sees one read of the team's sheet, and what Refresh does."""
+    what = _READ_WORDS.get(config.kind, "sheet")
+    words = (
+        f"Everyone sees the same read of the {what} for up to {plural(config.cache_ttl / 60, 'minute')}; "
+        f"Refresh reads it again at once"
+    )
+    if config.kind in source.THROTTLED_KINDS and config.refresh_seconds > 0:
+        words += f" (at most once every {plural(config.refresh_seconds, 'second')})"
+    return words + "."
 
 
 def _tab_words(tab: str | None) -> str:
@@ -109,21 +157,35 @@ def share_with(config: SourceConfig) -> None:
         st.text("No service account key is set up yet (see the setup steps below).")
 
 
-def connection_test() -> None:
-    """A button that reads the configured source now, and what it found."""
+def connection_test(config: SourceConfig) -> None:
+    """A button that reads the team's configured source now, and what it found.
+
+    It tests what is set up for the team, never this person's upload; with nothing set up
+    there is nothing to test (the demo is built in), and the button says so without reading.
+    """
     st.header("Test the connection", anchor=False)
+    if config.kind == "demo" and not config.problem:
+        st.caption("No sheet is set up yet, so there is nothing to test.")
+    else:
+        st.caption("Reads the team's sheet as set up above, now (this also refreshes what every page shows).")
     st.button(
         "Test connection",
         key=KEY_TEST_BUTTON,
         on_click=source.test_connection,
         icon=":material/network_check:",
-        help="Read the sheet now (this also refreshes what every page shows).",
+        help="Read the team's sheet now, to check the settings and the sharing.",
     )
     result = st.session_state.pop(source.KEY_TEST_RESULT, None)
     if result is None:
         return
+    if result.nothing_to_test:
+        st.info(NOTHING_TO_TEST, icon=":material/info:")
+        return
     if result.ok:
         st.success(f"Connected: {plural(result.rows, 'row')} found.", icon=":material/check:")
+        st.text(f"Tested: {isolate(result.tested)}")
+        if uploads.current() is not None:
+            st.caption("You still see your uploaded file; click Stop using the upload to see the team's sheet.")
     else:
         st.error("The connection test failed:", icon=":material/error:")
         st.text(result.message)
@@ -158,5 +220,18 @@ def upload() -> None:
 def setup_steps() -> None:
     """Numbered steps for the admin who connects the team's sheet."""
     st.header("Set up the team's sheet", anchor=False)
+    st.markdown(
+        "**No tracking sheet yet?** Start from the template: the columns Sparkwatch reads, with two example "
+        "rows to replace. Open it in Google Sheets (File → Import) or Excel."
+    )
+    st.download_button(
+        "Download the template (CSV)",
+        data=template.template_csv(app_settings.today()),
+        file_name=template.FILE_NAME,
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=KEY_TEMPLATE,
+    )
     st.markdown(SETUP_SERVICE_ACCOUNT)
     st.markdown(SETUP_PUBLISHED)

@@ -33,6 +33,14 @@ def page(title: str) -> str:
     return path
 
 
+APP_NAME = "Sparkwatch"
+
+
+def browser_title(page_title: str) -> str:
+    """What the browser tab says on a page: 'Overview · Sparkwatch', so open tabs tell the pages apart."""
+    return f"{page_title} · {APP_NAME}" if page_title else APP_NAME
+
+
 def pages() -> list[st.Page]:
     """The pages for `st.navigation`; the first is the default."""
     return [st.Page(p.path, title=p.title, icon=p.icon, default=n == 0) for n, p in enumerate(PAGES)]

@@ -29,6 +29,7 @@ from lib import reading, settings
 from lib.reading import Attempt, Loaded, Outcome
 from lib.settings import SourceConfig
 from lib.sources import DEMO_LABEL, Source, open_source
+from lib.words import plural
 from ui import app_settings, upload
 
 if TYPE_CHECKING:  # gspread is imported only when a Google Sheet is read
@@ -179,30 +180,42 @@ def throttled_note() -> str | None:
         return None
     return (
         "The sheet was read moments ago, so it was not read again (that keeps the team within Google's limits). "
-        f"Refresh works again in {math.ceil(wait)} seconds."
+        f"Refresh works again in {plural(math.ceil(wait), 'second')}."
     )
 
 
 @dataclass(frozen=True)
 class ConnectionCheck:
+    """What a connection test found: rows, or why it failed, and which source it read."""
+
     ok: bool
     rows: int = 0
     message: str = ""
+    tested: str = ""
+    """The source read, in plain words (may hold the sheet's title: show it as text only)."""
+    nothing_to_test: bool = False
+    """Nothing is set up (the app shows its built-in demo), so nothing was read."""
 
 
 def test_connection() -> None:
-    """Button callback: read the configured source now (a refresh) and keep the result for the page."""
+    """Button callback: read the configured source now (a refresh) and keep the result for the page.
+
+    It reads the team's source, never this session's upload; with nothing set up it reads nothing.
+    """
     config = app_settings.source_config()
+    if config.kind == "demo" and not config.problem:
+        st.session_state[KEY_TEST_RESULT] = ConnectionCheck(False, nothing_to_test=True)
+        return
     wait = _may_read_now(config)
     if wait:
-        message = f"The sheet was read moments ago; test again in {math.ceil(wait)} seconds."
+        message = f"The sheet was read moments ago; test again in {plural(math.ceil(wait), 'second')}."
         st.session_state[KEY_TEST_RESULT] = ConnectionCheck(False, message=message)
         return
     outcome = read_configured(config, app_settings.today(), force=True)
     if outcome.loaded is None or outcome.error is not None:
         result = ConnectionCheck(False, message=outcome.error or "")
     else:
-        result = ConnectionCheck(True, rows=len(outcome.loaded.normalized.frame))
+        result = ConnectionCheck(True, rows=len(outcome.loaded.normalized.frame), tested=outcome.label)
     st.session_state[KEY_TEST_RESULT] = result
 
 
