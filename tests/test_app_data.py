@@ -7,7 +7,7 @@ import csv
 import io
 
 import openpyxl
-from app_helpers import AUTHORIZATIONS, DATA, assert_clean, expected, markdown_texts, rendered
+from app_helpers import AUTHORIZATIONS, DATA, assert_clean, expected, markdown_texts, page_notes, rendered
 from test_app_sheets import (  # noqa: F401 - the fixtures 'fake' and 'info'
     EMAIL,
     PUBLISHED_PATH,
@@ -96,7 +96,7 @@ def test_with_nothing_configured_the_connection_test_says_there_is_nothing_to_te
     assert "No sheet is set up yet, so there is nothing to test." in [c.value for c in at.caption]
     at.button(key=data.KEY_TEST_BUTTON).click().run()
     assert not at.success
-    assert [i.value for i in at.main.info] == [NOTHING_TO_TEST]
+    assert page_notes(at) == [NOTHING_TO_TEST]
     assert fake.counts.total() == 0
 
 
@@ -110,7 +110,7 @@ def test_after_an_upload_with_nothing_configured_the_page_says_so_once(fake):
     assert where_it_comes_from(at) == [UPLOAD_NOW, NOTHING_SET_UP_UPLOAD]
     assert not any("minute" in t or "shows the demo" in t for t in texts(at))
     at.button(key=data.KEY_TEST_BUTTON).click().run()
-    assert [i.value for i in at.main.info] == [NOTHING_TO_TEST] and not at.success
+    assert page_notes(at) == [NOTHING_TO_TEST] and not at.success
 
 
 def test_a_configured_sheet_shows_where_it_is_and_who_to_share_it_with(fake, info):
