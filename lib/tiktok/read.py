@@ -106,6 +106,10 @@ def parse_times(values: pd.Series) -> pd.Series:
     Anything else (empty, 0, garbage) is missing, never an error: one odd post must not stop a read.
     """
     values = pd.Series(values, dtype=object)
+    moments = values.map(lambda v: isinstance(v, dt.datetime) and not pd.isna(v))
+    if moments.any():  # already moments (a frame built in Python, like the demo's): naive ones are UTC
+        given = pd.to_datetime(values.where(moments), utc=True, errors="coerce")
+        return given.where(moments, parse_times(values.where(~moments))).astype("datetime64[ns, UTC]")
     number = pd.to_numeric(values, errors="coerce").astype("float64")
     number = number.where(number > 0)
     number = number.where(number < 1e11, number / 1000)
