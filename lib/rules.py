@@ -86,7 +86,7 @@ class Frame:
             return self.data[name]
         return pd.Series(pd.NA, index=self.data.index, dtype="object")
 
-    def says(self, name: str, value: object) -> pd.Series:
+    def says(self, name: str, value: str | bool) -> pd.Series:
         """True where the column holds `value`; False where it holds anything else, is missing or is absent."""
         return self.column(name).eq(value).fillna(False).astype(bool)
 
