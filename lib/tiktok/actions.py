@@ -157,7 +157,7 @@ def _plan(rows: pd.DataFrame, codes: pd.Series, reason: np.ndarray) -> pd.DataFr
 
 
 def apply_codes(
-    api: TikTokApi,
+    api: TikTokApi | None,
     advertiser_id: str,
     plan: pd.DataFrame,
     *,
@@ -166,9 +166,15 @@ def apply_codes(
     dry_run: bool = False,
     now: Callable[[], dt.datetime] | None = None,
 ) -> ActionRun:
-    """Apply every ready code of `plan` to `advertiser_id`, one request each; `dry_run` sends nothing."""
+    """Apply every ready code of `plan` to `advertiser_id`, one request each; `dry_run` sends nothing.
+
+    `api` may be None only for a dry run (a plan shown before any token is set up).
+    """
+    if api is None and not dry_run:
+        raise ValueError("applying codes needs a TikTok client")
 
     def send(row: dict[str, Any]) -> None:
+        assert api is not None  # checked above: a dry run never sends
         api.post("/tt_video/authorize/", {"advertiser_id": advertiser_id, "auth_code": row["code"]})
 
     return _run(plan, send, "apply", lambda _: advertiser_id, APPLIED, who=who, log=log, dry_run=dry_run, now=now)
