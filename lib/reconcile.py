@@ -79,7 +79,8 @@ def reconcile(
     post_facts = _looked_up(by_post, frame["post_key"].astype("string"), frame.index)
     code_held = code_facts["held"].eq(True)
     post_held = ~code_held & post_facts["held"].eq(True)
-    code_known = ~code_held & ~post_held & code_facts["_code"].notna()
+    # A lookup TikTok refused matches nothing: only its message is kept.
+    code_known = ~code_held & ~post_held & code_facts["_code"].notna() & code_facts["message"].isna()
     chosen = code_facts.where(code_held | code_known, post_facts.where(post_held))
 
     out = frame.copy()
@@ -92,7 +93,7 @@ def reconcile(
     out[TIKTOK_ITEM] = chosen["item_id"].astype("string")
     matched = np.select([code_held | code_known, post_held], [MATCHED_BY_CODE, MATCHED_BY_POST], default="")
     out[TIKTOK_MATCHED_BY] = pd.Series(matched, index=frame.index, dtype="string").replace({"": pd.NA})
-    out[TIKTOK_MESSAGE] = chosen["message"].astype("string")
+    out[TIKTOK_MESSAGE] = code_facts["message"].astype("string").where(~code_held & ~post_held)
     in_ads = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     if read.complete:
         in_ads = in_ads.mask(row_codes.notna(), False)

@@ -66,8 +66,7 @@ def read_settings(paths: Sequence[str], *, optional: Collection[str] = ()) -> Se
             return SettingsRead(
                 problem=_say(
                     path,
-                    "is a folder. Sparkwatch reads its settings from one .toml file: "
-                    "point secrets.files at that file.",
+                    "is a folder. Sparkwatch reads its settings from one .toml file: point secrets.files at that file.",
                 )
             )
         if not text_path.endswith(".toml"):

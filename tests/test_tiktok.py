@@ -251,3 +251,12 @@ def test_the_client_repr_and_the_read_repr_hold_no_secret():
         api = api_for(fake)
         read = read_tiktok(config_for(fake), api=api)
     secrets_never_in(repr(api) + repr(read), code(1))
+
+
+def test_lookups_never_log_a_whole_code_nor_the_token(caplog):
+    """urllib3 logs each URL at DEBUG; a lookup's URL holds the code, so its query is dropped."""
+    caplog.set_level(logging.DEBUG)
+    with FakeTikTok(posts={ADVERTISER: []}, known={code(4): item(code(4), "4")}) as fake:
+        read_tiktok(config_for(fake), [code(4), code(5)], api=api_for(fake))
+    assert "/tt_video/info/" in caplog.text
+    secrets_never_in(caplog.text, code(4), code(5))

@@ -33,6 +33,22 @@ from lib.tiktok.settings import TIKTOK_API
 
 log = logging.getLogger("sparkwatch.tiktok")
 
+
+class _NoQueries(logging.Filter):
+    """urllib3 logs every request's URL at DEBUG, query included: TikTok's lookups put a whole
+    authorization code there (`/tt_video/info/?auth_code=…`) and its ad-account list the app
+    secret. This filter, on urllib3's connection logger, drops the query from those lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                a.split("?", 1)[0] + "?…" if isinstance(a, str) and "?" in a else a for a in record.args
+            )
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_NoQueries())
+
 DEFAULT_TIMEOUT = 15.0
 """Seconds one exchange with TikTok may take, every byte of the answer included."""
 DEFAULT_BUDGET = 25.0
@@ -75,13 +91,17 @@ class TikTokApi:
         token: str,
         base: str = TIKTOK_API,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        budget: float = DEFAULT_BUDGET,
-        backoff: Sequence[float] = RATE_BACKOFF,
+        timeout: float | None = None,
+        budget: float | None = None,
+        backoff: Sequence[float] | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         hidden: Sequence[str] = (),
     ) -> None:
+        # None: the module's defaults, read now (so one place, or a test, can change them).
+        timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        budget = DEFAULT_BUDGET if budget is None else budget
+        backoff = RATE_BACKOFF if backoff is None else backoff
         self._token = token
         self._hidden = tuple(s for s in (token, *hidden) if s)
         self.base = base.rstrip("/")
