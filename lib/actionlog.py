@@ -62,7 +62,7 @@ def entry(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     return ActionEntry(
         at=moment.isoformat().replace("+00:00", "Z"),
-        who=who or "unknown",
+        who=who or "(not known)",
         action=action,
         advertiser_id=advertiser_id,
         post=redact_codes(post or ""),

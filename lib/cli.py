@@ -451,7 +451,7 @@ def _who() -> str:
     try:
         return os.environ.get(USER_ENV) or getpass.getuser()
     except (KeyError, OSError):  # no login name (a container without one)
-        return "unknown"
+        return "(not known)"
 
 
 _OUTCOME_WORDS = {APPLIED: "applied", REFUSED: "refused", NOT_TRIED: "skipped", WOULD: "would apply"}
