@@ -3,8 +3,22 @@
     python -m lib.cli check SOURCE [--json] [--fail-on STATES]     summary and rows needing action
     python -m lib.cli calendar SOURCE -o FILE.ics [--days N] [--remind-days N] [--reminder-events]
     python -m lib.cli alert SOURCE --webhook URL [--warn-days N] [--dry-run]
+    python -m lib.cli apply SOURCE --advertiser ID [--ad-account NAME] [--dry-run] [--log FILE]
+    python -m lib.cli tiktok-token --app-id ID --auth-code CODE [--token-file FILE]
 
-Every command also takes --today, --tz, --warn-days and --tab.
+Every command but tiktok-token also takes --today, --tz, --warn-days and --tab.
+
+TikTok: when TIKTOK_ACCESS_TOKEN and TIKTOK_ADVERTISER_IDS are set (SPARKWATCH_TIKTOK_API for
+another API root), `check` also reads the ad accounts and judges each row by what TikTok says
+(`lib.reconcile`); its JSON then has, per record, `"tiktok"` ({status, ends_on, post_status,
+advertiser_id}, or null when TikTok has nothing on the row), and at the top `"ads_manager_only"`
+(posts the ad accounts hold that the sheet lacks, codes masked), `"tiktok_read_at"` and
+`"tiktok_error"`. When TikTok cannot be read the sheet's own result still prints, with
+`"tiktok_error"` set and one plain line on stderr, within 30 seconds (`lib.tiktok.api.DEFAULT_BUDGET`).
+`apply` applies the codes waiting to be applied to one ad account (see `lib.tiktok.actions`),
+exits 1 when TikTok refused any, and logs every attempt (`lib.actionlog`). `tiktok-token` is the
+one command that prints a secret: the new token, once, on the last line of standard output
+(never on stderr, never in a log), or only into --token-file when given.
 
 Exit codes, the same scheme for all three:
   0  the source was read and nothing calls for attention (check: no `--fail-on` state present;
@@ -31,16 +45,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import getpass
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, cast
 
 import pandas as pd
 
+from lib.actionlog import log_path
 from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
@@ -56,16 +73,25 @@ from lib.clock import team_now, team_timezone, team_today
 from lib.columns import TAB
 from lib.dates import parse_date_order
 from lib.diagnose import diagnose, health_counts, needs_action
-from lib.errors import ErrorKind, SparkwatchError, UsageError
+from lib.errors import ErrorKind, SparkwatchError, TikTokError, UsageError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
+from lib.reconcile import Reconciled, ads_manager_only_records, reconcile, tiktok_fact
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
 from lib.report import records, summary
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source
 from lib.sources.published import source_label
+from lib.tiktok.actions import APPLIED, NOT_TRIED, REFUSED, WOULD, ActionRun, apply_codes, apply_plan
+from lib.tiktok.api import TikTokApi
+from lib.tiktok.read import read_tiktok
+from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
+from lib.tiktok.token import exchange_auth_code
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
 from lib.words import days, iso_date, plural, redact
+
+APP_SECRET_ENV = "TIKTOK_APP_SECRET"
+USER_ENV = "SPARKWATCH_USER"
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_UNREADABLE, EXIT_BUG = 0, 1, 2, 3
 EXIT_ATTENTION = EXIT_FAIL_ON
@@ -185,27 +211,134 @@ def build_parser() -> argparse.ArgumentParser:
     )
     alert.add_argument("--dry-run", action="store_true", help="print the message instead of sending it")
     alert.set_defaults(run=run_alert)
+
+    apply = commands.add_parser("apply", help="apply the codes waiting in the sheet to a TikTok ad account")
+    _add_source_options(apply)
+    apply.add_argument("--advertiser", required=True, help="the TikTok ad account's id (a number)")
+    apply.add_argument("--ad-account", help="only the sheet's rows whose ad account column says this")
+    apply.add_argument("--dry-run", action="store_true", help="show what would be applied; send nothing")
+    apply.add_argument(
+        "--log", help="the action log to append to (default: $SPARKWATCH_ACTION_LOG or ./sparkwatch-actions.jsonl)"
+    )
+    apply.set_defaults(run=run_apply)
+
+    token = commands.add_parser(
+        "tiktok-token", help="trade a TikTok auth code for a long-term access token, and list its ad accounts"
+    )
+    token.add_argument("--app-id", required=True, help="your app's id (TikTok for Business → My apps)")
+    token.add_argument("--auth-code", required=True, help="the auth_code TikTok's authorization page sent back")
+    token.add_argument("--api", help=f"TikTok's API root (default ${API_ENV}, else TikTok's own)")
+    token.add_argument(
+        "--token-file", help="write the token to this file (readable by you only) instead of printing it"
+    )
+    token.set_defaults(run=run_tiktok_token)
     return parser
 
 
 def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, Normalized]:
     """Read, normalise and diagnose the source the arguments name."""
-    today = args.today or team_today(args.tz)
-    table = open_source(for_command_line(args.source, args.tab, os.environ)).read(today)
-    normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
+    today, normalized = _read(args)
     return today, diagnose(normalized.frame, today, args.warn_days), normalized
 
 
+def _read(args: argparse.Namespace) -> tuple[dt.date, Normalized]:
+    today = args.today or team_today(args.tz)
+    table = open_source(for_command_line(args.source, args.tab, os.environ)).read(today)
+    normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
+    return today, normalized
+
+
+@dataclass
+class TikTokCheck:
+    """The command line's TikTok part: the reconciled read, or why there is none (`error`)."""
+
+    config: TikTokConfig
+    reconciled: Reconciled | None = None
+    error: str | None = None
+    frame: pd.DataFrame | None = field(default=None, repr=False)
+
+
+def load_with_tiktok(
+    args: argparse.Namespace, err: TextIO
+) -> tuple[dt.date, pd.DataFrame, Normalized, TikTokCheck | None]:
+    """`load`, reconciled with TikTok when the environment configures it; None when it does not.
+
+    A TikTok that cannot be read never hides the sheet's result: the error is kept for the
+    output and said in one plain line on `err`.
+    """
+    today, normalized = _read(args)
+    config = tiktok_settings({}, os.environ)
+    if config is None:
+        return today, diagnose(normalized.frame, today, args.warn_days), normalized, None
+    check = TikTokCheck(config)
+    frame = normalized.frame
+    try:
+        if config.problem:
+            raise TikTokError(config.problem)
+        read = read_tiktok(config, frame["code"].tolist())
+        check.reconciled = reconcile(frame, read, team_timezone(args.tz))
+        frame = check.reconciled.frame
+    except TikTokError as error:
+        check.error = one_line(redact(str(error)))
+        err.write(f"sparkwatch: TikTok could not be read, so this is the sheet's word alone: {check.error}\n")
+    return today, diagnose(frame, today, args.warn_days), normalized, check
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
-    today, diagnosed, normalized = load(args)
+    today, diagnosed, normalized, tiktok = load_with_tiktok(args, _err(args))
     problems = normalized.problems
     if args.json:
         data = summary(source_label(args.source), today, args.warn_days, diagnosed, problems, normalized.columns)
+        if tiktok is not None:
+            _add_tiktok(data, diagnosed, tiktok)
         out.write(json_text(data) + "\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
+        if tiktok is not None:
+            out.write(render_tiktok(tiktok))
     counts = health_counts(diagnosed)
     return EXIT_FAIL_ON if any(counts[s] for s in args.fail_on) else EXIT_OK
+
+
+def _err(args: argparse.Namespace) -> TextIO:
+    """Where this run's one-line warnings go (`main` puts its own stream on the arguments)."""
+    return cast(TextIO, getattr(args, "err", None) or sys.stderr)
+
+
+def _add_tiktok(data: dict[str, object], diagnosed: pd.DataFrame, tiktok: TikTokCheck) -> None:
+    """The TikTok keys of `check --json`: per record `"tiktok"`, and at the top the posts only Ads Manager has."""
+    facts = [tiktok_fact(row) for _, row in diagnosed.iterrows()] if tiktok.reconciled else [None] * len(diagnosed)
+    for record, fact in zip(cast("list[dict[str, object]]", data["records"]), facts, strict=True):
+        record["tiktok"] = fact
+    reconciled = tiktok.reconciled
+    data["ads_manager_only"] = ads_manager_only_records(reconciled.ads_manager_only) if reconciled else []
+    data["tiktok_read_at"] = reconciled.read.read_at.isoformat().replace("+00:00", "Z") if reconciled else None
+    data["tiktok_advertisers"] = list(tiktok.config.advertiser_ids)
+    data["tiktok_errors"] = list(reconciled.read.errors) if reconciled else []
+    data["tiktok_error"] = tiktok.error
+
+
+def render_tiktok(tiktok: TikTokCheck) -> str:
+    """The text report's TikTok part: what was read, and the posts the sheet lacks (codes masked)."""
+    if tiktok.reconciled is None:
+        return f"\nTikTok: not read ({tiktok.error}).\n"
+    read = tiktok.reconciled.read
+    only = tiktok.reconciled.ads_manager_only
+    lines = [
+        "",
+        f"TikTok: {plural(len(read.advertiser_ids), 'ad account')} read at {read.read_at:%Y-%m-%d %H:%M} UTC, "
+        f"{plural(int(read.posts['held'].sum()), 'post')} in Ads Manager.",
+    ]
+    lines += [f"  {_cell(e)}" for e in read.errors]
+    if len(only):
+        lines.append(f"In Ads Manager, not in your sheet ({len(only)}):")
+        for row in ads_manager_only_records(only):
+            ends = row["ends_on"] or "no end date"
+            lines.append(
+                f"  {_cell(row['creator'])}  {_cell(row['post'])}  ends {ends}  "
+                f"ad account {row['advertiser_id']}  {row['code'] or ''}"
+            )
+    return redact(printable("\n".join(lines) + "\n"))
 
 
 _JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -313,6 +446,116 @@ def run_alert(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ATTENTION
 
 
+def _who() -> str:
+    """Who acts, for the action log: $SPARKWATCH_USER, else the login name."""
+    try:
+        return os.environ.get(USER_ENV) or getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without one)
+        return "(not known)"
+
+
+_OUTCOME_WORDS = {APPLIED: "applied", REFUSED: "refused", NOT_TRIED: "skipped", WOULD: "would apply"}
+
+
+def run_apply(args: argparse.Namespace, out: TextIO) -> int:
+    advertiser = args.advertiser.strip()
+    if not advertiser.isdigit():
+        raise UsageError(f"'{args.advertiser}' is not an ad account id: use the number Ads Manager shows.")
+    config = tiktok_settings({}, os.environ)
+    ready = config is not None and config.ready
+    if config is None or not ready:
+        if not args.dry_run:
+            why = config.problem if config is not None and config.problem else f"set {TOKEN_ENV} (see `tiktok-token`)"
+            raise UsageError(f"To apply codes Sparkwatch needs TikTok's access token: {why}")
+        config = None  # a dry run without TikTok: the sheet's own word on what waits
+    else:
+        config = TikTokConfig(config.access_token, (advertiser,), config.api_base, config.origin)
+    today, normalized = _read(args)
+    frame = normalized.frame
+    if config is not None:
+        frame = reconcile(frame, read_tiktok(config, frame["code"].tolist()), team_timezone(args.tz)).frame
+    diagnosed = diagnose(frame, today, args.warn_days)
+    if args.ad_account:
+        wanted = args.ad_account.strip().casefold()
+        diagnosed = diagnosed.loc[diagnosed["ad_account"].astype("string").str.strip().str.casefold().eq(wanted)]
+    api = TikTokApi(config.access_token, config.api_base, budget=APPLY_BUDGET) if config is not None else None
+    log = None if args.dry_run else log_path(args.log)
+    run = apply_codes(api, advertiser, apply_plan(diagnosed), who=_who(), log=log, dry_run=args.dry_run)
+    out.write(render_apply(advertiser, run, dry_run=args.dry_run))
+    if run.stopped:
+        raise TikTokError(run.stopped)
+    return EXIT_ATTENTION if run.refused else EXIT_OK
+
+
+APPLY_BUDGET = 300.0
+"""Seconds all of one `apply` may take with TikTok (a few hundred codes, one request each)."""
+
+
+def render_apply(advertiser: str, run: ActionRun, *, dry_run: bool) -> str:
+    """One line per code (masked), TikTok's refusal decoded where the decoder knows it, then a summary."""
+    lines = []
+    for r in run.results:
+        what = _OUTCOME_WORDS.get(r.outcome, r.outcome)
+        line = f"  row {r.row:>5}  {_cell(r.creator)}  {r.shown}  {what}"
+        if r.error is not None:
+            line += f": {r.error.title}. {r.error.fix}"
+        elif r.detail:
+            line += f": {_cell(r.detail)}"
+        lines.append(line)
+    ready = sum(r.outcome != NOT_TRIED or bool(run.stopped) for r in run.results)
+    if dry_run:
+        head = f"Would apply {plural(sum(r.outcome == WOULD for r in run.results), 'code')} to ad account {advertiser}"
+    else:
+        head = f"Applied {run.done} of {plural(ready, 'code')} to ad account {advertiser}"
+        if run.refused:
+            head += f"; TikTok refused {run.refused}"
+    skipped = sum(r.outcome == NOT_TRIED and not run.stopped for r in run.results)
+    if skipped:
+        head += f"; {skipped} skipped"
+    lines.insert(0, head + ("." if lines else ": nothing is waiting to be applied."))
+    return redact(printable("\n".join(lines) + "\n"))
+
+
+def run_tiktok_token(args: argparse.Namespace, out: TextIO) -> int:
+    secret = os.environ.get(APP_SECRET_ENV) or getpass.getpass("TikTok app secret (not shown): ")
+    if not secret.strip():
+        raise UsageError(f"The app secret is needed: type it when asked, or set {APP_SECRET_ENV}.")
+    base = (args.api or os.environ.get(API_ENV) or TIKTOK_API).strip()
+    checked = tiktok_settings({"tiktok": {"access_token": "x", "advertiser_ids": "1", "api_base": base}}, {})
+    if checked is None or checked.problem:
+        raise UsageError(checked.problem if checked and checked.problem else "The API address is not usable.")
+    api = TikTokApi("", checked.api_base, hidden=(secret.strip(), args.auth_code.strip()))
+    grant = exchange_auth_code(api, args.app_id.strip(), secret.strip(), args.auth_code.strip())
+    lines = [f"TikTok gave a long-term access token that reaches {plural(len(grant.advertisers), 'ad account')}:"]
+    lines += [f"  {a}  {_cell(name)}" for a, name in grant.advertisers]
+    ids = ",".join(a for a, _ in grant.advertisers)
+    lines.append(f"Put the ids you want checked in the settings: [tiktok] advertiser_ids, or {ADVERTISERS_ENV}={ids}")
+    if args.token_file:
+        _write_secret(Path(args.token_file), grant.access_token)
+        lines.append(f"The token is in {args.token_file} (readable by you only): put it in the settings.")
+        out.write(printable("\n".join(lines)) + "\n")
+        return EXIT_OK
+    lines.append(
+        "Your access token follows, on the last line, shown this once. Keep it like a password: put it in the "
+        f"settings as [tiktok] access_token (or {TOKEN_ENV}) and nowhere else."
+    )
+    out.write(printable("\n".join(lines)) + "\n")
+    out.write(grant.access_token + "\n")
+    return EXIT_OK
+
+
+def _write_secret(path: Path, text: str) -> None:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as error:
+        raise UsageError(
+            f"Could not write {path}: {error.strerror or 'the folder is missing or not writable'}.",
+            kind=ErrorKind.CANNOT_WRITE,
+        ) from None
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -324,6 +567,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exit_:
         return EXIT_UNREADABLE if exit_.code else EXIT_OK
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
+    args.err = err
     try:
         return run(args, out)
     except SparkwatchError as error:

@@ -12,8 +12,17 @@ import datetime as dt
 import hashlib
 import random
 import string
+from typing import Any, cast
 
-from lib.normalize import RawTable
+import numpy as np
+import pandas as pd
+
+from lib.codes import looks_like_code
+from lib.diagnose import diagnose
+from lib.normalize import RawTable, normalize
+from lib.tiktok.read import TikTokRead, posts_frame
+from lib.tiktok.statuses import AuthStatus, PostStatus
+from lib.vocab import HealthId, Status
 
 HEADER = [
     "TikTok handle",
@@ -66,6 +75,7 @@ CREATORS = (
 )
 
 _CODE_ALPHABET = string.ascii_letters + string.digits + "+/"
+_TIDYING = "Creator is tidying up their profile"
 
 
 def demo_table(today: dt.date | None = None, seed: int = 7) -> RawTable:
@@ -167,7 +177,91 @@ def demo_table(today: dt.date | None = None, seed: int = 7) -> RawTable:
         }
         if i % 11 == 5:
             cells["TikTok handle"] = f" {creator.upper()} "
+        if i == 2:
+            cells["Notes"] = _TIDYING  # TikTok's side of the demo has this post deleted
+
         add(creator, campaign, **cells)
         if i % 9 == 4:
             rows.append([""] * len(HEADER))  # the blank rows every real sheet has
     return [HEADER, *rows]
+
+
+# --------------------------------------------------------------------------- TikTok's side
+
+DEMO_ADVERTISERS = {"LUMEN-US-01": "7000000000000000101", "STRIDE-EU-02": "7000000000000000202"}
+"""The demo's ad accounts (the sheet's names) and the ids TikTok knows them by."""
+_NOON = pd.Timedelta(hours=12)
+"""Demo end times are at noon UTC, so the day is the same in every team's time zone from −11 to +11."""
+
+
+def demo_tiktok_read(today: dt.date | None = None, seed: int = 7) -> TikTokRead:
+    """What the demo's two ad accounts would answer, so the demo shows what checking against TikTok adds.
+
+    TikTok agrees with the sheet on most rows. Where it does not, it is on purpose, one row per
+    thing only TikTok can tell: the row whose dates the sheet lacks gets TikTok's; a typed
+    expiry that is a week off is corrected (`sheet_end_differs`); an everyday post turns out
+    deleted (`post_deleted`); the codes the sheet marks received, and the row whose dates can't
+    be read, are in no ad account (`not_in_ads_manager`); and two posts in Ads Manager are
+    missing from the sheet. A withdrawn code and a damaged one are unknown to TikTok.
+    """
+    today = today or dt.date.today()
+    normalized = normalize(demo_table(today, seed))
+    rows = diagnose(normalized.frame, today)
+    rows = rows.loc[rows["code"].notna() & looks_like_code(rows["code"])].sort_values("row", kind="stable")
+    day = pd.Timestamp(today)
+    ends = rows["expires"] + _NOON
+    handle = rows["creator"].astype("string").str.lstrip("@")
+    no_dates = rows["expires"].isna()
+    tiktok_knows_dates = no_dates & handle.eq("sunnyskin")
+    ends = ends.mask(tiktok_knows_dates, day + pd.Timedelta(days=40) + _NOON)
+    typed_wrong = rows["expires_on"].notna()  # the one row with an expiry typed in
+    ends = ends.mask(typed_wrong, rows["expires"] + pd.Timedelta(days=7) + _NOON)
+    received = rows["status"].eq(Status.PENDING).fillna(False)
+    held = ~received & ~rows["health"].eq(HealthId.REVOKED) & ~(no_dates & ~tiktok_knows_dates)
+    post_status = pd.Series(PostStatus.PUBLIC.value, index=rows.index, dtype=object)
+    post_status = post_status.mask(rows["post_visibility"].eq("private"), PostStatus.PRIVATE.value)
+    post_status = post_status.mask(rows["notes"].eq(_TIDYING).fillna(False), PostStatus.USER_DELETE.value)
+    auth = np.where(ends.dt.normalize() < day, AuthStatus.EXPIRED.value, AuthStatus.AUTHORIZED.value)
+    listed = pd.DataFrame(
+        {
+            "advertiser_id": rows["ad_account"].map(DEMO_ADVERTISERS).astype(object),
+            "auth_code": rows["code"].astype(object),
+            "item_id": rows["post_key"].astype(object),
+            "item_type": "VIDEO",
+            "post_status": post_status,
+            "auth_status": auth,
+            "auth_start": (ends - pd.Timedelta(days=60)).dt.tz_localize("UTC"),
+            "auth_end": ends.dt.tz_localize("UTC"),
+            "invite_start": pd.NaT,
+            "tiktok_name": handle.astype(object),
+            "identity_id": None,
+            "identity_type": "AUTH_CODE",
+            "held": held,
+            "message": None,
+        }
+    )
+    # Codes received but not applied: TikTok knows them when asked (`/tt_video/info/`).
+    listed.loc[received, "advertiser_id"] = DEMO_ADVERTISERS["LUMEN-US-01"]
+    listed = listed.loc[held | received]
+    rng = random.Random(seed + 1)
+    extra = [
+        {
+            "advertiser_id": DEMO_ADVERTISERS[account],
+            "auth_code": "#" + "".join(rng.choice(_CODE_ALPHABET) for _ in range(63)) + "=",
+            "item_id": str(7_302_000_000_000_000_001 + n),
+            "item_type": "VIDEO",
+            "post_status": PostStatus.PUBLIC.value,
+            "auth_status": AuthStatus.AUTHORIZED.value,
+            "auth_end": pd.Timestamp(day + pd.Timedelta(days=offset) + _NOON, tz="UTC"),
+            "tiktok_name": creator,
+            "identity_type": "AUTH_CODE",
+            "held": True,
+        }
+        for n, (creator, account, offset) in enumerate(
+            (("nova.eats", "LUMEN-US-01", 33), ("pace.with.pia", "STRIDE-EU-02", 5))
+        )
+    ]
+    posts = pd.concat([posts_frame([]), listed, posts_frame(extra)], ignore_index=True)
+    read_at = dt.datetime.combine(today, dt.time(8, 0), tzinfo=dt.UTC)
+    records = cast("list[dict[str, Any]]", posts.to_dict(orient="records"))  # column names are text
+    return TikTokRead(posts_frame(records), read_at, tuple(DEMO_ADVERTISERS.values()))

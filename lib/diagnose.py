@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from lib.columns import EXPIRES_FROM, FROM_SHEET, FROM_TIKTOK, SHEET_EXPIRES, TIKTOK_ENDS_ON
 from lib.rules import BLOCKING, BY_PRIORITY, ISSUE_ORDER, RULES, Frame, IssueId
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH_ORDER, HealthId
 
@@ -20,6 +21,9 @@ HEALTH_DTYPE = pd.CategoricalDtype([h.value for h in HEALTH_ORDER], ordered=True
 
 def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_DAYS) -> pd.DataFrame:
     """A copy of the normalised frame with `expires`, `days_left`, `health` and `issues` added.
+
+    `expires` is TikTok's end date where the frame was reconciled with TikTok and TikTok knows
+    it, else the sheet's; `sheet_expires` is the sheet's own and `expires_from` says which won.
 
     `issues` holds a tuple of issue ids per row, the one to work on first leading
     (`Rule.priority`: whatever stops the ad comes before what will stop it later).
@@ -31,10 +35,16 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
     uses_code = out["access_method"].fillna("code").eq("code").to_numpy()
 
     computed = out["authorized_on"] + pd.to_timedelta(out["duration_days"].astype("float64"), unit="D")
-    expires = out["expires_on"].fillna(computed)
+    sheet = out["expires_on"].fillna(computed)
+    # TikTok's end date wins where TikTok was read and knows it (`lib.reconcile`).
+    tiktok = out[TIKTOK_ENDS_ON] if TIKTOK_ENDS_ON in out else pd.Series(pd.NaT, index=out.index, dtype=sheet.dtype)
+    expires = tiktok.astype(sheet.dtype).fillna(sheet)
     # Business Center links have no end date of their own.
     expires = expires.where(uses_code)
     out["expires"] = expires
+    out[SHEET_EXPIRES] = sheet.where(uses_code)
+    source = np.select([tiktok.notna().to_numpy(), sheet.notna().to_numpy()], [FROM_TIKTOK, FROM_SHEET], default="")
+    out[EXPIRES_FROM] = pd.Series(source, index=out.index, dtype="string").replace({"": pd.NA}).where(expires.notna())
     days_left = (expires - today_ts).dt.days
     out["days_left"] = days_left.astype("Int64")
 

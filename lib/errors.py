@@ -43,6 +43,10 @@ class ErrorKind(StrEnum):
     NOT_A_TABLE = "not_a_table"
     ENCRYPTED = "encrypted"
     UNSAVED_FORMULAS = "unsaved_formulas"
+    # TikTok's API for Business (TikTokError)
+    TOKEN_REJECTED = "token_rejected"
+    RATE_LIMITED = "rate_limited"
+    TIKTOK_REFUSED = "tiktok_refused"
     # The app's or the command's own settings (SettingsError; a SourceError for a bad source setting)
     SETTINGS = "settings"
     BROKEN_SETTINGS = "broken_settings"
@@ -68,6 +72,12 @@ class SourceError(SparkwatchError):
     """A source could not be read."""
 
 
+class TikTokError(SparkwatchError):
+    """TikTok's API could not be read or refused a request (the message never holds the token or a whole code)."""
+
+    default_kind = ErrorKind.API_ERROR
+
+
 class WebhookError(SparkwatchError):
     """The alert could not be delivered (the webhook address names the host only, never the secret path)."""
 
@@ -86,4 +96,4 @@ class UsageError(SparkwatchError):
     default_kind = ErrorKind.USAGE
 
 
-__all__ = ["ErrorKind", "SettingsError", "SourceError", "SparkwatchError", "UsageError", "WebhookError"]
+__all__ = ["ErrorKind", "SettingsError", "SourceError", "SparkwatchError", "TikTokError", "UsageError", "WebhookError"]

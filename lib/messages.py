@@ -67,6 +67,9 @@ _MOOT: dict[IssueId, frozenset[IssueId]] = {
     # No code received: there is no end to talk about and nothing to copy again.
     IssueId.MISSING_CODE: _ENDS | {IssueId.INVALID_CODE_FORMAT, IssueId.DUPLICATE_CODE},
     IssueId.DUPLICATE_CODE: frozenset({IssueId.INVALID_CODE_FORMAT}),
+    # A deleted post needs a code on another post: its end, its code and its privacy are moot.
+    IssueId.POST_DELETED: _ENDS
+    | {IssueId.MISSING_CODE, IssueId.INVALID_CODE_FORMAT, IssueId.DUPLICATE_CODE, IssueId.POST_NOT_PUBLIC},
 }
 """Issue → the issues whose reason it makes pointless or contradictory on the same post.
 

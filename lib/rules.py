@@ -20,6 +20,16 @@ import pandas as pd
 
 from lib.bidi import isolate
 from lib.codes import looks_like_code, mask_code
+from lib.columns import (
+    SHEET_EXPIRES,
+    TIKTOK_ADVERTISER,
+    TIKTOK_ENDS_ON,
+    TIKTOK_IN_ADS_MANAGER,
+    TIKTOK_POST_STATUS,
+    TIKTOK_STATUS,
+    TIKTOK_VISIBILITY,
+)
+from lib.tiktok.statuses import DELETED, AuthStatus, post_status_words
 from lib.vocab import Status
 from lib.words import days, days_left, human_date, relative_day
 
@@ -40,6 +50,10 @@ class IssueId(StrEnum):
     POST_NOT_PUBLIC = "post_not_public"
     CUSTOM_IDENTITY = "custom_identity"
     BC_NOT_SHARED = "bc_not_shared"
+    # Known only from TikTok itself (`lib.reconcile`): never flagged for a sheet read alone.
+    POST_DELETED = "post_deleted"
+    NOT_IN_ADS_MANAGER = "not_in_ads_manager"
+    SHEET_END_DIFFERS = "sheet_end_differs"
 
 
 # ---------------------------------------------------------------------------
@@ -66,6 +80,21 @@ class Frame:
     def status_is(self, status: Status) -> pd.Series:
         return self.data["status"].eq(status)
 
+    def column(self, name: str) -> pd.Series:
+        """A column, or all-missing when the frame lacks it (TikTok's columns, on a sheet read alone)."""
+        if name in self.data:
+            return self.data[name]
+        return pd.Series(pd.NA, index=self.data.index, dtype="object")
+
+    def says(self, name: str, value: str | bool) -> pd.Series:
+        """True where the column holds `value`; False where it holds anything else, is missing or is absent."""
+        return self.column(name).eq(value).fillna(False).astype(bool)
+
+    @property
+    def visibility(self) -> pd.Series:
+        """The post's visibility: TikTok's where it says, else the sheet's."""
+        return self.column(TIKTOK_VISIBILITY).astype("string").fillna(self.data["post_visibility"])
+
 
 @dataclass(frozen=True)
 class RowFacts:
@@ -82,6 +111,15 @@ class RowFacts:
     visibility: str | None
     identity: str | None
     ad_delivery: bool | None
+    checked_with_tiktok: bool = False
+    """TikTok was read for this row's frame: its silence on a row means something."""
+    tiktok_status: str | None = None
+    tiktok_ends_on: dt.date | None = None
+    tiktok_post_status: str | None = None
+    tiktok_visibility: str | None = None
+    advertiser_id: str | None = None
+    in_ads_manager: bool | None = None
+    sheet_expires: dt.date | None = None
 
     @classmethod
     def of(cls, row: pd.Series) -> RowFacts:
@@ -107,6 +145,14 @@ class RowFacts:
             visibility=value("post_visibility"),
             identity=value("identity"),
             ad_delivery=None if delivery is None else bool(delivery),
+            checked_with_tiktok=TIKTOK_IN_ADS_MANAGER in row.index,
+            tiktok_status=value(TIKTOK_STATUS),
+            tiktok_ends_on=date(TIKTOK_ENDS_ON),
+            tiktok_post_status=value(TIKTOK_POST_STATUS),
+            tiktok_visibility=value(TIKTOK_VISIBILITY),
+            advertiser_id=value(TIKTOK_ADVERTISER),
+            in_ads_manager=None if value(TIKTOK_IN_ADS_MANAGER) is None else bool(value(TIKTOK_IN_ADS_MANAGER)),
+            sheet_expires=date(SHEET_EXPIRES),
         )
 
 
@@ -185,6 +231,9 @@ class Rule:
     """True when the issue stops a still-in-date authorization from running (health `blocked`)."""
     ask: Ask | None = None
     """What the creator is asked to do; None when the fix needs nobody outside the team."""
+    tiktok_only: bool = False
+    """Only TikTok's own answer can show it (`lib.reconcile`): never flagged for a sheet read alone, and
+    shown in the demo through the demo's TikTok answer (`lib.demo.demo_tiktok_read`)."""
 
     @property
     def needs_creator(self) -> bool:
@@ -205,11 +254,14 @@ def _no_code_yet() -> str:
 
 def _expired_flag(f: Frame) -> pd.Series:
     expires = f.data["expires"]
-    return (expires < f.today) | (f.status_is(Status.EXPIRED) & expires.isna())
+    tiktok_says = f.says(TIKTOK_STATUS, AuthStatus.EXPIRED)
+    return (expires < f.today) | (f.status_is(Status.EXPIRED) & expires.isna()) | tiktok_says
 
 
 def _expired_check(f: RowFacts) -> Verdict:
     if IssueId.CODE_EXPIRED in f.issues:
+        if f.tiktok_status == AuthStatus.EXPIRED:
+            return confirmed("TikTok confirms: the authorization on this post has expired.")
         if f.expires is None or f.days_left is None:
             return confirmed("The sheet marks this code as expired.")
         return confirmed(f"This code expired {relative_day(f.days_left)}, on {human_date(f.expires)}.")
@@ -265,6 +317,8 @@ def _before_end_check(f: RowFacts) -> Verdict:
 
 
 def _missing_check(f: RowFacts) -> Verdict:
+    if f.code is None and f.in_ads_manager:
+        return ruled_out(f"TikTok says ad account {f.advertiser_id} holds this post, so a code was applied")
     if IssueId.MISSING_CODE in f.issues:
         return confirmed("No code is recorded for this post.")
     if not f.uses_code:
@@ -323,6 +377,10 @@ _VISIBILITY_WORDS = {"private": "private", "friends": "friends-only"}
 
 
 def _not_public_check(f: RowFacts) -> Verdict:
+    if f.tiktok_visibility is not None:
+        if f.tiktok_visibility == "public":
+            return ruled_out("TikTok says the post is public")
+        return confirmed(f"TikTok confirms the post is {post_status_words(f.tiktok_post_status)}.")
     if IssueId.POST_NOT_PUBLIC in f.issues:
         return confirmed(f"The sheet says the post is {_VISIBILITY_WORDS.get(f.visibility or '', 'not public')}.")
     if f.visibility == "public":
@@ -348,6 +406,49 @@ def _bc_check(f: RowFacts) -> Verdict:
     return possible("The sheet does not say whether Ad Delivery permission was granted.")
 
 
+_NOT_CHECKED = "Sparkwatch has not checked this post with TikTok"
+
+
+def _deleted_check(f: RowFacts) -> Verdict:
+    if IssueId.POST_DELETED in f.issues:
+        return confirmed(f"TikTok says the post was {post_status_words(f.tiktok_post_status)}.")
+    if f.tiktok_post_status is not None:
+        return ruled_out(f"TikTok says the post is {post_status_words(f.tiktok_post_status)}, not deleted")
+    return possible(f"{_NOT_CHECKED}: open it in the TikTok app to see that it is still there.")
+
+
+def _not_in_ads_manager_flag(f: Frame) -> pd.Series:
+    """A code TikTok could have seen in every checked ad account and found in none, still worth applying."""
+    over = _expired_flag(f).fillna(False).astype(bool) | f.status_is(Status.REVOKED).fillna(False).astype(bool)
+    return f.says(TIKTOK_IN_ADS_MANAGER, False) & ~over
+
+
+def _not_in_ads_manager_check(f: RowFacts) -> Verdict:
+    if IssueId.NOT_IN_ADS_MANAGER in f.issues:
+        return confirmed("None of the ad accounts Sparkwatch checks holds this code: it was received but not applied.")
+    if f.in_ads_manager:
+        return ruled_out(f"TikTok says ad account {f.advertiser_id} holds this post")
+    if f.code is None:
+        return ruled_out(_no_code_yet())
+    return possible(f"{_NOT_CHECKED}: look for the post in Ads Manager → Tools → Creative library.")
+
+
+def _end_differs_flag(f: Frame) -> pd.Series:
+    if TIKTOK_ENDS_ON not in f.data or SHEET_EXPIRES not in f.data:
+        return pd.Series(False, index=f.data.index)
+    gap = (f.data[TIKTOK_ENDS_ON] - f.data[SHEET_EXPIRES]).abs()
+    return gap >= pd.Timedelta(days=1)
+
+
+def _end_differs_check(f: RowFacts) -> Verdict:
+    if IssueId.SHEET_END_DIFFERS in f.issues and f.sheet_expires and f.tiktok_ends_on:
+        sheet, tiktok = human_date(f.sheet_expires), human_date(f.tiktok_ends_on)
+        return confirmed(f"The sheet says the code ends on {sheet}, TikTok says {tiktok}.")
+    if f.sheet_expires and f.tiktok_ends_on:
+        return ruled_out("The sheet's end date is TikTok's")
+    return possible("Without both the sheet's end date and TikTok's, they can't be compared.")
+
+
 # ---------------------------------------------------------------------------
 # The rules. Definition order is reading order; `priority` is the order of work.
 
@@ -364,7 +465,7 @@ _RULES: tuple[Rule, ...] = (
             "→ Add code, then pick the post again in the ad.",
             "Write the new code and its expiry date in the sheet.",
         ),
-        priority=2,
+        priority=20,
         flag=_expired_flag,
         check=_expired_check,
         ask=Ask("the authorization has ended, so the ad has stopped", NEW_CODE_STEPS),
@@ -380,7 +481,7 @@ _RULES: tuple[Rule, ...] = (
             "Apply the new code in Ads Manager → Tools → Creative library → Add code.",
             "Update the code and the status in the sheet.",
         ),
-        priority=1,
+        priority=10,
         flag=lambda f: f.status_is(Status.REVOKED),
         check=_revoked_check,
         ask=Ask("the code was withdrawn, and if that was a mistake, a new code would let us continue", NEW_CODE_STEPS),
@@ -395,7 +496,7 @@ _RULES: tuple[Rule, ...] = (
             "new code whose duration covers the rest of the campaign.",
             "Apply the new code as soon as it arrives and update the expiry date in the sheet.",
         ),
-        priority=10,
+        priority=100,
         flag=lambda f: f.data["days_left"].between(0, f.warn_days),
         check=_expiring_check,
         ask=Ask("the authorization ends {when}", NEW_CODE_STEPS),
@@ -411,7 +512,7 @@ _RULES: tuple[Rule, ...] = (
             "the campaign end plus a margin for extensions.",
             "Apply it in Ads Manager → Tools → Creative library and update the sheet.",
         ),
-        priority=11,
+        priority=110,
         flag=lambda f: f.data["expires"] < f.data["campaign_end"],
         check=_before_end_check,
         ask=Ask("the authorization ends before the campaign does", NEW_CODE_STEPS),
@@ -427,8 +528,8 @@ _RULES: tuple[Rule, ...] = (
             "Apply the code in Ads Manager → Tools → Creative library → Add code → Confirm.",
             "Paste the code and today's date in the sheet.",
         ),
-        priority=3,
-        flag=lambda f: f.uses_code & ~f.has_code,
+        priority=30,
+        flag=lambda f: f.uses_code & ~f.has_code & ~f.says(TIKTOK_IN_ADS_MANAGER, True),
         check=_missing_check,
         ask=Ask("we have not received a code for it yet", NEW_CODE_STEPS),
     ),
@@ -443,7 +544,7 @@ _RULES: tuple[Rule, ...] = (
             "Ask the creator to copy the code again from the post's Ad settings and send it as plain text.",
             "Paste it into the sheet without extra spaces and apply it again.",
         ),
-        priority=4,
+        priority=40,
         flag=_invalid_flag,
         check=_invalid_check,
         blocks=True,
@@ -460,7 +561,7 @@ _RULES: tuple[Rule, ...] = (
             "Ask the creator for a separate code for each of the other posts.",
             "Fix the rows in the sheet so each post has its own code.",
         ),
-        priority=9,
+        priority=90,
         flag=_duplicate_flag,
         check=_duplicate_check,
         blocks=True,
@@ -476,7 +577,7 @@ _RULES: tuple[Rule, ...] = (
             "Check in Ads Manager whether the creator's region can be used with this ad account's region.",
             "If not, run the Spark Ad from an ad account in a compatible region.",
         ),
-        priority=8,
+        priority=80,
         flag=_region_flag,
         check=_region_check,
         blocks=True,
@@ -491,8 +592,8 @@ _RULES: tuple[Rule, ...] = (
             "Ask the creator to set the post's privacy to Everyone in the TikTok app.",
             "Ask them to keep it public until the campaign is over.",
         ),
-        priority=5,
-        flag=lambda f: f.data["post_visibility"].notna() & f.data["post_visibility"].ne("public"),
+        priority=50,
+        flag=lambda f: f.visibility.notna() & f.visibility.ne("public"),
         check=_not_public_check,
         blocks=True,
         ask=Ask("the post is not public, and promoted posts have to be", PUBLIC_STEPS),
@@ -507,7 +608,7 @@ _RULES: tuple[Rule, ...] = (
             "Open the ad in Ads Manager and go to the Identity section.",
             "Choose the creator's TikTok handle (the authorized post's account), not a custom identity, then save.",
         ),
-        priority=6,
+        priority=60,
         flag=lambda f: f.data["identity"].eq("custom"),
         check=_custom_identity_check,
         blocks=True,
@@ -523,10 +624,58 @@ _RULES: tuple[Rule, ...] = (
             "Find the creator's account, click View, open Linked accounts → Link accounts.",
             "Choose the advertiser account and grant Ad Delivery permission, then save.",
         ),
-        priority=7,
+        priority=70,
         flag=lambda f: ~f.uses_code & f.data["ad_delivery_permission"].eq(False),
         check=_bc_check,
         blocks=True,
+    ),
+    Rule(
+        IssueId.POST_DELETED,
+        "Post deleted",
+        "TikTok says the post is gone: the creator deleted it, or TikTok removed it under its community "
+        "guidelines. No ad can use it any more, whatever its code.",
+        ("creator", "advertiser"),
+        (
+            "Ask the creator for a code on another of their posts that suits the campaign.",
+            "Apply the new code in Ads Manager → Tools → Creative library → Add code, and pick the new post in the ad.",
+            "Replace the post and the code in the sheet.",
+        ),
+        priority=25,
+        flag=lambda f: f.column(TIKTOK_POST_STATUS).isin(DELETED),
+        check=_deleted_check,
+        blocks=True,
+        tiktok_only=True,
+        # The same steps as any new code: on another post, which the reason says.
+        ask=Ask(
+            "the post is no longer on TikTok, so we need a code on another of your posts for the ad", NEW_CODE_STEPS
+        ),
+    ),
+    Rule(
+        IssueId.NOT_IN_ADS_MANAGER,
+        "Not applied in Ads Manager",
+        "The code was received, but none of the ad accounts Sparkwatch checks holds it: nobody has applied it yet.",
+        ("advertiser",),
+        (
+            "Apply the code in Ads Manager → Tools → Creative library → Add code → Confirm "
+            "(or with `python -m lib.cli apply`).",
+            "If it was applied in an ad account Sparkwatch does not check, add that account to the settings.",
+        ),
+        priority=35,
+        flag=_not_in_ads_manager_flag,
+        check=_not_in_ads_manager_check,
+        tiktok_only=True,
+    ),
+    Rule(
+        IssueId.SHEET_END_DIFFERS,
+        "Sheet's end date is wrong",
+        "The end date in the sheet differs from the one TikTok has for this authorization; TikTok's is the "
+        "one that counts, so reminders from the sheet alone would come on the wrong day.",
+        ("advertiser",),
+        ("Write TikTok's end date into the sheet's expiry column for this row.",),
+        priority=120,
+        flag=_end_differs_flag,
+        check=_end_differs_check,
+        tiktok_only=True,
     ),
 )
 
@@ -540,6 +689,9 @@ BY_PRIORITY: tuple[IssueId, ...] = tuple(sorted(RULES, key=lambda i: RULES[i].pr
 """Issue ids in the order to work on them: what stops the ad first."""
 
 BLOCKING: tuple[IssueId, ...] = tuple(i for i, rule in RULES.items() if rule.blocks)
+
+TIKTOK_ONLY: tuple[IssueId, ...] = tuple(i for i, rule in RULES.items() if rule.tiktok_only)
+"""Issues only a check against TikTok can find; a page without TikTok can leave them out of its filters."""
 
 
 def issue_labels(issue_ids: Iterable[str]) -> str:

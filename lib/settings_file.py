@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SECTIONS = ("auth", "access", "sheet", "gcp_service_account", "app")
+SECTIONS = ("auth", "access", "sheet", "gcp_service_account", "app", "tiktok")
 """The sections the app reads; a section spelled another way (`[Auth]`) is refused, not ignored."""
 LIST_KEYS = {("access", "allowed"), ("access", "reveal_codes")}
 """Lists of addresses: a single quoted address is accepted too, anything else is refused."""
@@ -66,8 +66,7 @@ def read_settings(paths: Sequence[str], *, optional: Collection[str] = ()) -> Se
             return SettingsRead(
                 problem=_say(
                     path,
-                    "is a folder. Sparkwatch reads its settings from one .toml file: "
-                    "point secrets.files at that file.",
+                    "is a folder. Sparkwatch reads its settings from one .toml file: point secrets.files at that file.",
                 )
             )
         if not text_path.endswith(".toml"):

@@ -165,7 +165,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 DATE_COLUMNS: tuple[str, ...] = ("authorized_on", "expires_on", "campaign_start", "campaign_end")
 
 
-
 class Status(StrEnum):
     """What the sheet's status column can mean, once read."""
 
@@ -261,7 +260,6 @@ BOOLEAN_VALUES: dict[str, bool] = {
     "✘": False,
     "❌": False,
 }
-
 
 
 def role_labels(role_ids: tuple[str, ...] | list[str]) -> str:

@@ -44,6 +44,22 @@ def _demo_read():
     return normalized, diagnose(normalized.frame, TODAY)
 
 
+@pytest.fixture(scope="session")
+def _demo_with_tiktok(_demo_read):
+    """The demo sheet reconciled with the demo's TikTok answer and diagnosed for TODAY, once per session."""
+    from lib.demo import demo_tiktok_read
+    from lib.diagnose import diagnose
+    from lib.reconcile import reconcile
+
+    return diagnose(reconcile(_demo_read[0].frame, demo_tiktok_read(TODAY), dt.UTC).frame, TODAY)
+
+
+@pytest.fixture
+def demo_with_tiktok(_demo_with_tiktok) -> pd.DataFrame:
+    """The demo as a team that checks against TikTok sees it (every issue, TikTok's included): a copy."""
+    return _demo_with_tiktok.copy()
+
+
 @pytest.fixture
 def demo_diagnosed(_demo_read) -> pd.DataFrame:
     """The demo sheet diagnosed for TODAY (warning window 7 days): a copy a test may change."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.rules import BLOCKING, BY_PRIORITY, RULES, IssueId, check_registry
+from lib.rules import BLOCKING, BY_PRIORITY, RULES, TIKTOK_ONLY, IssueId, check_registry
 from lib.vocab import HealthId
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,3 +97,16 @@ def test_what_stops_the_ad_today_comes_before_what_stops_it_later():
     now = [RULES[i].priority for i in (*BLOCKING, *stopped)]
     assert max(now) < min(later)
     assert BY_PRIORITY[0] == IssueId.CODE_REVOKED
+
+
+def test_tiktok_only_issues_never_flag_on_a_sheet_read_alone(demo_diagnosed):
+    """Their flags read TikTok's columns, absent from a sheet read alone: no guess is ever flagged."""
+    assert TIKTOK_ONLY == (IssueId.POST_DELETED, IssueId.NOT_IN_ADS_MANAGER, IssueId.SHEET_END_DIFFERS)
+    flagged = demo_diagnosed["issues"].map(lambda ids: bool(set(ids) & set(TIKTOK_ONLY)))
+    assert not flagged.any()
+
+
+def test_a_deleted_post_stops_the_ad_and_an_unapplied_code_is_the_advertisers():
+    assert IssueId.POST_DELETED in BLOCKING
+    assert RULES[IssueId.NOT_IN_ADS_MANAGER].roles == ("advertiser",)
+    assert RULES[IssueId.SHEET_END_DIFFERS].ask is None

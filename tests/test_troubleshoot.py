@@ -189,8 +189,9 @@ def test_expiring_soon_says_when(rows):
     assert v["expiring_soon"] == ts.Verdict("confirmed", "This code ends in 3 days, on 25 Nov 2026.")
 
 
-def test_every_issue_is_confirmed_on_a_demo_row_that_has_it(demo_diagnosed):
-    frame = demo_diagnosed
+def test_every_issue_is_confirmed_on_a_demo_row_that_has_it(demo_with_tiktok):
+    """The demo with its TikTok answer: TikTok-only issues show there, and the picker says TikTok confirms."""
+    frame = demo_with_tiktok
     for issue_id in RULES:
         row = frame.loc[frame["issues"].map(lambda ids, i=issue_id: i in ids)].iloc[0]
         verdict = ts.check_cause(ts.issue_cause(issue_id), row)

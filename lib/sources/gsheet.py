@@ -60,6 +60,7 @@ from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
 from lib.columns import SHEET_ROW_HEADER, TAB_HEADER
+from lib.deadline import WholeAnswerDeadline, bound
 from lib.errors import ErrorKind, SourceError
 from lib.headers import find_header_row, fold, meaning
 from lib.normalize import RawTable
@@ -228,55 +229,16 @@ class _SheetsHTTPClient(HTTPClient):
 
 MAX_ANSWER_BYTES = 512 * 1024 * 1024
 """The largest answer taken from Google (a sheet at Google's 10-million-cell limit, with formats)."""
-_CHUNK = 64 * 1024
 
 
-class _WholeAnswerDeadline(requests.adapters.HTTPAdapter):
-    """Every exchange (connect, send, every byte of the answer) over within `seconds`.
-
-    requests' timeout bounds each socket read, so a server sending one byte a second holds a
-    read for ever while never timing out. Here the answer is read a socket read at a time
-    against one deadline, and a late answer is a `requests` timeout like any other.
-    """
-
-    __attrs__ = [*requests.adapters.HTTPAdapter.__attrs__, "seconds"]  # kept when google-auth copies a session
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        super().__init__()
-
-    def send(
-        self,
-        request: requests.PreparedRequest,
-        stream: bool = False,
-        timeout: float | tuple[float | None, float | None] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        proxies: dict[str, str] | None = None,
-    ) -> requests.Response:
-        end = time.monotonic() + self.seconds
-        response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-        body = bytearray()
-        try:
-            while chunk := response.raw.read1(_CHUNK, decode_content=True):
-                body += chunk
-                if time.monotonic() > end:
-                    raise requests.exceptions.ReadTimeout(f"no whole answer within {self.seconds:g} seconds")
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise requests.exceptions.ContentDecodingError("the answer is larger than any sheet")
-        except BaseException:
-            response.close()
-            raise
-        response._content = bytes(body)  # what requests does after reading a body itself
-        response._content_consumed = True
-        return response
+def _WholeAnswerDeadline(seconds: float) -> WholeAnswerDeadline:  # noqa: N802 - was a class here; now lib.deadline's
+    """Every exchange with Google over within `seconds` (`lib.deadline`), answers up to `MAX_ANSWER_BYTES`."""
+    return WholeAnswerDeadline(seconds, MAX_ANSWER_BYTES, "the answer is larger than any sheet")
 
 
 def _bound(session: requests.Session, seconds: float) -> None:
     """Put the whole-answer deadline on every request this session makes."""
-    adapter = _WholeAnswerDeadline(seconds)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
+    bound(session, _WholeAnswerDeadline(seconds))
 
 
 def retry_wait(step: float, retry_after: str | None) -> float:
