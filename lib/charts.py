@@ -71,8 +71,6 @@ HEALTH_PATTERNS: dict[HealthId, str] = {
 WEEK_COLOR = "#3f4f63"
 """Outline of the weeks beyond the warning window (drawn hollow: no fill colour to confuse)."""
 CAMPAIGN_END_COLOR = "#263238"
-BEYOND_COLOR = "#263238"
-"""The arrow at the right edge for a bar that ends later than the view: a mark, not a state."""
 CHART_TEXT_COLOR = "#4a4a4a"
 """Axis labels, titles, legends and notes in every chart: 8.9:1 on white. Streamlit's chart theme
 draws them in a grey of 3.8:1, short of the 4.5:1 that text of their size needs (WCAG 1.4.3)."""
@@ -273,8 +271,13 @@ def timeline(diagnosed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_LIMI
                 mode="markers",
                 y=beyond["label"].tolist(),
                 x=[x_range[1]] * len(beyond),
-                marker={"symbol": "triangle-right", "size": 12, "color": BEYOND_COLOR},
-                customdata=beyond[["creator", "ends"]].to_numpy(dtype=object),
+                # Each arrow in its bar's colour: it means "this bar goes on", never a new thing.
+                marker={
+                    "symbol": "triangle-right",
+                    "size": 12,
+                    "color": beyond["health"].map({k: h.color for k, h in HEALTH.items()}).tolist(),
+                },
+                customdata=beyond[["creator", "ends", "status"]].to_numpy(dtype=object),
                 hovertemplate="%{customdata[0]}: ends %{customdata[1]}, beyond this view<extra></extra>",
                 cliponaxis=False,
             )

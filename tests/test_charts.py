@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 
 import pandas as pd
 import pytest
@@ -243,6 +244,45 @@ def test_expiries_per_week_marks_the_warning_window_by_fill_pattern_and_legend(d
     assert later["marker"]["line"]["color"] == charts.WEEK_COLOR and later["marker"]["color"] == "rgba(0,0,0,0)"
     wider, _ = bars(charts.expiries_per_week(demo, today, warn_days=30))
     assert wider["x"] == weeks["label"].tolist()[:5]
+
+
+def colour_meanings(figures) -> dict[str, set[str]]:
+    """Every mark colour in these figures → what it stands for (its trace's legend name, or for a
+    trace coloured point by point, each point's state). A hollow mark is read by its outline."""
+    meanings: dict[str, set[str]] = defaultdict(set)
+    for fig in figures:
+        for trace in spec(fig)["data"]:
+            marker = trace.get("marker") or {}
+            colour = marker.get("color")
+            if isinstance(colour, list):
+                for c, point in zip(colour, trace["customdata"], strict=True):
+                    meanings[c].add(point[-1])
+            elif colour == "rgba(0,0,0,0)":
+                meanings[marker["line"]["color"]].add(trace["name"])
+            elif colour is not None:
+                meanings[colour].add(trace["name"])
+    return meanings
+
+
+def test_no_colour_means_two_things_across_the_overviews_figures(demo, today):
+    far = demo.assign(expires=demo["expires"] + pd.Timedelta(days=400))  # bars past the edge: arrows drawn
+    figures = [
+        charts.timeline(demo, today),
+        charts.timeline(far, today),
+        charts.issue_chart(demo),
+        charts.expiries_per_week(demo, today, warn_days=7),
+    ]
+    meanings = colour_meanings(figures)
+    # The warning window's weeks are the 'Expiring soon' state's weeks, drawn in its colour on purpose.
+    window = "Inside the 7-day warning window"
+    meanings = {c: {HEALTH["expiring"].label if m == window else m for m in ms} for c, ms in meanings.items()}
+    assert {c: ms for c, ms in meanings.items() if len(ms) > 1} == {}
+    drawn = {s for s in HEALTH if s not in ("unknown", "pending")}  # states without an end date have no bar
+    assert {HEALTH[s].color for s in drawn} <= set(meanings)
+    assert any(
+        len(t.get("marker", {}).get("color", "")) and isinstance(t["marker"]["color"], list)
+        for t in spec(figures[1])["data"]
+    )  # the arrows were drawn and checked
 
 
 def relative_luminance(colour: str) -> float:

@@ -2,21 +2,17 @@
 
 Starts `streamlit run streamlit_app.py` on a free port, drives it like a person would
 (sidebar links, chart clicks, pickers, the CSV download) and saves screenshots to
-tests/e2e/screenshots/; the Overview one is copied to docs/overview.png for the README.
+tests/e2e/screenshots/ (the README's pictures come from test_overview_browser.py).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
-import shutil
 
 import pytest
 from e2e_helpers import (
-    ROOT,
-    SCREENSHOTS,
     Watch,
     charts_drawn,
     clean_log,
@@ -60,8 +56,6 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         charts_drawn(page, 3)
         no_exception(page)
         screenshot(page, "overview")
-        if os.environ.get("SPARKWATCH_UPDATE_DOCS"):  # refresh the README's picture on request only
-            shutil.copyfile(SCREENSHOTS / "overview.png", ROOT / "docs" / "overview.png")
 
         # Clicking a bar of the problems chart narrows the action list to that problem.
         mismatched = diagnosed["issues"].map(lambda ids: "region_mismatch" in ids).sum()
