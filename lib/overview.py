@@ -7,10 +7,14 @@ frame, so the page only lays them out and the tests check the numbers against th
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from lib.exports import table
+from lib import charts
+from lib.diagnose import needs_action
+from lib.exports import action_list, table
 from lib.filters import NOT_SET
 from lib.rules import RULES, IssueId
 from lib.vocab import ENDED, HEALTH, HEALTH_ORDER, ROLES, HealthId
@@ -81,9 +85,14 @@ def act_with(diagnosed: pd.DataFrame) -> pd.Series:
     return place.mask(creator, MESSAGE)
 
 
-def state_sentence(diagnosed: pd.DataFrame, today: dt.date, warn_days: int) -> str:
-    """The state of every authorization in one plain sentence, the most pressing first."""
-    week = diagnosed.loc[this_week(diagnosed, today).index]
+def state_sentence(
+    diagnosed: pd.DataFrame, today: dt.date, warn_days: int, week_rows: pd.DataFrame | None = None
+) -> str:
+    """The state of every authorization in one plain sentence, the most pressing first.
+
+    `week_rows` is `this_week`'s answer when the caller has it already.
+    """
+    week = diagnosed.loc[(this_week(diagnosed, today) if week_rows is None else week_rows).index]
     counts = week["health"].value_counts()
     stopped = int(counts.get(HealthId.REVOKED, 0) + counts.get(HealthId.EXPIRED, 0))
     parts = []
@@ -138,3 +147,74 @@ def _owners(values: pd.Series) -> str:
     """The campaign's owners, most rows first: 'Maya' or 'Maya, Tom'; NOT_SET when nobody is named."""
     named = values.dropna().astype(str)
     return ", ".join(named.value_counts(sort=True).index[:3]) if len(named) else NOT_SET
+
+
+# ---------------------------------------------------------------------------
+# Everything the Overview shows for one view, worked out once and shared by every viewer of it.
+
+
+@dataclass(frozen=True)
+class OverviewParts:
+    """The Overview's sentence, lists, numbers, figures and their tables for one view of one read.
+
+    Built once per view (read, day, warning window, filters) and handed, unchanged, to every
+    person looking at that view: nothing that draws them may modify them.
+    """
+
+    sentence: str
+    week: pd.DataFrame
+    counts: dict[HealthId, int]
+    campaigns: pd.DataFrame
+    issue_chart: go.Figure
+    issue_summary: str
+    issue_table: pd.DataFrame
+    issues_present: tuple[str, ...]
+    week_chart: go.Figure
+    week_summary: str
+    week_table: pd.DataFrame
+    needing: pd.DataFrame
+    actions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TimelineParts:
+    figure: go.Figure
+    summary: str
+    table: pd.DataFrame
+    ended_long_ago: pd.DataFrame
+    dated: int
+    undated: int
+
+
+def overview_parts(shown: pd.DataFrame, today: dt.date, warn_days: int) -> OverviewParts:
+    """Every piece of the Overview but the timeline (whose length the person picks) for these rows."""
+    week = this_week(shown, today)
+    needing = needs_action(shown)
+    issues = charts.issue_rows(needing)
+    return OverviewParts(
+        sentence=state_sentence(shown, today, warn_days, week),
+        week=week,
+        counts=charts.headline_counts(shown),
+        campaigns=campaign_rows(shown, today),
+        issue_chart=charts.issue_chart(shown),
+        issue_summary=charts.issue_summary(shown),
+        issue_table=charts.issue_table(shown),
+        issues_present=tuple(str(i) for i, n in zip(issues["issue"], issues["count"], strict=True) if n),
+        week_chart=charts.expiries_per_week(shown, today, warn_days),
+        week_summary=charts.week_summary(shown, today, warn_days),
+        week_table=charts.week_table(shown, today, warn_days),
+        needing=needing,
+        actions=action_list(needing),
+    )
+
+
+def timeline_parts(shown: pd.DataFrame, today: dt.date, limit: int) -> TimelineParts:
+    dated = int(shown["expires"].notna().sum())
+    return TimelineParts(
+        figure=charts.timeline(shown, today, limit),
+        summary=charts.timeline_summary(shown, today, limit),
+        table=charts.timeline_table(shown, today, limit),
+        ended_long_ago=charts.ended_before_timeline(shown, today, limit),
+        dated=dated,
+        undated=len(shown) - dated,
+    )

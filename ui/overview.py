@@ -6,16 +6,15 @@ of calls and later sections slot in between.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from lib import charts
-from lib.diagnose import needs_action
-from lib.exports import action_list
 from lib.filters import with_issue
-from lib.overview import campaign_rows, state_sentence, this_week
+from lib.overview import OverviewParts, TimelineParts, overview_parts, timeline_parts
 from lib.rules import RULES
 from lib.vocab import HEALTH
 from lib.words import noun, plural
@@ -65,6 +64,21 @@ in its colour beside a bar of it; on a phone (≤ 640 px) the numbers two to a r
 rows as cards instead of a wide table, which a phone would show three columns of."""
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=dt.timedelta(minutes=15))
+def _parts(view_key: tuple[object, ...], _ctx: Context) -> OverviewParts:
+    return overview_parts(_ctx.filtered, _ctx.today, _ctx.warn_days)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=dt.timedelta(minutes=15))
+def _timeline(view_key: tuple[object, ...], limit: int, _ctx: Context) -> TimelineParts:
+    return timeline_parts(_ctx.filtered, _ctx.today, limit)
+
+
+def parts(ctx: Context) -> OverviewParts:
+    """This view's Overview, worked out once for everyone looking at it (read-only: never modify)."""
+    return _parts(ctx.view_key, ctx)
+
+
 def style() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
 
@@ -73,12 +87,12 @@ def sentence(ctx: Context) -> None:
     """The state of things in one line, the most pressing first (large text, not a heading: the
     page's headings stay in order for screen readers)."""
     with st.container(key=KEY_SENTENCE):
-        st.markdown(state_sentence(ctx.filtered, ctx.today, ctx.warn_days))
+        st.markdown(parts(ctx).sentence)
 
 
 def this_week_section(ctx: Context) -> None:
     """Every row that has stopped, stops within the warning window or is blocked, by owner then role."""
-    rows = this_week(ctx.filtered, ctx.today)
+    rows = parts(ctx).week
     st.header("This week", anchor=False)
     if rows.empty:
         st.success(f"Nothing stops, ends or is blocked in the next {plural(ctx.warn_days, 'day')}.")
@@ -118,7 +132,7 @@ def _cards(rows: pd.DataFrame) -> None:
 
 def numbers(ctx: Context) -> None:
     """One number per health state, adding up to the rows shown; each a button that filters to it."""
-    counts = charts.headline_counts(ctx.filtered)
+    counts = parts(ctx).counts
     st.header(f"All {plural(len(ctx.filtered), 'authorization')}, by state", anchor=False)
     chosen = set(ctx.filters.health)
     with st.container(key=KEY_NUMBERS):
@@ -144,7 +158,7 @@ def state_filter_toggled(health: str, only: bool) -> None:
 def campaigns(ctx: Context) -> None:
     """One row per campaign, worst first; picking a row filters every page to that campaign."""
     st.header("Campaigns", anchor=False)
-    rows = campaign_rows(ctx.filtered, ctx.today)
+    rows = parts(ctx).campaigns
     st.caption("Pick a row to show only that campaign. Click a column's name to sort by it.")
     st.dataframe(
         rows,
@@ -170,8 +184,6 @@ def _campaign_picked(names: tuple[str, ...]) -> None:
 def timeline(ctx: Context) -> None:
     """When each authorization ends, most urgent first, with a control to see more rows."""
     st.header("When authorizations end", anchor=False)
-    dated = int(ctx.filtered["expires"].notna().sum())
-    undated = len(ctx.filtered) - dated
     limit = st.selectbox(
         "Rows shown (most urgent first)",
         charts.TIMELINE_CHOICES,
@@ -179,6 +191,8 @@ def timeline(ctx: Context) -> None:
         key=KEY_TIMELINE_ROWS,
         help="Show more rows to see further down the list.",
     )
+    drawn = _timeline(ctx.view_key, limit, ctx)
+    dated, undated = drawn.dated, drawn.undated
     if dated:
         note = f"Showing the {min(limit, dated)} most urgent of {plural(dated, 'authorization')} with an end date."
     else:
@@ -187,51 +201,40 @@ def timeline(ctx: Context) -> None:
         has, are = noun(undated, "has", "have"), noun(undated, "is", "are")
         note += f" {undated} {has} no end date (Business Center links, or no expiry in the sheet) and {are} not drawn."
     st.caption(note)
-    st.plotly_chart(charts.timeline(ctx.filtered, ctx.today, limit), config=CHART_CONFIG, key="overview_timeline")
-    old = charts.ended_before_timeline(ctx.filtered, ctx.today, limit)
+    st.plotly_chart(drawn.figure, config=CHART_CONFIG, key="overview_timeline")
+    old = drawn.ended_long_ago
     if not old.empty:
         st.caption(
             f"{plural(len(old), 'authorization')} among these ended more than {charts.HISTORY_DAYS} days ago, "
             "before the chart begins:"
         )
         views.show_table(old, key="overview_ended_long_ago")
-    views.chart_in_words(
-        charts.timeline_summary(ctx.filtered, ctx.today, limit),
-        charts.timeline_table(ctx.filtered, ctx.today, limit),
-        key=KEY_TIMELINE_TABLE,
-    )
+    views.chart_in_words(drawn.summary, drawn.table, key=KEY_TIMELINE_TABLE)
 
 
 def problem_charts(ctx: Context) -> None:
     """Problems by who fixes them (click a bar to narrow the action list) beside expiries per week."""
+    shared = parts(ctx)
     left, right = st.columns(2)
     with left:
         st.header("Problems, by who fixes them", anchor=False)
         st.caption("Click a bar, or use “Show only rows with this problem” below, to list only those rows.")
         st.plotly_chart(
-            charts.issue_chart(ctx.filtered),
+            shared.issue_chart,
             key=KEY_ISSUE_CHART,
             on_select=_issue_picked,
             selection_mode="points",
             config=CHART_CONFIG,
         )
-        views.chart_in_words(charts.issue_summary(ctx.filtered), charts.issue_table(ctx.filtered), key=KEY_ISSUE_TABLE)
+        views.chart_in_words(shared.issue_summary, shared.issue_table, key=KEY_ISSUE_TABLE)
     with right:
         st.header("Authorizations ending per week", anchor=False)
         st.caption(
             f"The next {charts.WEEKS_AHEAD} weeks; weeks inside the {ctx.warn_days}-day warning window "
             "are filled and striped, later weeks hollow."
         )
-        st.plotly_chart(
-            charts.expiries_per_week(ctx.filtered, ctx.today, ctx.warn_days),
-            config=CHART_CONFIG,
-            key="overview_weeks",
-        )
-        views.chart_in_words(
-            charts.week_summary(ctx.filtered, ctx.today, ctx.warn_days),
-            charts.week_table(ctx.filtered, ctx.today, ctx.warn_days),
-            key=KEY_WEEK_TABLE,
-        )
+        st.plotly_chart(shared.week_chart, config=CHART_CONFIG, key="overview_weeks")
+        views.chart_in_words(shared.week_summary, shared.week_table, key=KEY_WEEK_TABLE)
 
 
 def _issue_picked() -> None:
@@ -243,9 +246,9 @@ def _issue_picked() -> None:
 def needs_action_now(ctx: Context) -> None:
     """Rows that are not fine, most urgent first, with what to do and who does it."""
     st.header("Needs action now", anchor=False)
-    rows = needs_action(ctx.filtered)
+    shared = parts(ctx)
     # Plain strings: Streamlit would try to turn a mix of "all" and enum members into one enum.
-    present = [str(i) for i, n in charts.issue_rows(rows).set_index("issue")["count"].items() if n]
+    present = list(shared.issues_present)
     if st.session_state.get(KEY_ISSUE) not in (ALL_PROBLEMS, *present):
         st.session_state[KEY_ISSUE] = ALL_PROBLEMS
     issue = st.selectbox(
@@ -254,9 +257,9 @@ def needs_action_now(ctx: Context) -> None:
         key=KEY_ISSUE,
         format_func=lambda i: "All problems" if i == ALL_PROBLEMS else RULES[i].label,
     )
-    rows = with_issue(rows, None if issue == ALL_PROBLEMS else issue)
+    rows = with_issue(shared.needing, None if issue == ALL_PROBLEMS else issue)
     if rows.empty:
         st.success("Nothing needs action." if ctx.filters.is_empty() else "Nothing needs action with these filters.")
         return
     st.caption(f"{plural(len(rows), 'authorization')}, most urgent first.")
-    views.show_table(action_list(rows), key="overview_actions", row_height=views.WRAPPING_ROW_HEIGHT)
+    views.show_table(shared.actions.loc[rows.index], key="overview_actions", row_height=views.WRAPPING_ROW_HEIGHT)

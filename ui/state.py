@@ -60,6 +60,8 @@ class Context:
     """What a page needs: the diagnosed sheet, the filtered rows, and the settings behind them."""
 
     source: str
+    read_id: str
+    """Which read of which source this is: the key under which every viewer shares what is worked out from it."""
     kind: str
     """Where the rows come from: "demo", "upload", "google_sheet", "published" or "file"."""
     today: dt.date
@@ -74,11 +76,26 @@ class Context:
     def problems(self) -> pd.DataFrame:
         return self.normalized.problems
 
+    @property
+    def view_key(self) -> tuple[object, ...]:
+        """What the filtered rows depend on: the read, the day, the warning window, the filters."""
+        return (
+            self.read_id,
+            self.today,
+            self.warn_days,
+            self.filters.campaign,
+            self.filters.brand,
+            self.filters.owner,
+            self.filters.health,
+        )
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
 def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
     """The diagnosis of one read, for one day and warning window (the read is keyed by its time).
 
+    One frame shared by every viewer (not a copy per run: that cost each viewer's every click
+    a copy of the whole sheet), so nothing may modify it: pages derive new frames from it.
     Bounded in entries and in time, so the memory of an upload is let go soon after its tab
     closes, whoever else keeps the app open.
     """
@@ -123,6 +140,7 @@ def setup() -> Context | None:
     source.stale_note(outcome)
     ctx = Context(
         source=outcome.label,
+        read_id=f"{outcome.source_id}@{loaded.loaded_at.isoformat()}",
         kind=outcome.kind,
         today=today,
         warn_days=warn_days,
