@@ -22,6 +22,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from lib.bidi import isolate
@@ -50,19 +51,49 @@ def action_line(record: dict[str, Any], *, with_code: bool = False) -> str:
     `record` is one of `lib.report.records()`, so its code is already masked. The creator is
     sheet text: one line, no control characters, isolated when it could reorder the words after it.
     """
-    # A withdrawn code has no days left, whatever date the sheet still shows.
-    dated = record["days_left"] is not None and record["health"] != HealthId.REVOKED
-    when = f" · {days_left(record['days_left'])}" if dated else ""
-    issues = record["issues"]
-    who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
-    what = issue_labels(issues) or HEALTH[record["health"]].meaning
-    creator = isolate(one_line(record["creator"])) or "(no creator)"
     code = f" · code {record['code']}" if with_code and record["code"] else ""
-    return (
-        f"row {record['row']:>5}  {creator:<24} {HEALTH[record['health']].label}{when} — {what}"
-        + (f" → {who}" if who else "")
-        + code
+    creator = _creator_cell(record["creator"])
+    words = _action_words(record["health"], record["days_left"], tuple(record["issues"]))
+    return f"row {record['row']:>5}  {creator} {words}" + code
+
+
+def _creator_cell(creator: str | None) -> str:
+    return f"{isolate(one_line(creator)) or '(no creator)':<24}"
+
+
+def _action_words(health: str, days: int | None, issues: tuple[str, ...]) -> str:
+    """State, days, what is wrong and who fixes it: all an action line says but the row and the creator."""
+    # A withdrawn code has no days left, whatever date the sheet still shows.
+    dated = days is not None and health != HealthId.REVOKED
+    when = f" · {days_left(days)}" if dated else ""
+    who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
+    what = issue_labels(issues) or HEALTH[health].meaning
+    return f"{HEALTH[health].label}{when} — {what}" + (f" → {who}" if who else "")
+
+
+def action_lines(diagnosed: pd.DataFrame) -> pd.Series:
+    """`action_line` (without codes) of every row, from columns: each distinct creator, and each distinct
+    state, days left and issues, is worded once, so a sheet of 100,000 rows reads in a blink."""
+    if diagnosed.empty:
+        return pd.Series([], dtype="str")
+    creators = diagnosed["creator"].astype("string")
+    codes, distinct = pd.factorize(creators, use_na_sentinel=True)
+    cells = [_creator_cell(c) for c in distinct] + [_creator_cell(None)]
+    creator = pd.Series(np.array(cells, dtype=object)[np.where(codes < 0, len(distinct), codes)], dtype="str")
+    health = diagnosed["health"].astype("string")
+    days_ = diagnosed["days_left"].astype("Int64")
+    keys = pd.MultiIndex.from_arrays(
+        [pd.factorize(health)[0], pd.factorize(days_, use_na_sentinel=False)[0], pd.factorize(diagnosed["issues"])[0]]
     )
+    combo, _ = pd.factorize(keys)
+    first = pd.Series(range(len(combo))).groupby(combo).first().to_numpy()
+    words = [
+        _action_words(health.iat[i], None if pd.isna(days_.iat[i]) else int(days_.iat[i]), diagnosed["issues"].iat[i])
+        for i in first
+    ]
+    said = pd.Series(np.array(words, dtype=object)[combo], dtype="str")
+    rows = pd.Series(diagnosed["row"].astype("int64").to_numpy()).astype("str").str.rjust(5)
+    return "row " + rows + "  " + creator + " " + said
 
 
 def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:

@@ -62,7 +62,7 @@ from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    action_line,
+    action_lines,
     alert_payload,
     alert_rows,
     post_webhook,
@@ -78,7 +78,7 @@ from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
 from lib.reconcile import Reconciled, ads_manager_only_records, reconcile, tiktok_facts_json
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
-from lib.report import records, summary_json
+from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source
 from lib.sources.published import source_label
@@ -372,7 +372,7 @@ def render_text(
     action = needs_action(diagnosed)
     lines.append("")
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
-    lines += [f"  {action_line(record)}" for record in records(action)]
+    lines += ("  " + action_lines(action)).tolist()
     if len(problems):
         lines.append("")
         lines.append(f"Fix these in the sheet ({len(problems)}):")

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from lib.alerts import action_line, action_lines
 from lib.cli import main
 from lib.diagnose import diagnose
 from lib.normalize import normalize
 from lib.reconcile import ads_manager_only_records, reconcile, tiktok_fact
-from lib.report import summary
+from lib.report import records, summary
 from lib.sources.files import read_path
 from lib.tiktok.read import read_tiktok
 from lib.tiktok.settings import tiktok_settings
@@ -171,3 +172,9 @@ def test_with_tiktok_the_json_is_the_first_encoders_byte_for_byte(monkeypatch, s
     data = json.loads(text)
     assert any(r["tiktok"] for r in data["records"]) and any(r["tiktok"] is None for r in data["records"])
     assert data["ads_manager_only"]
+
+
+def test_action_lines_from_columns_say_what_action_line_says_per_record(sheet):
+    diagnosed = diagnose(normalize(read_path(sheet)).frame, dt.date.fromisoformat(TODAY), 7)
+    assert action_lines(diagnosed).tolist() == [action_line(r) for r in records(diagnosed)]
+    assert action_lines(diagnosed.iloc[:0]).tolist() == []
