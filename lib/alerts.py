@@ -71,26 +71,32 @@ def _action_words(health: str, days: int | None, issues: tuple[str, ...]) -> str
     return f"{HEALTH[health].label}{when} — {what}" + (f" → {who}" if who else "")
 
 
-def action_lines(diagnosed: pd.DataFrame) -> pd.Series:
+def action_lines(diagnosed: pd.DataFrame, *, redacted: bool = False) -> pd.Series:
     """`action_line` (without codes) of every row, from columns: each distinct creator, and each distinct
-    state, days left and issues, is worded once, so a sheet of 100,000 rows reads in a blink."""
+    state, days left and issues, is worded once, so a sheet of 100,000 rows reads in a blink.
+
+    `redacted`: each creator's cell also goes through `redact`, as the whole text would (the rest of
+    a line is the product's own words, which hold no code), so the lines need no pass of their own.
+    """
     if diagnosed.empty:
         return pd.Series([], dtype="str")
     creators = diagnosed["creator"].astype("string")
     codes, distinct = pd.factorize(creators, use_na_sentinel=True)
     cells = [_creator_cell(c) for c in distinct] + [_creator_cell(None)]
+    if redacted:
+        cells = [redact(c) for c in cells]
     creator = pd.Series(np.array(cells, dtype=object)[np.where(codes < 0, len(distinct), codes)], dtype="str")
-    health = diagnosed["health"].astype("string")
-    days_ = diagnosed["days_left"].astype("Int64")
-    keys = pd.MultiIndex.from_arrays(
-        [pd.factorize(health)[0], pd.factorize(days_, use_na_sentinel=False)[0], pd.factorize(diagnosed["issues"])[0]]
-    )
-    combo, _ = pd.factorize(keys)
-    first = pd.Series(range(len(combo))).groupby(combo).first().to_numpy()
-    words = [
-        _action_words(health.iat[i], None if pd.isna(days_.iat[i]) else int(days_.iat[i]), diagnosed["issues"].iat[i])
-        for i in first
-    ]
+    health = diagnosed["health"].astype("string").to_numpy(dtype=object, na_value=None)
+    days_ = diagnosed["days_left"].astype("Int64").to_numpy(dtype=object, na_value=None)
+    issues = diagnosed["issues"].to_numpy(dtype=object)
+    key = np.zeros(len(diagnosed), dtype=np.int64)
+    for part in (health, days_, issues):
+        codes_, uniques = pd.factorize(part, use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes_
+    combo, _ = pd.factorize(key)
+    first = np.full(combo.max() + 1, -1, dtype=np.int64)
+    first[combo[::-1]] = np.arange(len(combo))[::-1]  # the first row of each combination
+    words = [_action_words(health[i], None if days_[i] is None else int(days_[i]), issues[i]) for i in first]
     said = pd.Series(np.array(words, dtype=object)[combo], dtype="str")
     rows = pd.Series(diagnosed["row"].astype("int64").to_numpy()).astype("str").str.rjust(5)
     return "row " + rows + "  " + creator + " " + said

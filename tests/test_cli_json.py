@@ -21,13 +21,15 @@ import pytest
 
 from lib.alerts import action_line, action_lines
 from lib.cli import main
-from lib.diagnose import diagnose
+from lib.diagnose import diagnose, needs_action
+from lib.exports import printable
 from lib.normalize import normalize
 from lib.reconcile import ads_manager_only_records, reconcile, tiktok_fact
 from lib.report import records, summary
 from lib.sources.files import read_path
 from lib.tiktok.read import read_tiktok
 from lib.tiktok.settings import tiktok_settings
+from lib.words import redact
 from tests.fakes.fake_tiktok import ADVERTISER, TOKEN, FakeTikTok, item
 from tests.fakes.tracking_sheet import code
 from tests.fakes.webhook import clear_proxies
@@ -178,3 +180,20 @@ def test_action_lines_from_columns_say_what_action_line_says_per_record(sheet):
     diagnosed = diagnose(normalize(read_path(sheet)).frame, dt.date.fromisoformat(TODAY), 7)
     assert action_lines(diagnosed).tolist() == [action_line(r) for r in records(diagnosed)]
     assert action_lines(diagnosed.iloc[:0]).tolist() == []
+
+
+def test_the_text_report_is_what_one_pass_over_the_whole_text_gave(tmp_path, sheet):
+    rows = awkward_rows()
+    rows[3][0] = code(3)  # a code pasted into the creator column
+    rows[4][0] = "amy " + code(4)[:30] + "\n" + code(4)[30:]
+    path = tmp_path / "leaky.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    for source in (sheet, path):
+        out, err = io.StringIO(), io.StringIO()
+        main(["check", str(source), "--today", TODAY], out, err)
+        diagnosed = diagnose(normalize(read_path(source)).frame, dt.date.fromisoformat(TODAY), 7)
+        action = needs_action(diagnosed)
+        block = redact(printable("\n".join(f"  {action_line(r)}" for r in records(action))))
+        assert block and block in out.getvalue()
+        assert code(3) not in out.getvalue() and code(4)[:20] not in out.getvalue()
