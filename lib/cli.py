@@ -290,10 +290,10 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         more, per_record = _tiktok_json(diagnosed, tiktok) if tiktok is not None else (None, None)
         label = source_label(args.source)
-        text = summary_json(
+        data = summary_json(
             label, today, args.warn_days, diagnosed, problems, normalized.columns, more=more, record_columns=per_record
         )
-        out.write(text + "\n")
+        jsonout.write_utf8(out, data + b"\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
         if tiktok is not None:

@@ -10,11 +10,12 @@ pyarrow's kernels. The result is byte for byte what `json_text` gives for the sa
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -42,15 +43,21 @@ def json_text(data: object) -> str:
 
 @dataclass(frozen=True)
 class Raw:
-    """JSON text already written (by `json_records`), placed as is inside a `json_text` object."""
+    """JSON already written as UTF-8 (by `json_records`), placed as is inside a `json_object`."""
 
-    text: str
+    data: bytes
 
 
-def json_object(items: Mapping[str, object]) -> str:
-    """`json_text(dict(items))`, where a `Raw` value is placed as the JSON it already is."""
-    parts = [f"{json_text(key)}: {v.text if isinstance(v, Raw) else json_text(v)}" for key, v in items.items()]
-    return "{" + ", ".join(parts) + "}"
+def json_object(items: Mapping[str, object]) -> bytes:
+    """`json_text(dict(items))` as UTF-8, where a `Raw` value is placed as the JSON it already is.
+
+    Bytes, not text: a 100,000-record list stays as pyarrow wrote it, never decoded and encoded again.
+    """
+    parts = [
+        f"{json_text(key)}: ".encode() + (v.data if isinstance(v, Raw) else json_text(v).encode())
+        for key, v in items.items()
+    ]
+    return b"{" + b", ".join(parts) + b"}"
 
 
 # --------------------------------------------------------------------------- columns
@@ -102,20 +109,20 @@ def _isnan(value: object) -> bool:
     return isinstance(value, float) and value != value
 
 
-def json_records(columns: Mapping[str, pa.Array], length: int) -> str:
+def json_records(columns: Mapping[str, pa.Array], length: int) -> bytes:
     """A JSON list of objects from encoded columns (each a JSON piece per record), in the given key order.
 
-    Exactly `json.dumps([{key: value, ...}, ...])`: `", "` between items, `": "` after keys.
+    Exactly `json.dumps([{key: value, ...}, ...])` as UTF-8: `", "` between items, `": "` after keys.
     """
     if not length:
-        return "[]"
+        return b"[]"
     pieces: list[Any] = []
     for n, (key, column) in enumerate(columns.items()):
         pieces += [_text(("{" if n == 0 else ", ") + json_text(key) + ": "), column.cast(pa.large_string())]
     pieces.append(_text("}"))
     joined = _flat(pc.binary_join_element_wise(*pieces, _text("")))
     listed = pa.LargeListArray.from_arrays(pa.array([0, length], pa.int64()), joined)
-    return "[" + pc.binary_join(listed, _text(", "))[0].as_py() + "]"
+    return b"[" + pc.binary_join(listed, _text(", ")).cast(pa.large_binary())[0].as_py() + b"]"
 
 
 def join(*pieces: str | pa.Array) -> pa.Array:
@@ -129,3 +136,16 @@ def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
+
+
+def write_utf8(out: TextIO, data: bytes) -> None:
+    """Write UTF-8 `data` to a text stream: straight to its bytes when it is UTF-8 itself (standard
+    output, usually), else decoded and written as text (a test's StringIO, another encoding)."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is not None and encoding and codecs.lookup(encoding).name == "utf-8":
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))

@@ -93,7 +93,7 @@ def _issue_lists(distinct: pd.Series) -> pa.Array:
     return pa.array([jsonout.json_text(list(issues)) for issues in distinct], pa.large_string())
 
 
-def problems_json(problems: pd.DataFrame) -> str:
+def problems_json(problems: pd.DataFrame) -> bytes:
     """`problem_records` as JSON text, written from columns."""
     columns = {}
     for name in problems.columns:
@@ -121,8 +121,8 @@ def summary_json(
     *,
     more: dict[str, object] | None = None,
     record_columns: dict[str, pa.Array] | None = None,
-) -> str:
-    """`jsonout.json_text(summary(...))`, written from columns: the command line's `--json` at any size.
+) -> bytes:
+    """`jsonout.json_text(summary(...))` as UTF-8, written from columns: the command line's `--json` at any size.
 
     `record_columns` adds keys to every record (after the documented ones), `more` adds keys at the
     top (after the documented ones); both are for TikTok.
