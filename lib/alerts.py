@@ -19,7 +19,7 @@ import re
 import socket
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -61,11 +61,10 @@ def _creator_cell(creator: str | None) -> str:
     return f"{isolate(one_line(creator)) or '(no creator)':<24}"
 
 
-def _action_words(health: str, days: int | None, issues: tuple[str, ...]) -> str:
+def _action_words(health: Any, days: int | None, issues: tuple[Any, ...]) -> str:
     """State, days, what is wrong and who fixes it: all an action line says but the row and the creator."""
     # A withdrawn code has no days left, whatever date the sheet still shows.
-    dated = days is not None and health != HealthId.REVOKED
-    when = f" · {days_left(days)}" if dated else ""
+    when = f" · {days_left(days)}" if days is not None and health != HealthId.REVOKED else ""
     who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
     what = issue_labels(issues) or HEALTH[health].meaning
     return f"{HEALTH[health].label}{when} — {what}" + (f" → {who}" if who else "")
@@ -86,8 +85,8 @@ def action_lines(diagnosed: pd.DataFrame, *, redacted: bool = False) -> pd.Serie
     if redacted:
         cells = [redact(c) for c in cells]
     creator = pd.Series(np.array(cells, dtype=object)[np.where(codes < 0, len(distinct), codes)], dtype="str")
-    health = diagnosed["health"].astype("string").to_numpy(dtype=object, na_value=None)
-    days_ = diagnosed["days_left"].astype("Int64").to_numpy(dtype=object, na_value=None)
+    health = cast(Any, diagnosed["health"].astype("string")).to_numpy(dtype=object, na_value=None)
+    days_ = cast(Any, diagnosed["days_left"].astype("Int64")).to_numpy(dtype=object, na_value=None)
     issues = diagnosed["issues"].to_numpy(dtype=object)
     key = np.zeros(len(diagnosed), dtype=np.int64)
     for part in (health, days_, issues):
