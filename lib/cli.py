@@ -46,9 +46,7 @@ import argparse
 import contextlib
 import datetime as dt
 import getpass
-import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,13 +54,15 @@ from pathlib import Path
 from typing import TextIO, cast
 
 import pandas as pd
+import pyarrow as pa
 
+from lib import jsonout
 from lib.actionlog import log_path
 from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    action_line,
+    action_lines,
     alert_payload,
     alert_rows,
     post_webhook,
@@ -76,9 +76,9 @@ from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import ErrorKind, SparkwatchError, TikTokError, UsageError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
-from lib.reconcile import Reconciled, ads_manager_only_records, reconcile, tiktok_fact
+from lib.reconcile import Reconciled, ads_manager_only_records, reconcile, tiktok_facts_json
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
-from lib.report import records, summary
+from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source
 from lib.sources.published import source_label
@@ -288,10 +288,12 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     today, diagnosed, normalized, tiktok = load_with_tiktok(args, _err(args))
     problems = normalized.problems
     if args.json:
-        data = summary(source_label(args.source), today, args.warn_days, diagnosed, problems, normalized.columns)
-        if tiktok is not None:
-            _add_tiktok(data, diagnosed, tiktok)
-        out.write(json_text(data) + "\n")
+        more, per_record = _tiktok_json(diagnosed, tiktok) if tiktok is not None else (None, None)
+        label = source_label(args.source)
+        data = summary_json(
+            label, today, args.warn_days, diagnosed, problems, normalized.columns, more=more, record_columns=per_record
+        )
+        jsonout.write_utf8(out, data + b"\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
         if tiktok is not None:
@@ -305,17 +307,18 @@ def _err(args: argparse.Namespace) -> TextIO:
     return cast(TextIO, getattr(args, "err", None) or sys.stderr)
 
 
-def _add_tiktok(data: dict[str, object], diagnosed: pd.DataFrame, tiktok: TikTokCheck) -> None:
+def _tiktok_json(diagnosed: pd.DataFrame, tiktok: TikTokCheck) -> tuple[dict[str, object], dict[str, pa.Array]]:
     """The TikTok keys of `check --json`: per record `"tiktok"`, and at the top the posts only Ads Manager has."""
-    facts = [tiktok_fact(row) for _, row in diagnosed.iterrows()] if tiktok.reconciled else [None] * len(diagnosed)
-    for record, fact in zip(cast("list[dict[str, object]]", data["records"]), facts, strict=True):
-        record["tiktok"] = fact
     reconciled = tiktok.reconciled
-    data["ads_manager_only"] = ads_manager_only_records(reconciled.ads_manager_only) if reconciled else []
-    data["tiktok_read_at"] = reconciled.read.read_at.isoformat().replace("+00:00", "Z") if reconciled else None
-    data["tiktok_advertisers"] = list(tiktok.config.advertiser_ids)
-    data["tiktok_errors"] = list(reconciled.read.errors) if reconciled else []
-    data["tiktok_error"] = tiktok.error
+    facts = tiktok_facts_json(diagnosed) if reconciled else jsonout.by_value(pd.Series([None] * len(diagnosed)))
+    more: dict[str, object] = {
+        "ads_manager_only": ads_manager_only_records(reconciled.ads_manager_only) if reconciled else [],
+        "tiktok_read_at": reconciled.read.read_at.isoformat().replace("+00:00", "Z") if reconciled else None,
+        "tiktok_advertisers": list(tiktok.config.advertiser_ids),
+        "tiktok_errors": list(reconciled.read.errors) if reconciled else [],
+        "tiktok_error": tiktok.error,
+    }
+    return more, {"tiktok": facts}
 
 
 def render_tiktok(tiktok: TikTokCheck) -> str:
@@ -339,21 +342,6 @@ def render_tiktok(tiktok: TikTokCheck) -> str:
                 f"ad account {row['advertiser_id']}  {row['code'] or ''}"
             )
     return redact(printable("\n".join(lines) + "\n"))
-
-
-_JSON_UNSAFE_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""What `json.dumps(ensure_ascii=False)` leaves raw although a terminal acts on it: DEL, the C1
-controls (U+009B is CSI, like ESC [), the line separators and the bidi controls."""
-
-
-def json_text(data: object) -> str:
-    """`data` as JSON that is safe to print on a terminal and decodes to exactly the same values.
-
-    json escapes C0 controls itself; everything in `_JSON_UNSAFE_RE` is written as a \\uXXXX
-    escape too (such characters only ever occur inside JSON strings, so this is still JSON).
-    """
-    text = json.dumps(data, ensure_ascii=False)
-    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _cell(value: object) -> str:
@@ -384,21 +372,25 @@ def render_text(
     action = needs_action(diagnosed)
     lines.append("")
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
-    lines += [f"  {action_line(record)}" for record in records(action)]
+    # The action lines are safe as made (each creator's cell is on one line and redacted, the rest is the
+    # product's words): at 100,000 rows the final pass below over them alone would take seconds.
+    listed = "".join(line + "\n" for line in ("  " + action_lines(action, redacted=True)).tolist())
+    rest = []
     if len(problems):
-        lines.append("")
-        lines.append(f"Fix these in the sheet ({len(problems)}):")
+        rest.append("")
+        rest.append(f"Fix these in the sheet ({len(problems)}):")
         for p in problems.itertuples(index=False):
             value = f" '{_cell(p.value)}'" if p.value else ""
             # A merged sheet numbers rows within each tab: the tab says which row 7 it is.
             tab_name = getattr(p, TAB, None)
             tab = f"(tab {_cell(tab_name)})  " if isinstance(tab_name, str) and tab_name else ""
-            lines.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(cast(str, p.problem))}")
+            rest.append(f"  row {p.row:>5}  {tab}{_cell(p.column)}{value}: {one_line(cast(str, p.problem))}")
     if columns_note:
         # Which header was read as what: a team checks this once, so it is said once.
-        lines += ["", _cell(columns_note)]
+        rest += ["", _cell(columns_note)]
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
-    return redact(printable("\n".join(lines) + "\n"))
+    text = redact(printable("\n".join(lines) + "\n")) + listed
+    return text + redact(printable("\n".join(rest) + "\n")) if rest else text
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:

@@ -52,6 +52,8 @@ _TABLE: dict[int, str | int | None] = {
     # nothing outside what a code and its label are made of changes.
     **{0xFF01 + i: chr(0x21 + i) for i in range(94)},
 }
+_TABLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
+"""Any character `_TABLE` changes: looked for before translating, so text with none (almost all) is read once."""
 _QUOTES = "\"'`“”‘’«»<>"
 # A label pasted in front of the code: "Ad code: #…", "Spark code - #…", "code:#…", "Código #…".
 _LABEL = r"^[^\W\d_][^#%/\n]{0,40}?(?:\s*[:=\-–—]+\s*|\s+)(?=#)"
@@ -329,7 +331,7 @@ def _view(text: str) -> tuple[str, list[int] | None, list[int] | None]:
 
     Most text needs no change; then the view is the text itself and the positions are None.
     """
-    if "%" not in text and text.translate(_TABLE) == text:
+    if "%" not in text and not _TABLE_RE.search(text):
         return text, None, None
     out: list[str] = []
     starts: list[int] = []

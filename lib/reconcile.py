@@ -27,7 +27,10 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from lib import jsonout
 from lib.codes import clean_codes, looks_like_code, mask_codes
 from lib.columns import (
     TIKTOK_ADVERTISER,
@@ -43,7 +46,7 @@ from lib.columns import (
 )
 from lib.tiktok.read import TikTokRead
 from lib.tiktok.statuses import VISIBILITY, AuthStatus
-from lib.words import iso_date
+from lib.words import iso_date, iso_dates
 
 MATCHED_BY_CODE, MATCHED_BY_POST = "code", "post"
 ADS_ONLY_COLUMNS = ["creator", "post", "ends_on", "status", "post_status", "advertiser_id", "code"]
@@ -170,6 +173,28 @@ def tiktok_fact(row: pd.Series) -> dict[str, Any] | None:
         "post_status": text(TIKTOK_POST_STATUS),
         "advertiser_id": text(TIKTOK_ADVERTISER),
     }
+
+
+def tiktok_facts_json(frame: pd.DataFrame) -> pa.Array:
+    """`tiktok_fact` of every row as JSON text (`lib.jsonout`), written from columns: the same keys and values."""
+
+    def text(name: str) -> pa.Array:
+        return jsonout.strings(frame[name]) if name in frame else jsonout.by_value(pd.Series([None] * len(frame)))
+
+    ends = frame[TIKTOK_ENDS_ON] if TIKTOK_ENDS_ON in frame else pd.Series(pd.NaT, index=frame.index)
+    fact = jsonout.join(
+        '{"status": ',
+        text(TIKTOK_STATUS),
+        ', "ends_on": ',
+        jsonout.by_value(ends, lambda days_: jsonout.strings(iso_dates(days_))),
+        ', "post_status": ',
+        text(TIKTOK_POST_STATUS),
+        ', "advertiser_id": ',
+        text(TIKTOK_ADVERTISER),
+        "}",
+    )
+    matched = frame[TIKTOK_MATCHED_BY].notna() if TIKTOK_MATCHED_BY in frame else pd.Series(False, index=frame.index)
+    return pc.if_else(pa.array(matched.to_numpy(dtype=bool)), fact, pa.scalar(jsonout.NULL, pa.large_string()))
 
 
 def ads_manager_only_records(ads_only: pd.DataFrame) -> list[dict[str, Any]]:

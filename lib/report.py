@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any, cast
 
 import pandas as pd
+import pyarrow as pa
 
+from lib import jsonout
 from lib.codes import mask_codes
 from lib.diagnose import health_counts, issue_counts
 from lib.headers import Assignment
+from lib.jsonout import Raw
 from lib.words import iso_date, iso_dates
 
 
@@ -67,3 +70,75 @@ def summary(
         "problems": problem_records(problems),
         "columns": {"used": dict(columns.used), "ignored": list(columns.ignored)} if columns else None,
     }
+
+
+# --------------------------------------------------------------------------- the same, as JSON text
+
+
+def records_json_columns(diagnosed: pd.DataFrame) -> dict[str, pa.Array]:
+    """`records` as encoded columns (`lib.jsonout`): the same keys, values and order, codes masked."""
+    return {
+        "row": jsonout.integers(diagnosed["row"]),
+        "creator": jsonout.strings(diagnosed["creator"]),
+        "post": jsonout.strings(diagnosed["post"]),
+        "expires_on": jsonout.by_value(diagnosed["expires"], lambda days_: jsonout.strings(iso_dates(days_))),
+        "days_left": jsonout.integers(diagnosed["days_left"]),
+        "health": jsonout.by_value(diagnosed["health"].astype("string")),
+        "issues": jsonout.by_value(diagnosed["issues"], _issue_lists),
+        "code": jsonout.strings(mask_codes(diagnosed["code"])),
+    }
+
+
+def _issue_lists(distinct: pd.Series) -> pa.Array:
+    return pa.array([jsonout.json_text(list(issues)) for issues in distinct], pa.large_string())
+
+
+def problems_json(problems: pd.DataFrame) -> bytes:
+    """`problem_records` as JSON text, written from columns."""
+    columns = {}
+    for name in problems.columns:
+        values = problems[name]
+        if name == "row" or pd.api.types.is_integer_dtype(values):
+            columns[str(name)] = jsonout.integers(values)
+        elif pd.api.types.is_string_dtype(values) and values.map(_text_or_missing, na_action="ignore").all():
+            columns[str(name)] = jsonout.strings(values)
+        else:
+            columns[str(name)] = jsonout.each(values)
+    return jsonout.json_records(columns, len(problems))
+
+
+def _text_or_missing(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def summary_json(
+    source: str,
+    today: dt.date,
+    warn_days: int,
+    diagnosed: pd.DataFrame,
+    problems: pd.DataFrame,
+    columns: Assignment | None = None,
+    *,
+    more: dict[str, object] | None = None,
+    record_columns: dict[str, pa.Array] | None = None,
+) -> bytes:
+    """`jsonout.json_text(summary(...))` as UTF-8, written from columns: the command line's `--json` at any size.
+
+    `record_columns` adds keys to every record (after the documented ones), `more` adds keys at the
+    top (after the documented ones); both are for TikTok.
+    """
+    encoded = {**records_json_columns(diagnosed), **(record_columns or {})}
+    return jsonout.json_object(
+        {
+            "source": source,
+            "today": iso_date(today),
+            "warn_days": warn_days,
+            "rows": len(diagnosed),
+            "health": health_counts(diagnosed),
+            "issues": issue_counts(diagnosed),
+            "records": Raw(jsonout.json_records(encoded, len(diagnosed))),
+            "problems": Raw(problems_json(problems)),
+            "columns": {"used": dict(columns.used), "ignored": list(columns.ignored)} if columns else None,
+            **(more or {}),
+        }
+    )
