@@ -262,8 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats; skip the app and naive runs")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--json", action="store_true", help="also print the measures as JSON")
+    parser.add_argument(
+        "--browser", action="store_true", help="measure the pages in Chromium instead (bench/browser.py)"
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.browser:
+        from bench import browser
+
+        return browser.main()
     if args.memory_child:
         import resource
 

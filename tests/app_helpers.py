@@ -67,6 +67,12 @@ def hostile_table(today=None) -> list[list[str]]:
     return [header, [HOSTILE[0], *first[1:]], [HOSTILE[1], *second[1:]], *rest]
 
 
+def clear_caches() -> None:
+    """Forget every read and everything worked out from it (reads are shared objects: `ui/source.py`)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 def open_app(page: str = OVERVIEW) -> AppTest:
     """The real app, opened on `page` and checked for errors.
 
@@ -75,7 +81,7 @@ def open_app(page: str = OVERVIEW) -> AppTest:
     change after that switch is dropped; opening the page explicitly gets past it, so
     every interaction in a test counts. (The real server keeps running the shell.)
 
-    Streamlit's data cache is emptied first unless it holds only the real demo sheet and that
+    Streamlit's caches are emptied first unless it holds only the real demo sheet and that
     is what the app will read: a read is keyed by the source's id, which says how it was read,
     so only a replaced `demo_table` can make the same key mean other rows. Reusing the read
     spares each test a normalisation of the demo.
@@ -83,7 +89,7 @@ def open_app(page: str = OVERVIEW) -> AppTest:
     global _cache_has_only_real_demo
     real = demo.demo_table is _DEMO_TABLE
     if not (real and _cache_has_only_real_demo):
-        st.cache_data.clear()
+        clear_caches()
     _cache_has_only_real_demo = real
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert_clean(at)

@@ -367,3 +367,16 @@ def test_html_in_a_creator_cell_shows_literally(monkeypatch, handle):
     labels = [y for t in timeline for y in t["y"]]
     assert not [y for y in labels if "<b>" in y or "<script" in y]
     assert any(y.startswith("@&lt;b&gt;x&lt;/b&gt;") for y in labels)
+
+
+def test_long_lists_show_the_most_urgent_200_and_say_where_the_rest_are(monkeypatch):
+    header = ["Creator", "Code", "Expires"]
+    waiting = [[f"c{n}", "", ""] for n in range(250)]  # no code yet: this week's work, and needing action
+    monkeypatch.setattr("lib.demo.demo_table", lambda today=None: [header, *waiting])
+    at = open_app()
+    assert len(table_with(at, "Act with")) == overview.MAX_LISTED == 200
+    assert len(at.dataframe[-1].value) == 200  # the action list
+    note = views.MORE_ON_AUTHORIZATIONS.format(shown=200, total=250)
+    assert [c.value for c in at.main.caption].count(note) == 2
+    at.switch_page(AUTHORIZATIONS).run()
+    assert len(table_with(at, "Notes")) == 250

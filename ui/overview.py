@@ -35,6 +35,8 @@ KEY_THIS_WEEK = "sw_week_table"
 KEY_CARDS = "sw_week_cards"
 KEY_NUMBERS = "sw_numbers"
 KEY_SENTENCE = "sw_sentence"
+MAX_LISTED = 200
+"""Rows a list on the Overview sends to the browser; the Authorizations page holds them all."""
 MAX_CARDS = 20
 """Cards a phone shows for this week; more are listed on the Authorizations page."""
 
@@ -97,14 +99,20 @@ def this_week_section(ctx: Context) -> None:
     if rows.empty:
         st.success(f"Nothing stops, ends or is blocked in the next {plural(ctx.warn_days, 'day')}.")
         return
+    listed = rows.head(MAX_LISTED)
     st.caption(
         f"{plural(len(rows), 'authorization')} to act on: stopped, blocked, or ending within the "
         f"{plural(ctx.warn_days, 'day')} of the warning window. Grouped by owner, then by who starts the fix; "
         "each row's first step unblocks the ad."
     )
+    if len(rows) > MAX_LISTED:
+        st.caption(views.MORE_ON_AUTHORIZATIONS.format(shown=MAX_LISTED, total=len(rows)))
     with st.container(key=KEY_THIS_WEEK):
         views.show_table(
-            rows, key="overview_this_week", height=views.fitted_height(len(rows)), row_height=views.WRAPPING_ROW_HEIGHT
+            listed,
+            key="overview_this_week",
+            height=views.fitted_height(len(rows)),
+            row_height=views.WRAPPING_ROW_HEIGHT,
         )
     with st.container(key=KEY_CARDS):
         _cards(rows)
@@ -262,4 +270,7 @@ def needs_action_now(ctx: Context) -> None:
         st.success("Nothing needs action." if ctx.filters.is_empty() else "Nothing needs action with these filters.")
         return
     st.caption(f"{plural(len(rows), 'authorization')}, most urgent first.")
-    views.show_table(shared.actions.loc[rows.index], key="overview_actions", row_height=views.WRAPPING_ROW_HEIGHT)
+    if len(rows) > MAX_LISTED:
+        st.caption(views.MORE_ON_AUTHORIZATIONS.format(shown=MAX_LISTED, total=len(rows)))
+    listed = shared.actions.loc[rows.index[:MAX_LISTED]]
+    views.show_table(listed, key="overview_actions", row_height=views.WRAPPING_ROW_HEIGHT)

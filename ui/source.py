@@ -8,7 +8,7 @@ Here that policy gets Streamlit's caches, all shared by every viewer of the app:
 - the Google client (`st.cache_resource`), keyed by the key's email, a digest of the key, the
   API root and the timeout — never by the key's text; it also remembers the first tab's title,
   so one refresh is one Sheets API request whether or not a tab is configured;
-- each read's result (`st.cache_data`), kept as long as `lib.reading` says;
+- each read's result (`st.cache_resource`: one object for all, never modified), kept as long as `lib.reading` says;
 - the last good read of each source (`st.cache_resource`), shown as "stale" when a later read fails.
 
 A person's own upload (`ui.upload`) replaces the configured source for their session.
@@ -67,18 +67,20 @@ def source_for(config: SourceConfig) -> Source:
     return open_source(config, reader=reader_for)
 
 
-@st.cache_data(show_spinner="Reading the sheet…", max_entries=16)
+@st.cache_resource(show_spinner="Reading the sheet…", max_entries=16)
 def _attempt(source_id: str, today: dt.date, _read: Callable[[], Attempt]) -> Attempt:
     """One read, kept per source and day.
 
     `today` is part of the key because the demo sheet is dated around it, and so that a
-    sheet read yesterday is read again today.
+    sheet read yesterday is read again today. The one read is handed to every session as it
+    is (not a copy per run, which cost each viewer's every click a copy of the whole sheet):
+    nothing may modify it, and the diagnosis works on its own copy.
     """
     return _read()
 
 
 class _CachedAttempts:
-    """`lib.reading.AttemptCache` on `st.cache_data`, so every session shares the reads."""
+    """`lib.reading.AttemptCache` on `st.cache_resource`, so every session shares the reads."""
 
     def get(self, source_id: str, today: dt.date, read: Callable[[], Attempt]) -> Attempt:
         return _attempt(source_id, today, read)

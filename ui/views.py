@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 DATE_FORMAT = "D MMM YYYY"
 BLANK = "—"
+MORE_ON_AUTHORIZATIONS = (
+    "The {shown} most urgent of {total} are listed here; the Authorizations page lists every one "
+    "(search it, or download them as a CSV)."
+)
 WRAPPING_ROW_HEIGHT = 68
 """What an empty cell shows (never the word None)."""
 EMPTY_SHEET = "The sheet has no authorizations yet: add one row per authorized post, then press Refresh."
