@@ -36,6 +36,8 @@ WEEK_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 """This week's list, key columns first: whose desk it is on, the creator, what stops, the first action."""
 
+BLOCKED_NOW, NO_CODE_YET = "blocked now", "no code yet"
+
 MESSAGE, REMINDER, STEPS = (
     "A message to the creator (Act now)",
     "A calendar reminder (Act now)",
@@ -65,13 +67,29 @@ def this_week(diagnosed: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return shown.loc[:, list(WEEK_COLUMNS)]
 
 
+def week_cards(week: pd.DataFrame) -> list[str]:
+    """`this_week`'s rows as the text of a phone's cards: who and where, what stops, the first step, who acts."""
+    creator = week["Creator"].fillna("(no creator)")
+    campaign = week["Campaign"].fillna("(no campaign)")
+    state = week["Health"].str.join(", ")
+    says_it_all = week["When"].isin([BLOCKED_NOW, NO_CODE_YET])  # 'Blocked: blocked now' says it twice
+    line = (state + ": " + week["When"]).where(~says_it_all, state)
+    text = (
+        creator + " · " + campaign + " · owner " + week["Owner"] + "\n"
+        + line + "\n"
+        + week["What to do"] + "\n"
+        + "Who: " + week["Who"]
+    )  # fmt: skip
+    return text.astype(str).tolist()
+
+
 def when_words(diagnosed: pd.DataFrame) -> pd.Series:
     """What stops, and when, in a few words: 'ended 3 days ago', 'withdrawn', 'blocked now', '2 days left'."""
     state = diagnosed["health"]
     words = days_left_all(diagnosed["days_left"])
     words = words.mask(state.eq(HealthId.REVOKED), WITHDRAWN)
-    words = words.mask(state.eq(HealthId.BLOCKED), "blocked now")
-    words = words.mask(state.eq(HealthId.PENDING), "no code yet")
+    words = words.mask(state.eq(HealthId.BLOCKED), BLOCKED_NOW)
+    words = words.mask(state.eq(HealthId.PENDING), NO_CODE_YET)
     return words.mask(words.eq(""), "end date unknown")
 
 

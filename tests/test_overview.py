@@ -101,3 +101,17 @@ def test_each_row_says_where_on_the_dashboard_its_first_action_is_done():
         "blocked by identity": overview.STEPS,  # the media buyer fixes it in Ads Manager
         "no code yet": overview.MESSAGE,
     }
+
+
+def test_a_phones_cards_say_who_what_stops_the_first_step_and_who_acts():
+    week = overview.this_week(frame(), TODAY)
+    cards = dict(zip(week["Creator"], overview.week_cards(week), strict=True))
+    ended = cards[next(iter(creators_of(["ended, campaign running"])))]
+    assert ended.splitlines() == [
+        "@c0 · Glow · owner Maya",
+        "Expired: ended 3 days ago",
+        RULES[IssueId.CODE_EXPIRED].steps[0],
+        "Who: Creator, Advertiser",
+    ]
+    blocked = cards[next(iter(creators_of(["blocked by identity"])))]
+    assert blocked.splitlines()[:2] == ["@c4 · Run · owner (not set)", "Blocked"]  # not 'Blocked: blocked now'

@@ -14,7 +14,7 @@ import streamlit as st
 
 from lib import charts
 from lib.filters import with_issue
-from lib.overview import OverviewParts, TimelineParts, overview_parts, timeline_parts
+from lib.overview import OverviewParts, TimelineParts, overview_parts, timeline_parts, week_cards
 from lib.rules import RULES
 from lib.vocab import HEALTH
 from lib.words import noun, plural
@@ -37,7 +37,7 @@ KEY_NUMBERS = "sw_numbers"
 KEY_SENTENCE = "sw_sentence"
 MAX_LISTED = 200
 """Rows a list on the Overview sends to the browser; the Authorizations page holds them all."""
-MAX_CARDS = 20
+MAX_CARDS = 10
 """Cards a phone shows for this week; more are listed on the Authorizations page."""
 
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
@@ -123,17 +123,11 @@ def this_week_section(ctx: Context) -> None:
 
 
 def _cards(rows: pd.DataFrame) -> None:
-    """This week's rows as cards, for a phone: creator, what stops, the first step, who."""
-    shown = rows.head(MAX_CARDS)
-    shown = shown.assign(
-        Creator=shown["Creator"].fillna("(no creator)"), Campaign=shown["Campaign"].fillna("(no campaign)")
-    )
-    for row in shown.to_dict("records"):
+    """This week's rows as cards, for a phone: creator, what stops, the first step, who (one text each:
+    every element is a message to each viewer's browser)."""
+    for card in week_cards(rows.head(MAX_CARDS)):
         with st.container(border=True):
-            st.text(f"{row['Creator']} · {row['Campaign']} · owner {row['Owner']}")
-            st.text(f"{', '.join(row['Health'])}: {row['When']}")
-            st.text(str(row["What to do"]))
-            st.caption(f"Who: {row['Who']}")
+            st.text(card)
     if len(rows) > MAX_CARDS:
         st.caption(f"{len(rows) - MAX_CARDS} more on the Authorizations page.")
 
