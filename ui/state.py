@@ -36,9 +36,12 @@ from lib.filters import (
 )
 from lib.normalize import Normalized
 from lib.reading import Loaded
+from lib.reconcile import reconcile
 from lib.sources import DEMO_LABEL
+from lib.tiktok.checking import TikTokOutcome
+from lib.tiktok.read import TikTokRead
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
-from ui import access, app_settings, nav, source
+from ui import access, app_settings, nav, source, tiktok
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
 # keys; their widgets use `widget_key(key)`.
@@ -69,20 +72,56 @@ class Context:
     diagnosed: pd.DataFrame
     filtered: pd.DataFrame
     filters: Filters
+    tiktok: TikTokOutcome | None = None
+    """TikTok's word (its read, when, and why the latest read failed); None when TikTok is not set up."""
+    ads_manager_only: pd.DataFrame | None = None
+    """Posts the ad accounts hold that no row names (`lib.reconcile`, codes masked); None without a TikTok read."""
 
     @property
     def problems(self) -> pd.DataFrame:
         return self.normalized.problems
 
+    @property
+    def checked_with_tiktok(self) -> bool:
+        """The rows carry TikTok's word (a read, fresh or the last good one)."""
+        return self.tiktok is not None and self.tiktok.read is not None
+
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
-def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
+def diagnosed(
+    _loaded: Loaded,
+    source: str,
+    loaded_at: dt.datetime,
+    today: dt.date,
+    warn_days: int,
+    _frame: pd.DataFrame | None = None,
+    tiktok_read: str = "",
+) -> pd.DataFrame:
     """The diagnosis of one read, for one day and warning window (the read is keyed by its time).
 
-    Bounded in entries and in time, so the memory of an upload is let go soon after its tab
-    closes, whoever else keeps the app open.
+    `_frame` is the read reconciled with TikTok (`reconciled`), named by `tiktok_read`; without
+    it the sheet's own frame is diagnosed. Bounded in entries and in time, so the memory of an
+    upload is let go soon after its tab closes, whoever else keeps the app open.
     """
-    return diagnose(_loaded.normalized.frame, today, warn_days)
+    return diagnose(_loaded.normalized.frame if _frame is None else _frame, today, warn_days)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
+def reconciled(
+    _loaded: Loaded, _read: TikTokRead, source: str, loaded_at: dt.datetime, tiktok_read: str, zone: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One read of the sheet beside one read of TikTok (named by `tiktok_read`), and the posts the sheet lacks.
+
+    The "In Ads Manager, not in your sheet" list always has its codes masked: it is shown to everyone.
+    """
+    both = reconcile(_loaded.normalized.frame, _read, app_settings.zone())
+    return both.frame, both.ads_manager_only
+
+
+def _tiktok_read_name(result: TikTokOutcome) -> str:
+    """Names one TikTok read for the caches: its set-up and when it was read (never the token)."""
+    read = result.read
+    return "" if read is None else f"{','.join(read.advertiser_ids)}|{read.read_at.isoformat()}"
 
 
 def refresh() -> None:
@@ -114,7 +153,15 @@ def setup() -> Context | None:
         if params is not None:
             _seed_warn_days(from_query(params, {}, MAX_WARN_DAYS))
         warn_days = warn_days_input()
-        frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
+        checked = tiktok.current(outcome)
+        ads_only: pd.DataFrame | None = None
+        if checked is not None and checked.read is not None:
+            name = _tiktok_read_name(checked)
+            zone = app_settings.zone_name() or ""
+            both, ads_only = reconciled(loaded, checked.read, outcome.source_id, loaded.loaded_at, name, zone)
+            frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days, both, name)
+        else:
+            frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
         options = filter_options(frame)
         if params is not None:
             _seed_view(from_query(params, options, MAX_WARN_DAYS))
@@ -131,6 +178,8 @@ def setup() -> Context | None:
         diagnosed=frame,
         filtered=apply_filters(frame, filters),
         filters=filters,
+        tiktok=checked,
+        ads_manager_only=ads_only,
     )
     st.session_state[_KEY_CONTEXT] = ctx
     return ctx
