@@ -286,7 +286,6 @@ def test_timeline_labels_are_escaped_and_bounded(hostile_app):
     assert not re.search(r"<(script|img|a)\b", json.dumps(spec), re.IGNORECASE)
     labels = [html.unescape(y) for t in spec["data"] if t["type"] == "bar" for y in t["y"]]
     rows = hostile_rows().xs("expiring", level="kind")
-
     def label(row) -> str:
         return f"{cut(row['creator'], LABEL_CHARS)} · {cut(row['campaign'], CAMPAIGN_CHARS)} · row {row['row']}"
 

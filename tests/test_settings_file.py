@@ -63,7 +63,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
         ('[access]\nreveal_codes = "maya@agency.com"\n', "sets reveal_codes on line 2 under [access]"),
         (AUTH + "\n[access]\nallowed = 5\n", "sets allowed on line 10 to something that is not a list"),
         (AUTH + '\n[access]\nallowed = ["a@b.com", 5]\n', "sets allowed on line 10 to something"),
-        ("[sheet]\nurl = https://x\n", "is not valid TOML (line 2)"),
+        ('[sheet]\nurl = https://x\n', "is not valid TOML (line 2)"),
     ],
 )
 def test_what_the_app_would_misread_locks_it_naming_the_line(tmp_path, text, says):
