@@ -269,6 +269,9 @@ def apply_section(ctx: Context, accounts: tuple[str, ...]) -> None:
         placeholder="Pick the ad account",
     )
     if account is None:
+        st.button(
+            APPLY_BUTTON, type="primary", disabled=True, help="Pick the ad account first.", icon=":material/add_link:"
+        )
         return
     what = plural(ready, "code")
     confirmed = st.checkbox(f"I want to apply these {what} to ad account {account}", key=f"act_apply_{account}_{ready}")
