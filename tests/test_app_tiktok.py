@@ -33,7 +33,7 @@ from lib.tiktok.actions import apply_plan, unbind_plan
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TOKEN_ENV
 from tests.fakes.fake_tiktok import TOKEN, FakeTikTok, item
 from tests.fakes.webhook import clear_proxies
-from ui import act, data, tiktok, troubleshooter
+from ui import act, tiktok, troubleshooter
 
 ACCOUNTS = list(DEMO_ADVERTISERS.values())
 AUTH = {

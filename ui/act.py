@@ -309,7 +309,7 @@ def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
             "Creator": plan["creator"],
             "Code": plan["shown"],
             "Ad account": plan["advertiser_id"],
-            "Sent": plan["ready"].map({True: "yes", False: "no"}),
+            "Will be sent": plan["ready"].map({True: "yes", False: "no"}),
             "Why not": plan["reason"].replace({"": None}),
         }
     )
