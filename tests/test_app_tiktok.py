@@ -28,6 +28,7 @@ from lib.demo import DEMO_ADVERTISERS, demo_table, demo_tiktok_read
 from lib.diagnose import diagnose
 from lib.exports import END_DATE_FROM
 from lib.normalize import normalize
+from lib.overview import this_week
 from lib.reconcile import reconcile
 from lib.tiktok.actions import apply_plan, unbind_plan
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TOKEN_ENV
@@ -179,6 +180,16 @@ def test_one_read_of_tiktok_serves_every_page_and_every_viewer(fake):
     other = open_with(tiktok_secrets(fake), AUTHORIZATIONS)
     assert END_DATE_FROM in other.dataframe[0].value.columns
     assert len(fake.calls) == before
+
+
+def test_this_week_on_the_overview_uses_tiktoks_word(fake):
+    today = _today()
+    with_tiktok = this_week(expected_with_tiktok(), today)
+    sheet_alone = this_week(diagnose(normalize(demo_table(today)).frame, today), today)
+    assert sorted(with_tiktok["Sheet row"]) != sorted(sheet_alone["Sheet row"])  # the demo's TikTok changes it
+    at = open_with(tiktok_secrets(fake), OVERVIEW)
+    (week,) = [d.value for d in at.dataframe if "Act with" in d.value.columns]
+    assert sorted(week["Sheet row"]) == sorted(with_tiktok["Sheet row"])
 
 
 def test_posts_only_ads_manager_has_are_listed_with_codes_masked(fake):
