@@ -209,6 +209,8 @@ def test_without_tiktok_nothing_changes(fake):
     at = open_with({}, AUTHORIZATIONS)
     assert END_DATE_FROM not in at.dataframe[0].value.columns
     assert "TikTok read at" not in at.main.caption[0].value
+    at.switch_page(ACT).run()
+    assert "Apply codes and unbind posts in TikTok" not in [h.value for h in at.header]
     assert not fake.calls
 
 

@@ -208,10 +208,6 @@ NOT_ALLOWED_NO_LOGIN = (
     "it from here, and no login is set up, so nobody is known. Set up a login (see the README's Security "
     "section), or do it in Ads Manager."
 )
-NOT_SET_UP = (
-    "Once TikTok is set up (see the Data page), the people on the reveal list can apply waiting codes and "
-    "unbind ended posts from here."
-)
 NOT_READ = (
     "TikTok could not be read just now, so nothing is applied or unbound from here until it can be: "
     "Sparkwatch checks what each ad account already holds first (see the note at the top of the page)."
@@ -226,12 +222,14 @@ _OUTCOME_WORDS = {
 
 
 def tiktok_actions(ctx: Context) -> None:
-    """Apply the codes waiting to be applied, and unbind posts whose authorization is over: for the reveal list only."""
-    st.header("Apply codes and unbind posts in TikTok", anchor=False)
+    """Apply the codes waiting to be applied, and unbind posts whose authorization is over: for the reveal list only.
+
+    Not drawn at all when TikTok is not set up (the Data page says how).
+    """
     config = tiktok.config()
-    if config is None:
-        st.caption(NOT_SET_UP)
+    if config is None:  # the Data page says how to set TikTok up
         return
+    st.header("Apply codes and unbind posts in TikTok", anchor=False)
     if not may_reveal_codes():
         st.info(NOT_ALLOWED_NO_LOGIN if not access.policy().login_required else NOT_ALLOWED, icon=":material/lock:")
         return
