@@ -13,6 +13,10 @@ choices carry over either way.
 
 Which source is read (the configured Google Sheet or published link, this session's upload,
 or the demo) is `ui.source`'s business (SPARKWATCH_SOURCE, a file on the server, is read there too).
+
+With TikTok set up, each read of the sheet is checked against TikTok (`ui.tiktok`, read once per
+refresh for everyone) and reconciled (`lib.reconcile`) before it is diagnosed, so every page sees
+TikTok's end dates and statuses; `Context.tiktok` says when TikTok was read and why a read failed.
 """
 
 from __future__ import annotations
@@ -80,11 +84,6 @@ class Context:
     @property
     def problems(self) -> pd.DataFrame:
         return self.normalized.problems
-
-    @property
-    def checked_with_tiktok(self) -> bool:
-        """The rows carry TikTok's word (a read, fresh or the last good one)."""
-        return self.tiktok is not None and self.tiktok.read is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
