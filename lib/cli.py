@@ -82,7 +82,16 @@ from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source
 from lib.sources.published import source_label
-from lib.tiktok.actions import APPLIED, NOT_TRIED, REFUSED, WOULD, ActionRun, apply_codes, apply_plan
+from lib.tiktok.actions import (
+    ACTION_BUDGET,
+    APPLIED,
+    NOT_TRIED,
+    REFUSED,
+    WOULD,
+    ActionRun,
+    apply_codes,
+    apply_plan,
+)
 from lib.tiktok.api import TikTokApi
 from lib.tiktok.read import read_tiktok
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
@@ -479,8 +488,8 @@ def run_apply(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ATTENTION if run.refused else EXIT_OK
 
 
-APPLY_BUDGET = 300.0
-"""Seconds all of one `apply` may take with TikTok (a few hundred codes, one request each)."""
+APPLY_BUDGET = ACTION_BUDGET
+"""Seconds all of one `apply` may take with TikTok (`lib.tiktok.actions.ACTION_BUDGET`)."""
 
 
 def render_apply(advertiser: str, run: ActionRun, *, dry_run: bool) -> str:

@@ -17,7 +17,7 @@ from typing import overload
 import pandas as pd
 
 from lib.codes import mask_codes, redact_codes_in
-from lib.columns import TAB
+from lib.columns import EXPIRES_FROM, FROM_SHEET, FROM_TIKTOK, TAB, TIKTOK_MATCHED_BY
 from lib.rules import RULES
 from lib.vocab import HEALTH, ROLES, HealthId
 from lib.words import iso_dates
@@ -57,6 +57,10 @@ _INLINE_HIDDEN = r"[ \u00a0\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u20
 """`_HIDDEN` without the line breaks and tabs, which start a piece of their own."""
 _FORMULA_AFTER_BREAK_RE = re.compile(rf"(?<=[{_CELL_BREAKS}])(?={_INLINE_HIDDEN}[{_TRIGGERS}])")
 
+END_DATE_FROM = "End date from"
+"""The column that says whose end date `Expires` is, shown when the sheet was checked against TikTok."""
+FROM_WORDS = {FROM_TIKTOK: "TikTok", FROM_SHEET: "the sheet"}
+
 _HEALTH_LABELS = {k: h.label for k, h in HEALTH.items()}
 _ISSUE_LABELS = {k: i.label for k, i in RULES.items()}
 _FIRST_STEPS = {k: i.steps[0] for k, i in RULES.items()}
@@ -69,12 +73,14 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
     `Health` and `Problems` hold lists of labels (the page shows them as coloured chips;
     the CSV joins them). Dates stay dates so the page can show them as dates. The sheet row
     comes first, so every CSV line starts with a number (whatever separator a spreadsheet
-    assumes, no line starts with a handle's '@'); then the columns a person reads first.
+    assumes, no line starts with a handle's '@'); then the columns a person reads first. When
+    the frame was checked against TikTok (`lib.reconcile`), `End date from` says beside each
+    end date whether it is TikTok's or the sheet's.
     """
     issues = diagnosed["issues"]
     what, who = next_actions(diagnosed)
     post_url = diagnosed["post_url"].astype("string")
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Sheet row": diagnosed["row"].astype("int64"),
             "Creator": diagnosed["creator"].astype("string"),
@@ -98,6 +104,11 @@ def table(diagnosed: pd.DataFrame) -> pd.DataFrame:
         },
         index=diagnosed.index,
     )
+    if TIKTOK_MATCHED_BY in diagnosed and EXPIRES_FROM in diagnosed:
+        # Checked against TikTok: say, beside each end date, whether TikTok or the sheet gave it.
+        words = diagnosed[EXPIRES_FROM].astype("string").map(FROM_WORDS).astype("string")
+        out.insert(list(out.columns).index("Expires") + 1, END_DATE_FROM, words.where(out["Expires"].notna()))
+    return out
 
 
 def action_list(diagnosed_needing_action: pd.DataFrame) -> pd.DataFrame:

@@ -81,6 +81,11 @@ def may_reveal_codes() -> bool:
     return can_reveal(policy(), _email())
 
 
+def who() -> str:
+    """Who acts, for the action log: the signed-in (verified) address, or "dashboard" without a login."""
+    return _email() or "dashboard"
+
+
 def codes_open_to_anyone() -> bool:
     """Are whole codes shown to whoever opens the link (no login, and the admin opted in)?"""
     rules = policy()

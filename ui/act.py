@@ -1,4 +1,5 @@
-"""The Act now page's sections: calendar reminders, messages to creators, codes to add in Ads Manager.
+"""The Act now page's sections: calendar reminders, messages to creators, codes to add in Ads Manager,
+and (with TikTok set up, for the people on the reveal list) applying codes and unbinding ended posts.
 
 Each section works on the rows as filtered in the sidebar, so a lead can narrow to one
 campaign and act on just that. The work is done in `lib` (reminders, messages, batches);
@@ -11,15 +12,33 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import pandas as pd
 import streamlit as st
 
 from lib import batches as batching
 from lib import reminders
+from lib.actionlog import log_path
 from lib.bidi import isolate
 from lib.clock import team_now
+from lib.errors import UsageError
 from lib.messages import creator_messages
+from lib.tiktok.actions import (
+    ACTION_BUDGET,
+    APPLIED,
+    NOT_TRIED,
+    REFUSED,
+    UNBOUND,
+    WOULD,
+    ActionRun,
+    apply_codes,
+    apply_plan,
+    unbind_plan,
+    unbind_posts,
+)
+from lib.tiktok.api import TikTokApi
 from lib.vocab import ADS_MANAGER_BATCH_LIMIT, ROLES
 from lib.words import coming_days, iso_date, noun, plural
+from ui import access, tiktok
 from ui.access import masked_reason, may_reveal_codes, warn_if_codes_open
 from ui.app_settings import zone
 from ui.state import Context
@@ -172,4 +191,184 @@ def batch_heading(rec: Any) -> str:
     return f"{isolate(rec.ad_account)}{part} · {plural(rec.size, 'code')} ({where} {rows}) from {rec.creators}"
 
 
-__all__ = ["ads_manager_batches", "calendar", "messages"]
+# ---------------------------------------------------------------------------
+# Acting on the ad accounts through TikTok's API (`lib.tiktok.actions`): the reveal list only, confirmed first.
+
+KEY_ACCOUNT = "act_tiktok_account"
+KEY_RUN = "_act_tiktok_run"
+APPLY_BUTTON = "Apply these codes"
+UNBIND_BUTTON = "Unbind ended posts"
+NOT_ALLOWED = (
+    "Applying codes and unbinding posts changes your ad accounts, so only the people on the reveal list "
+    "(reveal_codes in Sparkwatch's settings) can do it from here. Ask whoever set up Sparkwatch, or do it in "
+    "Ads Manager."
+)
+NOT_ALLOWED_NO_LOGIN = (
+    "Applying codes and unbinding posts changes your ad accounts, so only the people on the reveal list can do "
+    "it from here, and no login is set up, so nobody is known. Set up a login (see the README's Security "
+    "section), or do it in Ads Manager."
+)
+NOT_READ = (
+    "TikTok could not be read just now, so nothing is applied or unbound from here until it can be: "
+    "Sparkwatch checks what each ad account already holds first (see the note at the top of the page)."
+)
+_OUTCOME_WORDS = {
+    APPLIED: "applied",
+    UNBOUND: "unbound",
+    REFUSED: "refused by TikTok",
+    NOT_TRIED: "not sent",
+    WOULD: "would be sent",
+}
+
+
+def tiktok_actions(ctx: Context) -> None:
+    """Apply the codes waiting to be applied, and unbind posts whose authorization is over: for the reveal list only.
+
+    Not drawn at all when TikTok is not set up (the Data page says how).
+    """
+    config = tiktok.config()
+    if config is None:  # the Data page says how to set TikTok up
+        return
+    st.header("Apply codes and unbind posts in TikTok", anchor=False)
+    if not may_reveal_codes():
+        st.info(NOT_ALLOWED_NO_LOGIN if not access.policy().login_required else NOT_ALLOWED, icon=":material/lock:")
+        return
+    if config.problem:
+        st.info("The TikTok settings need fixing first: the Data page says what is wrong.", icon=":material/settings:")
+        return
+    if ctx.tiktok is None or ctx.tiktok.read is None or ctx.tiktok.error is not None:
+        st.info(NOT_READ, icon=":material/cloud_off:")
+        return
+    st.caption(
+        "For the rows as filtered in the sidebar. Each code or post is sent to TikTok on its own, and each attempt "
+        "is written to the action log (who, when, which post, the code masked)."
+    )
+    last_run()
+    apply_section(ctx, config.advertiser_ids)
+    unbind_section(ctx)
+
+
+def apply_section(ctx: Context, accounts: tuple[str, ...]) -> None:
+    st.subheader("Apply these codes", anchor=False)
+    plan = apply_plan(ctx.filtered)
+    if plan.empty:
+        st.success("No code is waiting to be applied for the rows shown.", icon=":material/check:")
+        return
+    st.dataframe(plan_table(plan), hide_index=True, key="act_tiktok_apply_plan")
+    ready = int(plan["ready"].sum())
+    if not ready:
+        st.text("None of these can be applied as they are: the table says why beside each.")
+        return
+    account = st.selectbox(
+        "Ad account to apply them to",
+        list(accounts),
+        index=0 if len(accounts) == 1 else None,
+        key=KEY_ACCOUNT,
+        placeholder="Pick the ad account",
+    )
+    if account is None:
+        st.button(
+            APPLY_BUTTON, type="primary", disabled=True, help="Pick the ad account first.", icon=":material/add_link:"
+        )
+        return
+    what = plural(ready, "code")
+    confirmed = st.checkbox(f"I want to apply these {what} to ad account {account}", key=f"act_apply_{account}_{ready}")
+    st.button(
+        APPLY_BUTTON,
+        type="primary",
+        disabled=not confirmed,
+        on_click=_apply_now,
+        args=(plan, account, f"act_apply_{account}_{ready}"),
+        icon=":material/add_link:",
+    )
+
+
+def unbind_section(ctx: Context) -> None:
+    st.subheader("Unbind ended posts", anchor=False)
+    plan = unbind_plan(ctx.filtered)
+    if plan.empty:
+        st.success(
+            "No ad account holds a post whose authorization has ended, for the rows shown.", icon=":material/check:"
+        )
+        return
+    st.caption("Posts an ad account still holds although their authorization ended, was withdrawn or the post is gone.")
+    st.dataframe(plan_table(plan), hide_index=True, key="act_tiktok_unbind_plan")
+    what = plural(len(plan), "post")
+    key = f"act_unbind_{len(plan)}"
+    confirmed = st.checkbox(f"I want to unbind these {what} from their ad accounts", key=key)
+    st.button(UNBIND_BUTTON, disabled=not confirmed, on_click=_unbind_now, args=(plan, key), icon=":material/link_off:")
+
+
+def plan_table(plan: pd.DataFrame) -> pd.DataFrame:
+    """A plan as people read it: codes masked, and why a row is skipped."""
+    return pd.DataFrame(
+        {
+            "Sheet row": plan["row"],
+            "Creator": plan["creator"],
+            "Code": plan["shown"],
+            "Ad account": plan["advertiser_id"],
+            "Will be sent": plan["ready"].map({True: "yes", False: "no"}),
+            "Why not": plan["reason"].replace({"": None}),
+        }
+    )
+
+
+def _apply_now(plan: pd.DataFrame, account: str, confirm_key: str) -> None:
+    _run("apply", account, lambda api, log: apply_codes(api, account, plan, who=access.who(), log=log), confirm_key)
+
+
+def _unbind_now(plan: pd.DataFrame, confirm_key: str) -> None:
+    _run("unbind", "", lambda api, log: unbind_posts(api, plan, who=access.who(), log=log), confirm_key)
+
+
+def _run(action: str, account: str, act: Any, confirm_key: str) -> None:
+    """Button callback: run the action once (for the reveal list only), keep its result, and read TikTok again."""
+    st.session_state[confirm_key] = False  # a second run needs a second confirmation
+    config = tiktok.config()
+    if config is None or not config.ready or not may_reveal_codes():
+        return
+    api = TikTokApi(config.access_token, config.api_base, budget=ACTION_BUDGET)
+    try:
+        run: ActionRun | str = act(api, log_path())
+    except UsageError as error:  # the action log can't be written: said, never hidden
+        run = str(error)
+    finally:
+        api.close()
+    st.session_state[KEY_RUN] = (action, account, run)
+    tiktok.read_again()
+
+
+def last_run() -> None:
+    """What the last apply or unbind did, one line per code (masked), TikTok's refusals decoded."""
+    kept = st.session_state.get(KEY_RUN)
+    if kept is None:
+        return
+    action, account, run = kept
+    if isinstance(run, str):
+        st.error("Nothing was sent: the action log could not be written.", icon=":material/error:")
+        st.text(run)
+        return
+    done = "Applied" if action == "apply" else "Unbound"
+    what = "code" if action == "apply" else "post"
+    sent = sum(r.outcome != NOT_TRIED for r in run.results)
+    head = f"{done} {run.done} of {plural(sent, what)}"
+    head += f" to ad account {account}" if account else ""
+    if run.refused:
+        head += f"; TikTok refused {run.refused}"
+    if run.refused or run.stopped:
+        st.warning(head + ".", icon=":material/warning:")
+    else:
+        st.success(head + ".", icon=":material/check:")
+    if run.stopped:
+        st.error("TikTok stopped answering, so the rest were not sent:", icon=":material/error:")
+        st.text(run.stopped)
+    for r in run.results:
+        said = _OUTCOME_WORDS.get(r.outcome, r.outcome)
+        st.text(f"Sheet row {r.row} · {isolate(r.creator) or NO_CREATOR} · {r.shown} · {said}")
+        if r.error is not None:
+            st.text(f"    {r.error.title}: {r.error.meaning} {r.error.fix}")
+        elif r.detail:
+            st.text(f"    {r.detail}")
+
+
+__all__ = ["ads_manager_batches", "calendar", "messages", "tiktok_actions"]

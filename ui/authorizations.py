@@ -1,14 +1,17 @@
-"""The Authorizations page's sections: the full table, its CSV, and the cells to fix in the sheet."""
+"""The Authorizations page's sections: the full table, its CSV, the cells to fix in the sheet, and (with
+TikTok set up) the posts in Ads Manager that the sheet lacks."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lib import exports
 from lib.bidi import isolate_all
 from lib.codes import mask_codes
 from lib.filters import row_by_key, row_keys, row_places, search
-from lib.words import iso_date, noun
+from lib.tiktok.statuses import AUTH_STATUS_WORDS, post_status_words
+from lib.words import iso_date, noun, plural
 from ui import access, state, views
 from ui.state import Context
 
@@ -97,3 +100,37 @@ def reveal(ctx: Context, allowed: bool) -> None:
         row = row_by_key(with_code, key)
         if row is not None:  # always: the options are with_code's own rows
             st.code(row["code"], language=None)
+
+
+def ads_manager_only(ctx: Context) -> None:
+    """Posts the ad accounts hold that no row of the sheet names (codes masked), so the sheet can catch up."""
+    only = ctx.ads_manager_only
+    if only is None or only.empty:
+        return
+    st.header("In Ads Manager, not in your sheet", anchor=False)
+    st.caption(
+        f"TikTok says your ad accounts hold {plural(len(only), 'post')} that no row of the sheet names. "
+        "Add a row for each, so their end dates are watched too. Codes are masked. This list covers every "
+        "ad account: the sidebar filters don't apply to it."
+    )
+    shown = pd.DataFrame(
+        {
+            "Creator": only["creator"],
+            "Post": only["post"],
+            "Ends (TikTok says)": only["ends_on"],
+            "TikTok status": only["status"].map(lambda s: AUTH_STATUS_WORDS.get(s, s), na_action="ignore"),
+            "Post status": only["post_status"].map(post_status_words, na_action="ignore"),
+            "Ad account": only["advertiser_id"],
+            "Code": only["code"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="authorizations_ads_manager_only",
+        placeholder=views.BLANK,
+        column_config={
+            "Post": st.column_config.LinkColumn("Post", display_text="Open post"),
+            "Ends (TikTok says)": st.column_config.DateColumn("Ends (TikTok says)", format=views.DATE_FORMAT),
+        },
+    )

@@ -17,13 +17,15 @@ from lib.bidi import isolate
 from lib.reading import Outcome
 from lib.settings import SourceConfig
 from lib.sources.files import MAX_UPLOAD_BYTES
+from lib.tiktok.settings import TikTokConfig
 from lib.words import plural
-from ui import app_settings, source
+from ui import app_settings, source, tiktok
 from ui import upload as uploads
 
 KEY_TEST_BUTTON = "data_test_connection"
 KEY_STOP_UPLOAD = "data_stop_upload"
 KEY_TEMPLATE = "data_template"
+KEY_TEST_TIKTOK = "data_test_tiktok"
 
 _ORIGIN_WORDS = {
     settings.ORIGIN_SETTINGS: "Set in the app's settings (.streamlit/secrets.toml).",
@@ -235,3 +237,64 @@ def setup_steps() -> None:
     )
     st.markdown(SETUP_SERVICE_ACCOUNT)
     st.markdown(SETUP_PUBLISHED)
+
+
+_TIKTOK_ORIGIN_WORDS = {
+    "settings": "The token is in the app's settings ([tiktok] in .streamlit/secrets.toml).",
+    "environment": "The token is in the server's environment (TIKTOK_ACCESS_TOKEN).",
+}
+
+
+def tiktok_block() -> None:
+    """Whether TikTok is set up (and how, in one sentence, when it is not), its last read, and Test TikTok."""
+    st.header("Check against TikTok", anchor=False)
+    config = tiktok.config()
+    if config is None:
+        st.text(tiktok.NOT_SET_UP)
+        return
+    _tiktok_setup(config)
+    st.button(
+        "Test TikTok",
+        key=KEY_TEST_TIKTOK,
+        on_click=tiktok.test_tiktok,
+        icon=":material/network_check:",
+        help="Read TikTok now: which ad accounts answer, and how many posts they hold.",
+        disabled=not config.ready,
+    )
+    result = tiktok.take_test_result()
+    if result is None:
+        return
+    if not result.ok:
+        st.error("TikTok could not be read:", icon=":material/error:")
+        st.text(result.message)
+        return
+    posts = sum(n for _, n in result.accounts)
+    st.success(
+        f"TikTok answered: {plural(len(result.accounts), 'ad account')}, {plural(posts, 'post')} in Ads Manager.",
+        icon=":material/check:",
+    )
+    for account, count in result.accounts:
+        st.text(f"Ad account {account}: {plural(count, 'post')}")
+    for line in result.errors:
+        st.text(line)
+
+
+def _tiktok_setup(config: TikTokConfig) -> None:
+    """What is set up (never the token), what is wrong with it, and when TikTok was last read."""
+    if config.problem:
+        st.error("The TikTok settings need fixing:", icon=":material/settings:")
+        st.text(config.problem)
+        return
+    st.text(
+        f"Set up: Sparkwatch checks the sheet against {plural(len(config.advertiser_ids), 'TikTok ad account')}: "
+        + ", ".join(config.advertiser_ids)
+    )
+    st.text(_TIKTOK_ORIGIN_WORDS.get(config.origin, ""))
+    checked = st.session_state.get(tiktok.KEY_OUTCOME)
+    if checked is None:
+        return
+    if checked.read_at is not None:
+        posts = plural(len(checked.read.held), "post")
+        st.text(f"Last read at {source.clock(checked.read_at)}: {posts} in Ads Manager.")
+    if checked.error is not None:
+        st.text("The latest read failed (see the note at the top of the page).")

@@ -1,5 +1,8 @@
 """The top of every page: its title, what data it shows and from when, and the filters in use.
 
+With TikTok set up it also says when TikTok was read, and, when it could not be, why and what
+is shown instead.
+
 A lead on a phone never sees the sidebar, so everything that changes what a page means is
 said here, in the main area: demo or upload data, the time of the read, and each active
 filter as a chip that removes it.
@@ -13,7 +16,7 @@ import streamlit as st
 
 from lib.filters import Chip, chips, filters_of
 from lib.words import as_of
-from ui import app_settings, state
+from ui import app_settings, state, tiktok
 from ui.state import Context
 
 BANNERS: dict[str, str] = {
@@ -33,7 +36,8 @@ def draw(title: str, ctx: Context | None) -> None:
     st.title(title, anchor=False)
     if ctx is None:
         return
-    st.caption(f"Data {as_of(ctx.loaded_at, app_settings.zone())}.")
+    st.caption(f"Data {as_of(ctx.loaded_at, app_settings.zone())}.{tiktok.read_at_words(ctx.tiktok)}")
+    tiktok.note(ctx.tiktok)
     if banner := BANNERS.get(ctx.kind):
         st.info(banner.format(returns_to=_returns_to()), icon=":material/info:")
     _link_values_not_found()

@@ -13,6 +13,10 @@ choices carry over either way.
 
 Which source is read (the configured Google Sheet or published link, this session's upload,
 or the demo) is `ui.source`'s business (SPARKWATCH_SOURCE, a file on the server, is read there too).
+
+With TikTok set up, each read of the sheet is checked against TikTok (`ui.tiktok`, read once per
+refresh for everyone) and reconciled (`lib.reconcile`) before it is diagnosed, so every page sees
+TikTok's end dates and statuses; `Context.tiktok` says when TikTok was read and why a read failed.
 """
 
 from __future__ import annotations
@@ -36,9 +40,12 @@ from lib.filters import (
 )
 from lib.normalize import Normalized
 from lib.reading import Loaded
+from lib.reconcile import reconcile
 from lib.sources import DEMO_LABEL
+from lib.tiktok.checking import TikTokOutcome
+from lib.tiktok.read import TikTokRead
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH
-from ui import access, app_settings, nav, source
+from ui import access, app_settings, nav, source, tiktok
 
 # Session keys: one place, so pages and tests agree on them. Settings live under these
 # keys; their widgets use `widget_key(key)`.
@@ -71,6 +78,10 @@ class Context:
     diagnosed: pd.DataFrame
     filtered: pd.DataFrame
     filters: Filters
+    tiktok: TikTokOutcome | None = None
+    """TikTok's word (its read, when, and why the latest read failed); None when TikTok is not set up."""
+    ads_manager_only: pd.DataFrame | None = None
+    """Posts the ad accounts hold that no row names (`lib.reconcile`, codes masked); None without a TikTok read."""
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -91,15 +102,42 @@ class Context:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
-def diagnosed(_loaded: Loaded, source: str, loaded_at: dt.datetime, today: dt.date, warn_days: int) -> pd.DataFrame:
+def diagnosed(
+    _loaded: Loaded,
+    source: str,
+    loaded_at: dt.datetime,
+    today: dt.date,
+    warn_days: int,
+    _frame: pd.DataFrame | None = None,
+    tiktok_read: str = "",
+) -> pd.DataFrame:
     """The diagnosis of one read, for one day and warning window (the read is keyed by its time).
 
-    One frame shared by every viewer (not a copy per run: that cost each viewer's every click
-    a copy of the whole sheet), so nothing may modify it: pages derive new frames from it.
-    Bounded in entries and in time, so the memory of an upload is let go soon after its tab
-    closes, whoever else keeps the app open.
+    `_frame` is the read reconciled with TikTok (`reconciled`), named by `tiktok_read`; without
+    it the sheet's own frame is diagnosed. One frame shared by every viewer (not a copy per
+    run: that cost each viewer's every click a copy of the whole sheet), so nothing may modify
+    it: pages derive new frames from it. Bounded in entries and in time, so the memory of an
+    upload is let go soon after its tab closes, whoever else keeps the app open.
     """
-    return diagnose(_loaded.normalized.frame, today, warn_days)
+    return diagnose(_loaded.normalized.frame if _frame is None else _frame, today, warn_days)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=15))
+def reconciled(
+    _loaded: Loaded, _read: TikTokRead, source: str, loaded_at: dt.datetime, tiktok_read: str, zone: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One read of the sheet beside one read of TikTok (named by `tiktok_read`), and the posts the sheet lacks.
+
+    The "In Ads Manager, not in your sheet" list always has its codes masked: it is shown to everyone.
+    """
+    both = reconcile(_loaded.normalized.frame, _read, app_settings.zone())
+    return both.frame, both.ads_manager_only
+
+
+def _tiktok_read_name(result: TikTokOutcome) -> str:
+    """Names one TikTok read for the caches: its set-up and when it was read (never the token)."""
+    read = result.read
+    return "" if read is None else f"{','.join(read.advertiser_ids)}|{read.read_at.isoformat()}"
 
 
 def refresh() -> None:
@@ -131,7 +169,16 @@ def setup() -> Context | None:
         if params is not None:
             _seed_warn_days(from_query(params, {}, MAX_WARN_DAYS))
         warn_days = warn_days_input()
-        frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
+        checked = tiktok.current(outcome)
+        ads_only: pd.DataFrame | None = None
+        name = ""
+        if checked is not None and checked.read is not None:
+            name = _tiktok_read_name(checked)
+            zone = app_settings.zone_name() or ""
+            both, ads_only = reconciled(loaded, checked.read, outcome.source_id, loaded.loaded_at, name, zone)
+            frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days, both, name)
+        else:
+            frame = diagnosed(loaded, outcome.source_id, loaded.loaded_at, today, warn_days)
         options = filter_options(frame)
         if params is not None:
             _seed_view(from_query(params, options, MAX_WARN_DAYS))
@@ -140,7 +187,7 @@ def setup() -> Context | None:
     source.stale_note(outcome)
     ctx = Context(
         source=outcome.label,
-        read_id=f"{outcome.source_id}@{loaded.loaded_at.isoformat()}",
+        read_id=f"{outcome.source_id}@{loaded.loaded_at.isoformat()}|tiktok {name}",
         kind=outcome.kind,
         today=today,
         warn_days=warn_days,
@@ -149,6 +196,8 @@ def setup() -> Context | None:
         diagnosed=frame,
         filtered=apply_filters(frame, filters),
         filters=filters,
+        tiktok=checked,
+        ads_manager_only=ads_only,
     )
     st.session_state[_KEY_CONTEXT] = ctx
     return ctx

@@ -55,6 +55,9 @@ def table_columns() -> dict[str, ColumnConfig]:
         ),
         "Days left": cc.NumberColumn("Days left", format="%d", help="Negative: the code ended that many days ago."),
         "Expires": cc.DateColumn("Expires", format=DATE_FORMAT),
+        "End date from": cc.TextColumn(
+            "End date from", width=110, help="Whose end date this is: TikTok's own, or the one in the sheet."
+        ),
         "Authorized on": cc.DateColumn("Authorized on", format=DATE_FORMAT),
         "Campaign end": cc.DateColumn("Campaign end", format=DATE_FORMAT),
         "Problems": cc.ListColumn("Problems", width="medium"),

@@ -51,6 +51,8 @@ PLAN_COLUMNS = ["row", "creator", "post", "item_id", "advertiser_id", "code", "s
 """A plan: `code` whole (for the run only), `shown` masked; `ready` False with `reason` said plainly."""
 
 APPLIED, UNBOUND, REFUSED, NOT_TRIED, WOULD = "applied", "unbound", "refused", "not tried", "would do"
+ACTION_BUDGET = 300.0
+"""Seconds all of one run (applying or unbinding) may take with TikTok: a few hundred codes, one request each."""
 
 
 @dataclass(frozen=True)
