@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import streamlit as st
 from app_helpers import (
     ACT,
     APP,
@@ -21,6 +20,7 @@ from app_helpers import (
     DEMO_BATCH_MASKED,
     PAGES,
     TIMEOUT,
+    clear_read_cache,
     expected,
     no_settings,
     rendered,
@@ -55,7 +55,7 @@ def _no_secrets_file(tmp_path):
 
 
 def open_as(user: dict[str, Any] | None, secrets: dict[str, Any], page: str | None = None) -> AppTest:
-    st.cache_data.clear()
+    clear_read_cache()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for name, value in secrets.items():
         at.secrets[name] = value
