@@ -86,16 +86,22 @@ def open_app(page: str = OVERVIEW) -> AppTest:
     so only a replaced `demo_table` can make the same key mean other rows. Reusing the read
     spares each test a normalisation of the demo.
     """
-    global _cache_has_only_real_demo
-    real = demo.demo_table is _DEMO_TABLE
-    if not (real and _cache_has_only_real_demo):
-        clear_caches()
-    _cache_has_only_real_demo = real
+    clear_read_cache()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert_clean(at)
     at.switch_page(page).run()
     assert_clean(at)
     return at
+
+
+def clear_read_cache() -> None:
+    """Empty Streamlit's caches before opening an app, unless it holds only reads of the real
+    demo sheet and that is what the app will read (see `open_app`)."""
+    global _cache_has_only_real_demo
+    real = demo.demo_table is _DEMO_TABLE
+    if not (real and _cache_has_only_real_demo):
+        clear_caches()
+    _cache_has_only_real_demo = real
 
 
 def after_test() -> None:

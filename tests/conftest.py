@@ -28,6 +28,19 @@ settings.register_profile("ci", max_examples=THOROUGH_EXAMPLES, deadline=None, d
 settings.load_profile("ci" if os.environ.get("CI") else "quick")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _component_packages_scanned_once():
+    """Streamlit's AppTest looks through every installed package's metadata for custom components
+    on each new app (about a third of a second, more than most pages take to run). The installed
+    packages don't change during a test run: look once, and hand each app the same answer."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: list(found))
+        yield
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

@@ -20,7 +20,7 @@ from app_helpers import (
     DEMO_BATCH_MASKED,
     PAGES,
     TIMEOUT,
-    clear_caches,
+    clear_read_cache,
     expected,
     no_settings,
     page_notes,
@@ -56,7 +56,7 @@ def _no_secrets_file(tmp_path):
 
 
 def open_as(user: dict[str, Any] | None, secrets: dict[str, Any], page: str | None = None) -> AppTest:
-    clear_caches()
+    clear_read_cache()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for name, value in secrets.items():
         at.secrets[name] = value

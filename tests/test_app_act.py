@@ -15,7 +15,7 @@ from app_helpers import (
     TIMEOUT,
     assert_clean,
     assert_shown_literally,
-    clear_caches,
+    clear_read_cache,
     expected,
     hostile_table,
     no_settings,
@@ -216,7 +216,7 @@ def test_with_a_login_only_the_reveal_list_sees_whole_codes(email, whole):
 
 def open_app_as(email: str):
     """The app with a login configured and this person signed in (AppTest seeds st.user)."""
-    clear_caches()
+    clear_read_cache()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.secrets = {**LOGIN, "access": ACCESS}
     at.user = {"email": email, "is_logged_in": True}
@@ -246,7 +246,7 @@ def test_batches_never_hold_more_than_the_ads_manager_limit(monkeypatch, no_secr
     """Whole codes (opted in without login), so the check below sees that no code is in two batches."""
     demo = sorted(len(c.splitlines()) for c in batches(expected(), reveal_codes=True)["codes"])
     monkeypatch.setattr("lib.demo.demo_table", big_sheet)
-    clear_caches()
+    clear_read_cache()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.secrets["access"] = {"reveal_without_login": True}
     at.run()

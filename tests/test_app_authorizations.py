@@ -10,7 +10,7 @@ from app_helpers import (
     TIMEOUT,
     assert_clean,
     assert_shown_literally,
-    clear_caches,
+    clear_read_cache,
     expected,
     hostile_table,
     no_settings,
@@ -107,7 +107,7 @@ def test_without_login_the_reveal_box_is_not_offered_and_says_why(demo_page):
 
 def test_a_code_is_revealed_one_at_a_time_on_request_when_opted_in_without_login(tmp_path):
     """`reveal_without_login = true` (single-user machine): one whole code on request, under a warning."""
-    clear_caches()
+    clear_read_cache()
     with patch_config_options({"secrets.files": [no_settings(tmp_path)]}):
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.secrets["access"] = {"reveal_without_login": True}

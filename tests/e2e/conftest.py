@@ -11,6 +11,20 @@ from playwright.sync_api import expect
 expect.set_options(timeout=30_000)  # as the pages' own: a loaded machine may take seconds to draw a page
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist, every browser test runs on one worker, one after another.
+
+    A browser test drives three processes (pytest, `streamlit run`, Chromium): two of them at
+    once on a two-core machine would make each other's waits the slow part. The other worker
+    meanwhile runs the rest of the suite. (Without xdist the mark does nothing.)
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

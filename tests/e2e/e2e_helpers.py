@@ -96,13 +96,42 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path, deadline: float
     raise TimeoutError(f"streamlit did not answer within {deadline}s:\n{log.read_text()}")
 
 
+PORT_TAKEN = "is not available"
+"""What Streamlit logs (then exits) when the port it was given is already taken."""
+PORT_TRIES = 3
+
+
+class PortTaken(RuntimeError):
+    """The free port was taken by another process (another test worker) before Streamlit bound it."""
+
+
 @contextlib.contextmanager
 def run_app(log: Path, source: str | None = None) -> Iterator[Server]:
-    """`streamlit run streamlit_app.py` on a free port of 127.0.0.1, stopped afterwards."""
-    port = free_port()
+    """`streamlit run streamlit_app.py` on a free port of 127.0.0.1, stopped afterwards.
+
+    A port is free when it is picked, not necessarily a second later when Streamlit binds it
+    (tests running in parallel open servers too): if it was taken meanwhile, Streamlit says
+    so and exits, and the app is started again on another free port.
+    """
     env = {k: v for k, v in os.environ.items() if k != "SPARKWATCH_SOURCE"}
     if source:
         env["SPARKWATCH_SOURCE"] = source
+    for attempt in range(1, PORT_TRIES + 1):
+        try:
+            process, url = _start_app(log, env)
+            break
+        except PortTaken:
+            if attempt == PORT_TRIES:
+                raise
+    try:
+        yield Server(url, process, log)
+    finally:
+        _stop(process)
+
+
+def _start_app(log: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start the app on a free port and wait until it answers; raise PortTaken if the port was gone."""
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -125,14 +154,21 @@ def run_app(log: Path, source: str | None = None) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, log)
-        yield Server(url, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    except BaseException as error:
+        _stop(process)
+        if process.returncode != 0 and PORT_TAKEN in log.read_text(encoding="utf-8", errors="replace"):
+            raise PortTaken(f"port {port} was taken before streamlit bound it") from error
+        raise
+    return process, url
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # ---------------------------------------------------------------------------
