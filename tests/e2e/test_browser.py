@@ -133,7 +133,7 @@ def test_html_in_the_sheet_shows_as_text(open_page, tmp_path):
 
         go_to(page, "Troubleshooter")
         pick(page, "What do you see?", "A preview that worked yesterday is gone")
-        pick(page, "Which creator and post", "@<script>alert(1)</script> · video 2 (sheet row 3)")
+        pick(page, "Which creator and post", "@<script>alert(1)</script> (sheet row 3)")
         expect(page.locator('[data-testid="stCode"]')).to_contain_text("Hi @<script>alert(1)</script>!")
         expect(page.get_by_text("The sheet says the post is private.")).to_be_visible()
         no_exception(page)
