@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from lib import template
 from lib.diagnose import diagnose
@@ -11,27 +12,17 @@ from lib.headers import meaning
 from lib.normalize import normalize
 from lib.sources.files import read_bytes
 
-README_COLUMNS = [
-    "creator",
-    "post_url",
-    "code",
-    "access_method",
-    "authorized_on",
-    "duration_days",
-    "expires_on",
-    "status",
-    "campaign",
-    "brand",
-    "owner",
-    "campaign_start",
-    "campaign_end",
-    "creator_region",
-    "ad_account_region",
-    "post_visibility",
-    "identity",
-    "ad_delivery_permission",
-]
-"""The README's column table, in its order (its 'post_url / post_id' row as the post's link)."""
+
+def readme_columns() -> list[str]:
+    """The column names of the README's sheet table ("| column | what it holds | …"), in its order;
+    its 'post_url / post_id' row stands for the post's link."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = text.split("| column | what it holds |", 1)[1].split("\n\n", 1)[0]
+    cells = [line.split("|")[1].strip() for line in table.splitlines()[2:] if line.startswith("|")]
+    return [name.strip() for cell in cells for name in cell.split(" / ")[0].split(",")]
+
+
+README_COLUMNS = readme_columns()
 
 
 def test_the_template_has_the_readme_columns_each_read_back_as_itself(today):
