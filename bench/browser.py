@@ -183,7 +183,7 @@ async def click_and_settle(page: Page, button, charts: int) -> float:
 
 async def toggle_filter(page: Page, charts: int) -> float:
     """Show only the blocked rows, by their number's button (a filter change), and back."""
-    button = page.locator(".st-key-overview_only_blocked button").last  # a rerun may briefly show the old one too
+    button = page.locator(".st-key-overview_only_blocked button:visible").first  # not a stale copy a rerun left
     took = await click_and_settle(page, button, charts)
     await click_and_settle(page, button, charts)
     return took
