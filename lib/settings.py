@@ -25,13 +25,12 @@ instead of reading. `lib.sources.open_source` then gives the source a config nam
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from lib.addresses import api_root
 from lib.dates import DateOrder, parse_date_order
 from lib.errors import ErrorKind, SourceError
 from lib.sources import ALL_TABS, DEMO, kind_of, sheet_key
@@ -59,7 +58,6 @@ MAX_REFRESH_SECONDS = 3600.0
 
 ORIGIN_SETTINGS, ORIGIN_ENVIRONMENT, ORIGIN_DEFAULT = "settings", "environment", "default"
 ORIGIN_COMMAND_LINE = "command line"
-_LOOPBACK_NAMES = ("localhost",)
 _SOURCE_KINDS = ("google_sheet", "published")
 
 
@@ -274,28 +272,8 @@ def _api_root(written: Any, environ: Mapping[str, str], origin: str) -> tuple[st
         f"{origin} should be the address of the Sheets API, like https://sheets.googleapis.com "
         "(https, and no ? or # part; plain http only for this machine). Fix it, or remove it to use Google's own."
     )
-    if not isinstance(written, str):
-        return "", problem
-    text = written.strip().rstrip("/")
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return "", problem
-    if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password or "?" in text:
-        return "", problem
-    if parts.scheme == "https" or (parts.scheme == "http" and _loopback(parts.hostname)):
-        return text, None
-    return "", problem
-
-
-def _loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    root = api_root(written) if isinstance(written, str) else None
+    return (root, None) if root else ("", problem)
 
 
 def _tab(sheet: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:

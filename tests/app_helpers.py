@@ -26,10 +26,8 @@ APP = ROOT / "streamlit_app.py"
 TIMEOUT = 60
 
 
-def page_path(title: str) -> str:
-    """A page's file, looked up by its title in the app's own list (`ui.nav.PAGES`)."""
-    (path,) = [p.path for p in nav.PAGES if p.title == title]
-    return path
+page_path = nav.page
+"""A page's file, looked up by its title in the app's own list (`ui.nav.PAGES`)."""
 
 
 PAGES: tuple[str, ...] = tuple(p.path for p in nav.PAGES)

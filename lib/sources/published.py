@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import http.client
 import io
-import ipaddress
 import re
 import socket
 import time
@@ -31,6 +30,7 @@ import urllib.request
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from lib.addresses import this_machine
 from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 from lib.sources.files import MAX_UPLOAD_BYTES, read_csv
@@ -112,18 +112,6 @@ def link_label(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}{port}/…"
 
 
-def _local(host: str | None) -> bool:
-    """This machine itself: a request to it never crosses a network."""
-    if host is None:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_link(link: str) -> None:
     """Refuse, before any request, a link that is not https (or http to this machine)."""
     try:
@@ -133,7 +121,7 @@ def _check_link(link: str) -> None:
         parts = None
     if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
         raise SourceError("The published link is not a valid web address: copy it again.", kind=ErrorKind.NOT_FOUND)
-    if parts.scheme.lower() == "http" and not _local(parts.hostname):
+    if parts.scheme.lower() == "http" and not this_machine(parts.hostname):
         raise SourceError(
             "The published link must start with https:// (the link Google shows does): with plain http:// "
             f"anyone on the network could read the sheet. {_PUBLISH_STEPS}",

@@ -20,12 +20,12 @@ comparisons — and `fingerprint` gives caches a name for it that reveals nothin
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+
+from lib.addresses import api_root
 
 TIKTOK_TABLE = "tiktok"
 TOKEN_ENV = "TIKTOK_ACCESS_TOKEN"
@@ -143,25 +143,5 @@ def _api_base(written: Any, origin: str) -> tuple[str, str | None]:
         f"{origin} should be the address of TikTok's API, like {TIKTOK_API} (https, and no ? or # part; plain "
         "http only for this machine). Fix it, or remove it to use TikTok's own."
     )
-    if not isinstance(written, str):
-        return TIKTOK_API, problem
-    text = written.strip().rstrip("/")
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return TIKTOK_API, problem
-    if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password or "?" in text:
-        return TIKTOK_API, problem
-    if parts.scheme == "https" or (parts.scheme == "http" and _loopback(parts.hostname)):
-        return text, None
-    return TIKTOK_API, problem
-
-
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    root = api_root(written) if isinstance(written, str) else None
+    return (root, None) if root else (TIKTOK_API, problem)
