@@ -38,6 +38,9 @@ from lib.words import human_date
 from ui import overview, state, views
 
 
+CHART_TABLES = (overview.KEY_TIMELINE_TABLE, overview.KEY_ISSUE_TABLE, overview.KEY_WEEK_TABLE)
+
+
 def headline_numbers(frame) -> dict[str, int]:
     """What the metrics must read for this frame: each state's label → its rows, counted here."""
     return {h.label: int((frame["health"] == state).sum()) for state, h in HEALTH.items()}
@@ -274,6 +277,9 @@ def test_each_chart_is_told_in_a_sentence_and_a_table_from_the_frame_it_draws():
     """The sentence and the table beside each chart, read off the page, agree with the diagnosed
     rows: counted here from the diagnosis directly, not through the summary functions."""
     at = open_app()
+    for key in CHART_TABLES:
+        at.session_state[views.opened_key(key)] = True  # as a click on each "numbers as a table"
+    at.run()
     diagnosed, today = expected(), team_today()
     captions = [c.value for c in at.main.caption]
     _week, _campaigns, timeline, issues, weeks, _actions = (d.value for d in at.dataframe)
@@ -310,6 +316,20 @@ def test_each_chart_is_told_in_a_sentence_and_a_table_from_the_frame_it_draws():
     assert_clean(at)
     blocked = int((diagnosed.loc[diagnosed["expires"].notna(), "health"] == "blocked").sum())
     assert f"The {blocked} authorizations drawn are {blocked} blocked" in " ".join(c.value for c in at.main.caption)
+
+
+def test_a_charts_numbers_are_sent_only_once_their_table_is_opened():
+    """Closed, the three tables cost every viewer nothing; opened, each holds its chart's numbers."""
+    at = open_app()
+    assert [e.label for e in at.main.expander] == [views.CHART_NUMBERS] * len(CHART_TABLES)
+    closed = len(at.dataframe)
+    at.session_state[views.opened_key(overview.KEY_ISSUE_TABLE)] = True
+    at.run()
+    assert_clean(at)
+    assert len(at.dataframe) == closed + 1
+    opened = table_with(at, "Problem")
+    assert opened.columns.tolist()[:2] == ["Problem", "Authorizations"]
+    assert opened["Authorizations"].sum() == sum(issue_counts(expected()).values())
 
 
 def test_timeline_shows_more_rows_on_request():

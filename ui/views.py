@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 
 DATE_FORMAT = "D MMM YYYY"
 BLANK = "—"
+"""What an empty cell shows (never the word None)."""
 MORE_ON_AUTHORIZATIONS = (
     "The {shown} most urgent of {total} are listed here; the Authorizations page lists every one "
     "(search it, or download them as a CSV)."
 )
 WRAPPING_ROW_HEIGHT = 68
-"""What an empty cell shows (never the word None)."""
+CHART_NUMBERS = "The chart's numbers as a table"
 EMPTY_SHEET = "The sheet has no authorizations yet: add one row per authorized post, then press Refresh."
 NOTHING_MATCHES = (
     "No authorization matches the filters in the sidebar (the sheet has {total}). "
@@ -101,11 +102,19 @@ def show_table(
     )
 
 
+def opened_key(table_key: str) -> str:
+    """The session key of the expander that holds a chart's numbers table (True when open)."""
+    return f"{table_key}_open"
+
+
 def chart_in_words(summary: str, numbers: pd.DataFrame, *, key: str) -> None:
     """Beside a chart: what it shows in one sentence, and its numbers as a table, for anyone who
     cannot see the picture (WCAG 1.1.1). The sentence holds only counts, dates and the product's
     words; the table shows any sheet text as characters, never markup.
     """
     st.caption(summary)
-    with st.expander("The chart's numbers as a table"):
-        st.dataframe(numbers, hide_index=True, key=key)
+    # A closed expander's content is not run or sent (on_change="rerun"): every viewer would
+    # otherwise receive and mount three tables that few open.
+    with st.expander(CHART_NUMBERS, key=opened_key(key), on_change="rerun") as numbers_box:
+        if numbers_box.open:
+            st.dataframe(numbers, hide_index=True, key=key)
