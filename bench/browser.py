@@ -13,6 +13,10 @@ run, alternating, so a noisy machine slows both alike:
   cold burst; then ten viewers changing filters for two minutes: memory must stop growing
   after the first.
 
+Two floors say what no change to the Overview's own work can remove: the server CPU per viewer
+for the static files (component code) the app's page needs against the bare page's, and the
+Overview's three charts alone on an otherwise bare page (`bench/figures_page.py`), fully drawn.
+
 Goals are ratios to the bare page (the machine's own speed cancels out); results are appended
 to bench/RESULTS.md and the exit code is 1 when one is missed. Nothing here leaves 127.0.0.1.
 """
@@ -194,21 +198,42 @@ async def toggle_filter(page: Page, charts: int, start_within: float = DEADLINE_
 # The runs.
 
 
-async def one_viewer(browser: Browser, app: Site, bare: Site, errors: list[str]) -> dict[str, float]:
-    """Cold and warm, app and bare page alternating; medians of REPEATS."""
-    times: dict[str, list[float]] = {k: [] for k in ("app cold useful", "app cold full", "app warm useful",
-                                                    "app warm full", "bare cold useful", "bare cold full",
-                                                    "bare warm useful", "bare warm full")}  # fmt: skip
+async def one_viewer(browser: Browser, sites: dict[str, Site], errors: list[str]) -> dict[str, float]:
+    """Cold and warm, the sites alternating; medians of REPEATS."""
+    times: dict[str, list[float]] = {}
     for _ in range(REPEATS):
-        for name, site in (("app", app), ("bare", bare)):
+        for name, site in sites.items():
             page, useful, full = await open_view(browser, site, errors)
-            times[f"{name} cold useful"].append(useful)
-            times[f"{name} cold full"].append(full)
-            useful, full = await reload_view(page, site)
-            times[f"{name} warm useful"].append(useful)
-            times[f"{name} warm full"].append(full)
+            useful_again, full_again = await reload_view(page, site)
             await page.context.close()
+            for key, took in (("cold useful", useful), ("cold full", full), ("warm useful", useful_again),
+                              ("warm full", full_again)):  # fmt: skip
+                times.setdefault(f"{name} {key}", []).append(took)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+async def static_cost(browser: Browser, site: Site) -> float:
+    """Server CPU seconds per viewer for the page's static files alone (scripts, styles, fonts).
+
+    The files one fresh viewer's browser asked for, fetched again as VIEWERS fresh viewers would:
+    Streamlit serves each component's code on demand, so a page with more kinds of element costs
+    the server more per first visit before any of its own work begins.
+    """
+    asked: list[str] = []
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    page.on("requestfinished", lambda request: asked.append(request.url))
+    await page.goto(site.url)
+    await page.wait_for_function(DRAWN, arg=site.charts)
+    await context.close()
+    files = [u for u in asked if u.startswith(f"{site.url}/static/")]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    cpu = cpu_seconds(site.process.pid)
+    for _ in range(VIEWERS):
+        for url in files:
+            with opener.open(url, timeout=30) as response:
+                response.read()
+    return (cpu_seconds(site.process.pid) - cpu) / VIEWERS
 
 
 async def filter_changes(browser: Browser, site: Site, errors: list[str]) -> float:
@@ -305,12 +330,18 @@ async def measure(work: Path) -> dict[str, float]:
         useful = "h2:has-text('This week')"
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            with serve("bench/bare_page.py", bare_env, work / "bare.log", 1, ".js-plotly-plot .main-svg") as bare:
-                with serve("streamlit_app.py", env, work / "app.log", 3, useful) as app:
-                    app_crowd = progress("app, 10 viewers", await many_viewers(browser, app, errors, fake))
-                    bare_crowd = progress("bare page, 10 viewers", await many_viewers(browser, bare, errors, None))
-                    single = progress("one viewer", await one_viewer(browser, app, bare, errors))
-                    start, first, second = progress("filter churn", await churn(browser, app, errors))
+            chart = ".js-plotly-plot .main-svg"
+            with contextlib.ExitStack() as running:
+                bare = running.enter_context(serve("bench/bare_page.py", bare_env, work / "bare.log", 1, chart))
+                figures = running.enter_context(serve("bench/figures_page.py", bare_env, work / "fig.log", 3, chart))
+                app = running.enter_context(serve("streamlit_app.py", env, work / "app.log", 3, useful))
+                app_crowd = progress("app, 10 viewers", await many_viewers(browser, app, errors, fake))
+                bare_crowd = progress("bare page, 10 viewers", await many_viewers(browser, bare, errors, None))
+                sites = {"app": app, "bare": bare, "figures": figures}
+                single = progress("one viewer", await one_viewer(browser, sites, errors))
+                static = {name: await static_cost(browser, sites[name]) for name in ("app", "bare")}
+                progress("static files, server CPU per viewer", static)
+                start, first, second = progress("filter churn", await churn(browser, app, errors))
                 big_env = app_env(big, work / "big-key.json")
                 with serve("streamlit_app.py", big_env, work / "big.log", 3, useful) as app10k:
                     results["filter change at 10,000 rows (s)"] = await filter_changes(browser, app10k, errors)
@@ -324,7 +355,12 @@ async def measure(work: Path) -> dict[str, float]:
     results["memory per extra viewer (MB)"] = app_crowd["mb per viewer"]
     results["memory growth in the second minute of filter changes (MB)"] = second - first
     results["viewers who saw an error"] = len(errors)
-    details = {f"app {k}": v for k, v in app_crowd.items()} | {f"bare {k}": v for k, v in bare_crowd.items()}
+    details = {
+        "static files alone, server CPU per viewer (app ÷ bare)": static["app"] / static["bare"],
+        "the Overview's three charts alone, fully drawn warm (× bare)": single["figures warm full"]
+        / single["bare warm full"],
+    }
+    details |= {f"app {k}": v for k, v in app_crowd.items()} | {f"bare {k}": v for k, v in bare_crowd.items()}
     details |= {f"one viewer, {k} (s)": v for k, v in single.items()}
     details |= {"memory at churn start (MB)": start, "after 1 min (MB)": first, "after 2 min (MB)": second}
     return results | {f"· {k}": v for k, v in details.items()}
