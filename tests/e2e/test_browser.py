@@ -33,6 +33,7 @@ from lib.diagnose import diagnose
 from lib.filters import Filters, apply_filters
 from lib.normalize import normalize
 from lib.words import plural
+from ui import views
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -68,6 +69,13 @@ def test_the_demo_in_a_real_browser(open_page, tmp_path):
         problem = page.locator('[data-testid="stSelectbox"]', has_text="Show only rows with this problem")
         expect(problem.get_by_role("combobox")).to_have_value("Regions don't match")
         expect(page.get_by_text(f"{plural(mismatched, 'authorization')}, most urgent first.")).to_be_visible()
+
+        # A chart's numbers come to the browser when their table is opened, and not before.
+        numbers_box = page.locator('[data-testid="stExpander"]', has_text=views.CHART_NUMBERS).nth(1)
+        expect(numbers_box.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+        with rerun(page):
+            numbers_box.get_by_text(views.CHART_NUMBERS).click()
+        expect(numbers_box.locator('[data-testid="stDataFrame"]')).to_have_count(1)
 
         # A sidebar filter changes the numbers, and stays set on the next page.
         run_club = apply_filters(diagnosed, Filters(campaign=("Run Club",)))
