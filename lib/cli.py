@@ -78,7 +78,7 @@ from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS
 from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
-from lib.sources import open_source
+from lib.sources import open_source, read_for_normalize
 from lib.sources.published import source_label
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
@@ -243,7 +243,7 @@ def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, Normalized]:
 
 def _read(args: argparse.Namespace) -> tuple[dt.date, Normalized]:
     today = args.today or team_today(args.tz)
-    table = open_source(for_command_line(args.source, args.tab, os.environ)).read(today)
+    table = read_for_normalize(open_source(for_command_line(args.source, args.tab, os.environ)), today)
     normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
     return today, normalized
 

@@ -62,7 +62,7 @@ class ColumnTable:
 
         A column past the last one is all "" (rows are padded to the widest, as `normalize` pads them).
         """
-        length = len(self.widths) - start
+        length = max(len(self.widths) - start, 0)
         if column >= len(self.columns):
             return np.zeros(length, dtype=np.int64), np.array([""] if length else [], dtype=object)
         encoded = self.columns[column].slice(start).dictionary_encode()

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
+from lib.columnar import ColumnTable
 from lib.columns import SHEET_ROW_HEADER, STATUS_UNREAD, TAB, TAB_HEADER
 from lib.errors import ErrorKind, SourceError
 from lib.headers import Assignment
@@ -86,25 +87,22 @@ header_key = headers.fold
 """Fold a header to lower_snake_case words: `"Duration (days)"` → `duration_days` (one definition, in lib.headers)."""
 
 
-def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, sheet_locale: str = "") -> Normalized:
+def normalize(
+    table: RawTable | ColumnTable, *, date_order: dates.DateOrder | None = None, sheet_locale: str = ""
+) -> Normalized:
     """Turn a raw table into the typed frame every other part of the product reads.
 
+    `table` may be held as rows or as columns (`lib.columnar`, a big CSV): the result is the same.
     `date_order` ('DMY' or 'MDY') is the team's setting for dates that could be read both
     ways; `sheet_locale` (e.g. 'fr_FR') is the spreadsheet's own, a weaker hint. Evidence in
     the column itself beats both.
     """
-    if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
-        raise SourceError("The sheet is empty: there is no header row and no data.", kind=ErrorKind.EMPTY)
-    header_index, assignment = headers.locate(table)
-    body = table[header_index + 1 :]
-    width = len(assignment.names)
-
-    padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
-    grid = np.empty((len(padded), width), dtype=object)
-    grid[:] = padded if padded else grid
-    cells = _Cells(
-        _distinct_columns(grid, assignment.names), rows=np.arange(len(padded), dtype="int64") + header_index + 2
-    )
+    if isinstance(table, ColumnTable):
+        header_index, assignment, factorized = _columns_of_column_table(table)
+    else:
+        header_index, assignment, factorized = _columns_of_rows(table)
+    body_rows = np.arange(len(table) - header_index - 1, dtype="int64")
+    cells = _Cells(_distinct_columns(factorized, assignment.names), rows=body_rows + header_index + 2)
     cells = cells.without_blank_rows()
     if SHEET_ROW in cells:
         cells = cells.numbered_by(SHEET_ROW)
@@ -116,9 +114,42 @@ def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, she
 
 SHEET_ROW = header_key(SHEET_ROW_HEADER)
 _TAB_KEY = header_key(TAB_HEADER)
+_EMPTY = "The sheet is empty: there is no header row and no data."
+
+Factorized = list[tuple[np.ndarray, np.ndarray]]
+"""Per column below the header: each row's index into the column's distinct texts (-1: no value),
+and those texts in order of first appearance, as `pd.factorize` gives them."""
 
 
-def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
+def _columns_of_rows(table: RawTable) -> tuple[int, Assignment, Factorized]:
+    """The header row, its columns, and the body's columns factorized, from a table of rows."""
+    if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
+        raise SourceError(_EMPTY, kind=ErrorKind.EMPTY)
+    header_index, assignment = headers.locate(table)
+    body = table[header_index + 1 :]
+    width = len(assignment.names)
+    padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
+    grid = np.empty((len(padded), width), dtype=object)
+    grid[:] = padded if padded else grid
+    factorized = []
+    for i in range(width):
+        codes, uniques = pd.factorize(grid[:, i], use_na_sentinel=True)
+        factorized.append((codes, np.asarray(uniques, dtype=object)))
+    return header_index, assignment, factorized
+
+
+def _columns_of_column_table(table: ColumnTable) -> tuple[int, Assignment, Factorized]:
+    """`_columns_of_rows` for a table held as columns: only the rows the header search reads are made
+    into lists; each column's distinct texts come from pyarrow's dictionary encoding, which keeps the
+    order of first appearance as `pd.factorize` does, without a Python string per cell."""
+    if not table.has_text():
+        raise SourceError(_EMPTY, kind=ErrorKind.EMPTY)
+    head = table.rows(0, headers.HEAD_ROWS + headers.SAMPLE_ROWS)
+    header_index, assignment = headers.locate(head, widest_from=table.width_from)
+    return header_index, assignment, [table.distinct(i, header_index + 1) for i in range(len(assignment.names))]
+
+
+def _distinct_columns(factorized: Factorized, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
     """Every column as (per-row index, cleaned distinct texts).
 
     Sheets repeat themselves (the same dates, durations and statuses on thousands of rows),
@@ -127,9 +158,8 @@ def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.
     cleaned together, in one pass, so a sheet with thousands of columns costs no more per
     cell than a narrow one.
     """
-    factorized = [pd.factorize(grid[:, i], use_na_sentinel=True) for i in range(grid.shape[1])]
     # Each column's distinct texts, then "" for its empty cells (pointed at by the -1 sentinel).
-    uniques = [np.append(np.asarray(u, dtype=object), "") for _, u in factorized]
+    uniques = [np.append(u, "") for _, u in factorized]
     is_code = np.array([name == "code" for name in names], dtype=bool)
     cleaned: list[pd.Series | None] = [None] * len(names)
     for clean, chosen in ((_clean_code, is_code), (_clean_other, ~is_code)):

@@ -1,12 +1,18 @@
+import csv
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
+from lib.columnar import ColumnTable
 from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB_HEADER
 from lib.diagnose import diagnose
 from lib.errors import SourceError
 from lib.normalize import SHEET_ROW, header_key, normalize
+from lib.sources.files import read_csv, read_csv_columns
 from lib.vocab import COLUMN_ALIASES
 from tests.fakes.tracking_sheet import TODAY
 
@@ -554,3 +560,69 @@ def test_a_row_under_the_header_that_reads_like_a_header_is_still_a_row(rows):
     norm = normalize([["Creator"], *rows])
     assert [2, "@handle"] in norm.frame[["row", "creator"]].values.tolist()
     assert set(norm.frame["row"]) | set(norm.problems["row"]) == set(range(2, 2 + len(rows)))
+
+
+# --- a sheet held as columns ------------------------------------------------------------------
+#
+# A CSV read in bulk reaches `normalize` as columns (`lib.columnar.ColumnTable`) instead of rows.
+# Whatever the sheet, the result must be the one the same table as rows gives.
+
+SHEET_HEADERS = ["Creator", "TikTok handle", "Post URL", "Spark code", "Authorized on", "Duration", "Expiry", "Status"]
+SHEET_HEADERS += ["Campaign end", "Visibility", "Ad delivery", "Notes", "Sheet row", "Tab", "", "  ", "Owner"]
+SHEET_CELLS = ["", " ", "  ", "@amy", " AMY ", "bob", "https://www.tiktok.com/@amy/video/12", CODE, CODE[1:], "#abc"]
+SHEET_CELLS += ["2026-11-22", "02/12/2026", "19/11/2026", "11/19/2026", "46000", "30", "30 days", "1 year", "soon"]
+SHEET_CELLS += ["active", "Active ", "REVOKED", "paused", "public", "yes", "maybe", "7", "Tracker", "note\nwith lines"]
+
+
+@st.composite
+def sheets_as_csv(draw) -> bytes:
+    """A sheet with a title row or two, a header, then rows of cells teams write (blank ones included)."""
+    header = draw(st.lists(st.sampled_from(SHEET_HEADERS), min_size=1, max_size=8))
+    titles = draw(st.lists(st.lists(st.sampled_from(["Tracker", "", "ask Maya"]), max_size=3), max_size=2))
+    body = draw(st.lists(st.lists(st.sampled_from(SHEET_CELLS), max_size=len(header) + 2), max_size=25))
+    rows = [*titles, header, *body]
+    width = max(map(len, rows))
+    out = io.StringIO()
+    csv.writer(out, lineterminator=draw(st.sampled_from(["\r\n", "\n"]))).writerows(
+        r + [""] * (width - len(r)) for r in rows
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def normalized_or_error(table):
+    try:
+        return normalize(table)
+    except SourceError as error:
+        return str(error)
+
+
+@given(sheets_as_csv())
+def test_a_sheet_held_as_columns_normalizes_as_the_same_sheet_held_as_rows(data):
+    table = read_csv_columns(data)
+    assume(isinstance(table, ColumnTable))
+    rows = table.rows()
+    assert rows == read_csv(data)
+    width = max(map(len, rows), default=0)
+    for column in range(width + 1):  # past the widest row too: all empty
+        padded = pd.Series([r[column] if column < len(r) else "" for r in rows[1:]], dtype=object)
+        codes, uniques = table.distinct(column, 1)
+        expected_codes, expected = pd.factorize(padded)
+        assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == list(expected)
+    by_columns, by_rows = normalized_or_error(table), normalized_or_error(rows)
+    if isinstance(by_rows, str):
+        assert by_columns == by_rows
+        return
+    assert not isinstance(by_columns, str), by_columns
+    pd.testing.assert_frame_equal(by_columns.frame, by_rows.frame)
+    pd.testing.assert_frame_equal(by_columns.problems, by_rows.problems)
+    assert (by_columns.headers, by_columns.columns) == (by_rows.headers, by_rows.columns)
+
+
+def test_a_sheet_held_as_columns_keeps_its_sheet_row_numbers_and_drops_trailing_blanks():
+    data = b"Tracker,,\r\n,,\r\nCreator,Code,\r\n@amy,A1,  \r\n,,\r\n@bob,B2,\r\n,,\r\n"
+    table = read_csv_columns(data)
+    assert isinstance(table, ColumnTable)
+    assert table.rows() == [["Tracker"], [], ["Creator", "Code"], ["@amy", "A1"], [], ["@bob", "B2"]]
+    assert normalize(table).frame["row"].tolist() == [4, 6]
+    with pytest.raises(SourceError, match="The sheet is empty"):
+        normalize(read_csv_columns(b",,\r\n  ,\r\n"))
