@@ -61,7 +61,7 @@ from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    action_lines,
+    action_text,
     alert_payload,
     alert_rows,
     post_webhook,
@@ -376,12 +376,13 @@ def render_text(
         f" · warning window {days(warn_days)}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
-    action = needs_action(diagnosed)
+    # Only what an action line says is taken along (the frame has some 30 columns).
+    action = needs_action(diagnosed[["row", "creator", "health", "days_left", "issues"]])
     lines.append("")
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
     # The action lines are safe as made (each creator's cell is on one line and redacted, the rest is the
     # product's words): at 100,000 rows the final pass below over them alone would take seconds.
-    listed = "".join(line + "\n" for line in ("  " + action_lines(action, redacted=True)).tolist())
+    listed = action_text(action, indent="  ", redacted=True)
     rest = []
     if len(problems):
         rest.append("")

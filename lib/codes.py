@@ -52,6 +52,8 @@ _TABLE: dict[int, str | int | None] = {
     # nothing outside what a code and its label are made of changes.
     **{0xFF01 + i: chr(0x21 + i) for i in range(94)},
 }
+CODE_VIEW_CHANGES: frozenset[int] = frozenset(_TABLE)
+"""Characters `redact_codes` reads other than as written (it drops, folds or splits them before looking)."""
 _TABLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
 """Any character `_TABLE` changes: looked for before translating, so text with none (almost all) is read once."""
 _QUOTES = "\"'`“”‘’«»<>"

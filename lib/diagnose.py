@@ -113,5 +113,6 @@ def needs_action(diagnosed: pd.DataFrame) -> pd.DataFrame:
     A code that ends before the campaign does is `ok` today but still needs a message to
     the creator, so it belongs on the list too.
     """
-    has_issue = diagnosed["issues"].map(len).gt(0)
-    return diagnosed.loc[(diagnosed["health"] != HealthId.OK) | has_issue]
+    issues = diagnosed["issues"].to_numpy(dtype=object)
+    has_issue = np.fromiter(map(len, issues), dtype=np.int64, count=len(issues)) > 0
+    return diagnosed.loc[(diagnosed["health"] != HealthId.OK).to_numpy() | has_issue]
