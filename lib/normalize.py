@@ -216,6 +216,29 @@ class _Cells:
                 self._text[name] = pd.Series("", index=range(len(self.rows)), dtype="string")
         return self._text[name]
 
+    def text_at(self, name: str, positions: np.ndarray) -> np.ndarray:
+        """The column's cleaned text at some row positions, as an object array of str."""
+        if name not in self.columns:
+            return np.full(len(positions), "", dtype=object)
+        codes, texts = self.columns[name]
+        return texts.array.take(codes[positions]).to_numpy(dtype=object)
+
+    def filled(self, name: str) -> np.ndarray:
+        """Per row, whether the column's cell holds text (False for a column the sheet does not have)."""
+        if name not in self.columns:
+            return np.zeros(len(self.rows), dtype=bool)
+        codes, texts = self.columns[name]
+        return (texts != "").to_numpy(dtype=bool)[codes]
+
+    def text_or_na(self, name: str) -> pd.Series:
+        """The column's cleaned text per row, missing where empty (`_blank_to_na`, once per distinct text)."""
+        return self.each(name, _blank_to_na)
+
+    def each(self, name: str, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        """`convert` run once on the column's distinct texts, spread back over the rows."""
+        codes, texts = self._distinct(name)
+        return _spread(convert(texts.astype("string")), codes)
+
     def values(self, name: str) -> np.ndarray:
         """The column's cleaned text per row as an object array, None for an empty cell."""
         codes, texts = self.columns[name]
@@ -224,11 +247,23 @@ class _Cells:
         distinct[distinct == ""] = None
         return distinct[codes]
 
-    def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-        """`parse` run once per distinct text of the column, spread back over the rows."""
-        codes, texts = self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
-        result = parse(texts.astype("string"))
-        return pd.DataFrame({c: result[c].array.take(codes) for c in result})
+    def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> tuple[np.ndarray, pd.DataFrame]:
+        """`parse` run once per distinct text of the column: each row's index into the result, and the result.
+
+        Results stay per distinct text until a row needs them (`_spread`): a problem column is
+        almost all missing, and spreading it over 100,000 rows to find the few set was most of the cost.
+        """
+        codes, texts = self._distinct(name)
+        return codes, parse(texts.astype("string"))
+
+    def _distinct(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        """The column's (per-row index, distinct texts); one empty text for a column the sheet does not have."""
+        return self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
+
+
+def _spread(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Per-distinct-text `values` spread over the rows (`codes`: each row's index into them)."""
+    return pd.Series(values.array.take(codes))
 
 
 @dataclass(frozen=True)
@@ -321,37 +356,60 @@ def _clean_other(values: pd.Series) -> pd.Series:
 def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = pd.Series(cells.rows, dtype="int64")
     problems: list[pd.DataFrame] = []
-    column = cells.text
 
-    def report(name: str, message: pd.Series, *, once_per_value: bool = False, shown: pd.Series | None = None) -> None:
-        """Add a problem for every row whose `message` is set, quoting the cell as written.
+    def report_at(
+        name: str,
+        positions: np.ndarray,
+        messages: np.ndarray,
+        *,
+        once_per_value: bool = False,
+        shown: np.ndarray | None = None,
+    ) -> None:
+        """Add a problem at each row position in `positions` (`messages`, one sentence each), quoting the cell.
 
-        `shown` replaces the cell's text in the problem (a code is quoted masked).
+        `shown` replaces the cells' text in the problems (a code is quoted masked).
         With `once_per_value`, a word the product does not know ('paused' on 300 rows) is one
         problem at its first row that names the other rows, instead of 300 lines saying the same.
         """
-        bad = message.notna().to_numpy()
-        if not bad.any():
+        if not len(positions):
             return
         found = pd.DataFrame(
             {
-                "__pos": np.flatnonzero(bad),
-                "row": rows.to_numpy()[bad],
+                "__pos": positions,
+                "row": rows.to_numpy()[positions],
                 "column": header_texts.get(name, name),
-                "value": (column(name) if shown is None else shown).to_numpy(dtype=object)[bad],
-                "problem": message.to_numpy(dtype=object)[bad],
+                "value": cells.text_at(name, positions) if shown is None else shown,
+                "problem": messages,
             }
         )
         if _TAB_KEY in cells:
-            found[TAB] = column(_TAB_KEY).to_numpy(dtype=object)[bad]
+            found[TAB] = cells.text_at(_TAB_KEY, positions)
         if once_per_value:
             found = _once_per_value(found)
         problems.append(found)
 
+    def report(
+        name: str,
+        codes: np.ndarray,
+        problem: pd.Series,
+        *,
+        once_per_value: bool = False,
+        shown: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
+        """`report_at` every row whose distinct text has a `problem` (per distinct text; `codes` per row)."""
+        bad = problem.notna().to_numpy(dtype=bool)
+        if not bad.any():
+            return
+        positions = np.flatnonzero(bad[codes])
+        messages = problem.to_numpy(dtype=object)[codes[positions]]
+        report_at(
+            name, positions, messages, once_per_value=once_per_value, shown=None if shown is None else shown(positions)
+        )
+
     def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame], *, once_per_value: bool = False) -> pd.Series:
-        result = cells.parsed(name, parse)
-        report(name, result["problem"], once_per_value=once_per_value)
-        return result["value"]
+        codes, result = cells.parsed(name, parse)
+        report(name, codes, result["problem"], once_per_value=once_per_value)
+        return _spread(result["value"], codes)
 
     def word(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
         """A column of words from a fixed vocabulary: an unknown word is reported once."""
@@ -361,25 +419,28 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
 
     # Who and what.
     out["creator"] = parsed("creator", _creators)
-    post_url = _blank_to_na(column("post_url"))
-    post_id = _blank_to_na(column("post_id"))
+    post_url = cells.text_or_na("post_url")
+    post_id = cells.text_or_na("post_id")
     out["post_url"] = post_url
     out["post_id"] = post_id
     out["post"] = post_url.fillna(post_id)
     out["post_key"] = post_id.fillna(_post_keys(post_url))
     if "post_url" in cells or "post_id" in cells:
-        missing = pd.Series(pd.NA, index=out.index, dtype=object).where(out["post"].notna(), _NO_POST)
-        report("post_url" if "post_url" in cells else "post_id", missing)
+        missing = np.flatnonzero(out["post"].isna().to_numpy(dtype=bool))
+        report_at("post_url" if "post_url" in cells else "post_id", missing, np.full(len(missing), _NO_POST, object))
 
     # The code, its access method and what the team recorded.
-    out["code"] = _blank_to_na(column("code"))
-    damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))["value"]
-    if damage.notna().any():
-        report("code", damage, shown=mask_codes(column("code")))
+    out["code"] = cells.text_or_na("code")
+    codes, damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))
+
+    def masked(positions: np.ndarray) -> np.ndarray:
+        return mask_codes(pd.Series(cells.text_at("code", positions), dtype="string")).to_numpy(dtype=object)
+
+    report("code", codes, damage["value"], shown=masked)
     out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
     out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
     # A word the product does not know ('paused') is not a blank: nobody may read it as "not applied".
-    out[STATUS_UNREAD] = ((column("status").fillna("") != "") & out["status"].isna()).astype(bool)
+    out[STATUS_UNREAD] = cells.filled("status") & out["status"].isna().to_numpy(dtype=bool)
 
     # Dates and durations.
     orders = reading.orders({name: cells.columns[name][1] for name in DATE_COLUMNS if name in cells})
@@ -387,27 +448,27 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
         order, note = orders.get(name, (dates.MDY, None))
         out[name] = parsed(name, partial(dates.parse_dates, order=order)).astype("datetime64[s]")
         if note:
-            ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))["value"]
-            first = ambiguous.to_numpy(dtype=bool).argmax()
-            report(name, pd.Series([note if i == first else pd.NA for i in range(len(ambiguous))], dtype=object))
-    durations = cells.parsed("duration_days", _durations)
-    report("duration_days", durations["problem"])
-    out["duration_days"] = durations["value"].astype("Int64")
-    out["no_end"] = durations["no_end"].astype(bool)
+            codes, ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))
+            first = ambiguous["value"].to_numpy(dtype=bool)[codes].argmax()  # the first row it applies to
+            report_at(name, np.array([first]), np.array([note], dtype=object))
+    codes, durations = cells.parsed("duration_days", _durations)
+    report("duration_days", codes, durations["problem"])
+    out["duration_days"] = _spread(durations["value"], codes).astype("Int64")
+    out["no_end"] = _spread(durations["no_end"], codes).astype(bool)
 
     # The checks' inputs.
     for name in REGION_COLUMNS:
-        out[name] = _blank_to_na(column(name)).str.upper()
+        out[name] = cells.each(name, lambda text: _blank_to_na(text).str.upper())
     out["post_visibility"] = word("post_visibility", _vocabulary(VISIBILITY_VALUES, _BAD_VISIBILITY))
     out["identity"] = word("identity", _vocabulary(IDENTITY_VALUES, _BAD_IDENTITY))
     out["ad_delivery_permission"] = word("ad_delivery_permission", _booleans).astype("boolean")
     for name in TEXT_COLUMNS:
-        out[name] = _blank_to_na(column(name))
+        out[name] = cells.text_or_na(name)
 
     # Columns the product does not know are kept, as the team wrote them (added in one go:
     # one at a time costs a copy of the frame's index per column).
     if _TAB_KEY in cells:
-        out[TAB] = _blank_to_na(column(_TAB_KEY)).astype("string")
+        out[TAB] = cells.text_or_na(_TAB_KEY).astype("string")
     reserved = {SHEET_ROW, _TAB_KEY, *out.columns, *CANONICAL_COLUMNS}
     others = [n for n in cells.columns if n not in reserved]
     if others:

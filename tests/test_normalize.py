@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lib.columnar import ColumnTable
-from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB_HEADER
+from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB, TAB_HEADER
 from lib.diagnose import diagnose
 from lib.errors import SourceError
 from lib.normalize import SHEET_ROW, header_key, normalize
@@ -626,3 +626,40 @@ def test_a_sheet_held_as_columns_keeps_its_sheet_row_numbers_and_drops_trailing_
     assert normalize(table).frame["row"].tolist() == [4, 6]
     with pytest.raises(SourceError, match="The sheet is empty"):
         normalize(read_csv_columns(b",,\r\n  ,\r\n"))
+
+
+# --- problems found once per distinct text, reported at every row -----------------------------
+
+PROBLEM_POOLS = {
+    "Creator": ["@amy", "", " ", "bob"],
+    "Post URL": ["https://www.tiktok.com/@amy/video/1", "", "https://tiktok.com/@bob/video/2"],
+    "Spark code": [CODE, "", CODE[:40], "#hashtag", CODE[1:]],
+    "Status": ["active", "paused", "", "on hold", "REVOKED"],
+    "Duration": ["30", "soon", "", "9999", "30 days"],
+    TAB_HEADER: ["Q1", "Q2"],  # a merged sheet's tab: a word is said once per value and tab
+}
+
+
+@given(st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in PROBLEM_POOLS.items()}), max_size=12))
+def test_every_row_with_a_bad_cell_is_reported_as_a_sheet_of_that_row_alone_reports_it(rows):
+    """Cells are judged once per distinct text: the problems must still be each row's own."""
+    header = list(PROBLEM_POOLS)
+    table = [header, *([r[h] for h in header] for r in rows)]
+    problems = normalize(table).problems
+    for number, row in enumerate(rows, start=2):
+        if not any(str(v).strip() for k, v in row.items() if k != TAB_HEADER):
+            continue  # a blank row (its tab aside) is no row
+        alone = normalize([header, [row[h] for h in header]]).problems
+        for _, expected in alone.iterrows():
+            found = problems[(problems["column"] == expected["column"]) & (problems["value"] == expected["value"])]
+            if expected["problem"].startswith(("Unknown", "Write yes")):  # said once per value and tab
+                same_tab = found[found[TAB] == row[TAB_HEADER]]
+                assert len(same_tab) == 1
+                assert (
+                    same_tab["row"].iloc[0] == number
+                    or f" {number}" in same_tab["problem"].iloc[0]
+                    or "more row" in same_tab["problem"].iloc[0]
+                )
+            else:
+                assert number in found["row"].tolist(), (number, expected.to_dict())
+    assert len(problems) == len(problems.drop_duplicates(["row", "column", "problem"]))
