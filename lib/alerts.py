@@ -24,8 +24,11 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from lib.bidi import isolate
+from lib.bidi import BIDI_SENSITIVE, isolate
+from lib.codes import CODE_VIEW_CHANGES
 from lib.diagnose import health_counts
 from lib.errors import WebhookError
 from lib.exports import one_line, printable
@@ -63,28 +66,87 @@ def _creator_cell(creator: str | None) -> str:
 
 def _action_words(health: Any, days: int | None, issues: tuple[Any, ...]) -> str:
     """State, days, what is wrong and who fixes it: all an action line says but the row and the creator."""
+    return _state_words(health, days) + _issue_words(health, issues)
+
+
+def _state_words(health: Any, days: int | None) -> str:
+    """'Expired · ended 3 days ago': the state, and the days unless the code was withdrawn."""
     # A withdrawn code has no days left, whatever date the sheet still shows.
     when = f" · {days_left(days)}" if days is not None and health != HealthId.REVOKED else ""
+    return f"{HEALTH[health].label}{when}"
+
+
+def _issue_words(health: Any, issues: tuple[Any, ...]) -> str:
+    """' — Code expired → Creator': what is wrong (the state's meaning when no issue says) and who fixes it."""
     who = role_labels(tuple(dict.fromkeys(r for i in issues for r in RULES[i].roles)))
     what = issue_labels(issues) or HEALTH[health].meaning
-    return f"{HEALTH[health].label}{when} — {what}" + (f" → {who}" if who else "")
+    return f" — {what}" + (f" → {who}" if who else "")
 
 
 def action_lines(diagnosed: pd.DataFrame, *, redacted: bool = False) -> pd.Series:
-    """`action_line` (without codes) of every row, from columns: each distinct creator, and each distinct
-    state, days left and issues, is worded once, so a sheet of 100,000 rows reads in a blink.
+    """`action_line` (without codes) of every row, from columns (see `action_text`)."""
+    if diagnosed.empty:
+        return pd.Series([], dtype="str")
+    return pd.Series(_action_lines(diagnosed, "", "", redacted).to_pylist(), index=diagnosed.index, dtype="str")
 
+
+def action_text(diagnosed: pd.DataFrame, *, indent: str = "", redacted: bool = False) -> str:
+    """`action_line` (without codes) of every row, each after `indent` and ending in a newline, as one text.
+
+    Built from columns, never a Python string per row: each distinct creator, and each distinct
+    state, days left and issues, is worded once, and pyarrow joins the pieces of all the lines.
     `redacted`: each creator's cell also goes through `redact`, as the whole text would (the rest of
     a line is the product's own words, which hold no code), so the lines need no pass of their own.
     """
     if diagnosed.empty:
-        return pd.Series([], dtype="str")
-    creators = diagnosed["creator"].astype("string")
-    codes, distinct = pd.factorize(creators, use_na_sentinel=True)
-    cells = [_creator_cell(c) for c in distinct] + [_creator_cell(None)]
+        return ""
+    lines = _action_lines(diagnosed, indent, "\n", redacted)
+    listed = pa.LargeListArray.from_arrays(pa.array([0, len(lines)], pa.int64()), lines)
+    return str(pc.binary_join(listed, _text(""))[0].as_py())
+
+
+def _action_lines(diagnosed: pd.DataFrame, before: str, after: str, redacted: bool) -> pa.Array:
+    """Each row's action line between `before` and `after`, as one pyarrow array."""
+    creators = pa.array(diagnosed["creator"].astype("string"), type=pa.large_string(), from_pandas=True)
+    encoded = creators.dictionary_encode()
+    cells = pa.concat_arrays([_creator_cells(encoded.dictionary, redacted), _large([_no_creator_cell(redacted)])])
+    creator_index = pc.fill_null(encoded.indices.cast(pa.int64()), len(encoded.dictionary))
+    rows = pc.utf8_lpad(pc.cast(pa.array(diagnosed["row"].astype("int64").to_numpy()), pa.large_string()), width=5)
+    pieces = (_text(f"{before}row "), rows, _text("  "), cells.take(creator_index), _text(" "))
+    return pc.binary_join_element_wise(*pieces, _action_words_of(diagnosed), _text(after), _text(""))
+
+
+def _creator_cells(creators: pa.Array, redacted: bool) -> pa.Array:
+    """`_creator_cell` (then `redact`, if `redacted`) of each distinct creator, none missing.
+
+    Almost every handle is plain: no control character or line break, no space at either end, no
+    right-to-left text, and nothing a code reader looks at twice (`%`, `#`, a run of 20 code
+    characters, an invisible or full-width character). For those the cell is the handle padded to
+    24 characters, made by pyarrow; the few others are worded one by one, exactly as before.
+    """
+    needs_work = pc.or_(
+        pc.match_substring_regex(creators, _NOT_PLAIN_RE2),
+        pc.not_equal(pc.utf8_trim_whitespace(creators), creators),
+    )
+    needs_work = pc.or_(needs_work, pc.equal(pc.binary_length(creators), 0))
     if redacted:
-        cells = [redact(c) for c in cells]
-    creator = pd.Series(np.array(cells, dtype=object)[np.where(codes < 0, len(distinct), codes)], dtype="str")
+        needs_work = pc.or_(needs_work, pc.match_substring_regex(creators, _CODE_READER_RE2))
+    cells = pc.utf8_rpad(creators, width=24)
+    where = np.flatnonzero(needs_work.to_numpy(zero_copy_only=False))
+    if len(where):
+        worded = [_creator_cell(creators[int(i)].as_py()) for i in where]
+        fixed = _large([redact(c) for c in worded] if redacted else worded)
+        cells = pc.replace_with_mask(cells, needs_work, fixed)
+    return cells
+
+
+def _no_creator_cell(redacted: bool) -> str:
+    cell = _creator_cell(None)
+    return redact(cell) if redacted else cell
+
+
+def _action_words_of(diagnosed: pd.DataFrame) -> pa.Array:
+    """`_action_words` of every row: each distinct (state, days left, issues) once, from parts each worded once."""
     health = cast(Any, diagnosed["health"].astype("string")).to_numpy(dtype=object, na_value=None)
     days_ = cast(Any, diagnosed["days_left"].astype("Int64")).to_numpy(dtype=object, na_value=None)
     issues = diagnosed["issues"].to_numpy(dtype=object)
@@ -92,13 +154,35 @@ def action_lines(diagnosed: pd.DataFrame, *, redacted: bool = False) -> pd.Serie
     for part in (health, days_, issues):
         codes_, uniques = pd.factorize(part, use_na_sentinel=False)
         key = key * (len(uniques) + 1) + codes_
-    combo, _ = pd.factorize(key)
-    first = np.full(combo.max() + 1, -1, dtype=np.int64)
-    first[combo[::-1]] = np.arange(len(combo))[::-1]  # the first row of each combination
-    words = [_action_words(health[i], None if days_[i] is None else int(days_[i]), issues[i]) for i in first]
-    said = pd.Series(np.array(words, dtype=object)[combo], dtype="str")
-    rows = pd.Series(diagnosed["row"].astype("int64").to_numpy()).astype("str").str.rjust(5)
-    return "row " + rows + "  " + creator + " " + said
+    combo, _ = pd.factorize(key)  # numbered in order of first appearance
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(combo), prepend=-1) > 0)  # each combination's first row
+    states: dict[tuple[Any, Any], str] = {}
+    said: dict[tuple[Any, Any], str] = {}
+    words = []
+    for i in first:
+        state, problems = (health[i], days_[i]), (health[i], issues[i])
+        if state not in states:
+            states[state] = _state_words(health[i], None if days_[i] is None else int(days_[i]))
+        if problems not in said:
+            said[problems] = _issue_words(health[i], issues[i])
+        words.append(states[state] + said[problems])
+    return _large(words).take(pa.array(combo, pa.int64()))
+
+
+_NOT_PLAIN_RE2 = "[\\x{0}-\\x{1f}\\x{7f}-\\x{9f}\\x{2028}\\x{2029}]|" + BIDI_SENSITIVE
+"""What `one_line` or `isolate` would change: controls, line breaks (a leading or trailing space is
+checked apart), and what `isolate` wraps (pyarrow's RE2 syntax)."""
+_CODE_READER_RE2 = "%|#|[A-Za-z0-9+/_-]{20,}|[" + "".join(f"\\x{{{c:x}}}" for c in sorted(CODE_VIEW_CHANGES)) + "]"
+"""What makes `redact` read a text closely: `%`, `#`, 20 code characters together, or a character
+its view of text changes (`lib.codes`); a text with none of these comes back as it was."""
+
+
+def _large(values: list[str]) -> pa.Array:
+    return pa.array(values, pa.large_string())
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
 
 
 def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:

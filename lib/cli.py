@@ -51,18 +51,17 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 import pandas as pd
 import pyarrow as pa
 
 from lib import jsonout
-from lib.actionlog import log_path
 from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    action_lines,
+    action_text,
     alert_payload,
     alert_rows,
     post_webhook,
@@ -76,28 +75,20 @@ from lib.diagnose import diagnose, health_counts, needs_action
 from lib.errors import ErrorKind, SparkwatchError, TikTokError, UsageError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
-from lib.reconcile import Reconciled, ads_manager_only_records, reconcile, tiktok_facts_json
-from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS, reminders_ics
+from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS
 from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
-from lib.sources import open_source
+from lib.sources import open_source, read_for_normalize
 from lib.sources.published import source_label
-from lib.tiktok.actions import (
-    ACTION_BUDGET,
-    APPLIED,
-    NOT_TRIED,
-    REFUSED,
-    WOULD,
-    ActionRun,
-    apply_codes,
-    apply_plan,
-)
-from lib.tiktok.api import TikTokApi
-from lib.tiktok.read import read_tiktok
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
-from lib.tiktok.token import exchange_auth_code
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
 from lib.words import days, iso_date, plural, redact
+
+if TYPE_CHECKING:
+    # What only TikTok, `apply` and `calendar` use is imported where they run: `check` on a sheet
+    # alone never pays for an HTTP client (requests), the TikTok modules or the calendar library.
+    from lib.reconcile import Reconciled
+    from lib.tiktok.actions import ActionRun
 
 APP_SECRET_ENV = "TIKTOK_APP_SECRET"
 USER_ENV = "SPARKWATCH_USER"
@@ -252,7 +243,7 @@ def load(args: argparse.Namespace) -> tuple[dt.date, pd.DataFrame, Normalized]:
 
 def _read(args: argparse.Namespace) -> tuple[dt.date, Normalized]:
     today = args.today or team_today(args.tz)
-    table = open_source(for_command_line(args.source, args.tab, os.environ)).read(today)
+    table = read_for_normalize(open_source(for_command_line(args.source, args.tab, os.environ)), today)
     normalized = normalize(table, date_order=args.date_order or parse_date_order(os.environ.get(DATE_ORDER_ENV)))
     return today, normalized
 
@@ -279,6 +270,9 @@ def load_with_tiktok(
     config = tiktok_settings({}, os.environ)
     if config is None:
         return today, diagnose(normalized.frame, today, args.warn_days), normalized, None
+    from lib.reconcile import reconcile
+    from lib.tiktok.read import read_tiktok
+
     check = TikTokCheck(config)
     frame = normalized.frame
     try:
@@ -302,7 +296,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         data = summary_json(
             label, today, args.warn_days, diagnosed, problems, normalized.columns, more=more, record_columns=per_record
         )
-        jsonout.write_utf8(out, data + b"\n")
+        jsonout.write_utf8(out, data)  # not `data + b"\n"`: a copy of 26 MB at 100,000 rows
+        out.write("\n")
     else:
         out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
         if tiktok is not None:
@@ -318,6 +313,8 @@ def _err(args: argparse.Namespace) -> TextIO:
 
 def _tiktok_json(diagnosed: pd.DataFrame, tiktok: TikTokCheck) -> tuple[dict[str, object], dict[str, pa.Array]]:
     """The TikTok keys of `check --json`: per record `"tiktok"`, and at the top the posts only Ads Manager has."""
+    from lib.reconcile import ads_manager_only_records, tiktok_facts_json
+
     reconciled = tiktok.reconciled
     facts = tiktok_facts_json(diagnosed) if reconciled else jsonout.by_value(pd.Series([None] * len(diagnosed)))
     more: dict[str, object] = {
@@ -332,6 +329,8 @@ def _tiktok_json(diagnosed: pd.DataFrame, tiktok: TikTokCheck) -> tuple[dict[str
 
 def render_tiktok(tiktok: TikTokCheck) -> str:
     """The text report's TikTok part: what was read, and the posts the sheet lacks (codes masked)."""
+    from lib.reconcile import ads_manager_only_records
+
     if tiktok.reconciled is None:
         return f"\nTikTok: not read ({tiktok.error}).\n"
     read = tiktok.reconciled.read
@@ -378,12 +377,13 @@ def render_text(
         f" · warning window {days(warn_days)}",
         "  ".join(f"{HEALTH[s].label}: {n}" for s, n in counts.items()),
     ]
-    action = needs_action(diagnosed)
+    # Only what an action line says is taken along (the frame has some 30 columns).
+    action = needs_action(diagnosed[["row", "creator", "health", "days_left", "issues"]])
     lines.append("")
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
     # The action lines are safe as made (each creator's cell is on one line and redacted, the rest is the
     # product's words): at 100,000 rows the final pass below over them alone would take seconds.
-    listed = "".join(line + "\n" for line in ("  " + action_lines(action, redacted=True)).tolist())
+    listed = action_text(action, indent="  ", redacted=True)
     rest = []
     if len(problems):
         rest.append("")
@@ -403,6 +403,8 @@ def render_text(
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:
+    from lib.reminders import reminders_ics
+
     today, diagnosed, _ = load(args)
     now = team_now(team_timezone(args.tz), args.today)
     data = reminders_ics(
@@ -455,10 +457,13 @@ def _who() -> str:
         return "(not known)"
 
 
-_OUTCOME_WORDS = {APPLIED: "applied", REFUSED: "refused", NOT_TRIED: "skipped", WOULD: "would apply"}
-
-
 def run_apply(args: argparse.Namespace, out: TextIO) -> int:
+    from lib.actionlog import log_path
+    from lib.reconcile import reconcile
+    from lib.tiktok.actions import ACTION_BUDGET, apply_codes, apply_plan
+    from lib.tiktok.api import TikTokApi
+    from lib.tiktok.read import read_tiktok
+
     advertiser = args.advertiser.strip()
     if not advertiser.isdigit():
         raise UsageError(f"'{args.advertiser}' is not an ad account id: use the number Ads Manager shows.")
@@ -479,7 +484,8 @@ def run_apply(args: argparse.Namespace, out: TextIO) -> int:
     if args.ad_account:
         wanted = args.ad_account.strip().casefold()
         diagnosed = diagnosed.loc[diagnosed["ad_account"].astype("string").str.strip().str.casefold().eq(wanted)]
-    api = TikTokApi(config.access_token, config.api_base, budget=APPLY_BUDGET) if config is not None else None
+    # All of one `apply` with TikTok is bounded by `lib.tiktok.actions.ACTION_BUDGET` seconds.
+    api = TikTokApi(config.access_token, config.api_base, budget=ACTION_BUDGET) if config is not None else None
     log = None if args.dry_run else log_path(args.log)
     run = apply_codes(api, advertiser, apply_plan(diagnosed), who=_who(), log=log, dry_run=args.dry_run)
     out.write(render_apply(advertiser, run, dry_run=args.dry_run))
@@ -488,15 +494,14 @@ def run_apply(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ATTENTION if run.refused else EXIT_OK
 
 
-APPLY_BUDGET = ACTION_BUDGET
-"""Seconds all of one `apply` may take with TikTok (`lib.tiktok.actions.ACTION_BUDGET`)."""
-
-
 def render_apply(advertiser: str, run: ActionRun, *, dry_run: bool) -> str:
     """One line per code (masked), TikTok's refusal decoded where the decoder knows it, then a summary."""
+    from lib.tiktok.actions import APPLIED, NOT_TRIED, REFUSED, WOULD
+
+    outcome_words = {APPLIED: "applied", REFUSED: "refused", NOT_TRIED: "skipped", WOULD: "would apply"}
     lines = []
     for r in run.results:
-        what = _OUTCOME_WORDS.get(r.outcome, r.outcome)
+        what = outcome_words.get(r.outcome, r.outcome)
         line = f"  row {r.row:>5}  {_cell(r.creator)}  {r.shown}  {what}"
         if r.error is not None:
             line += f": {r.error.title}. {r.error.fix}"
@@ -518,6 +523,9 @@ def render_apply(advertiser: str, run: ActionRun, *, dry_run: bool) -> str:
 
 
 def run_tiktok_token(args: argparse.Namespace, out: TextIO) -> int:
+    from lib.tiktok.api import TikTokApi
+    from lib.tiktok.token import exchange_auth_code
+
     secret = os.environ.get(APP_SECRET_ENV) or getpass.getpass("TikTok app secret (not shown): ")
     if not secret.strip():
         raise UsageError(f"The app secret is needed: type it when asked, or set {APP_SECRET_ENV}.")

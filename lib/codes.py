@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CODE_LENGTH = 65
 """Characters in a real code: `#`, 63 code characters and one `=`."""
@@ -52,6 +54,8 @@ _TABLE: dict[int, str | int | None] = {
     # nothing outside what a code and its label are made of changes.
     **{0xFF01 + i: chr(0x21 + i) for i in range(94)},
 }
+CODE_VIEW_CHANGES: frozenset[int] = frozenset(_TABLE)
+"""Characters `redact_codes` reads other than as written (it drops, folds or splits them before looking)."""
 _TABLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TABLE) + "]")
 """Any character `_TABLE` changes: looked for before translating, so text with none (almost all) is read once."""
 _QUOTES = "\"'`“”‘’«»<>"
@@ -279,13 +283,17 @@ def mask_code(code: str | None) -> str | None:
 
 
 def mask_codes(codes: pd.Series) -> pd.Series:
-    """`mask_code` over a column, vectorised; missing stays missing."""
-    text = codes.astype("string")
-    n = text.str.len()
-    long_form = text.str[:4] + MASK + text.str[-4:]
-    mid_form = text.str[:1] + MASK
-    out = long_form.where(n >= 16, mid_form.where(n >= 4, MASK))
-    return out.where(text.notna() & (n > 0), text)
+    """`mask_code` over a column, vectorised with pyarrow's kernels (characters, as Python counts them);
+    missing stays missing."""
+    text = pa.array(codes.astype("string"), type=pa.large_string(), from_pandas=True)
+    n = pc.utf8_length(text)
+    mask, joined = pa.scalar(MASK, pa.large_string()), pa.scalar("", pa.large_string())
+    first, last = pc.utf8_slice_codeunits(text, 0, 4), pc.utf8_slice_codeunits(text, -4)
+    long_form = pc.binary_join_element_wise(first, mask, last, joined)
+    mid_form = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 1), mask, joined)
+    out = pc.if_else(pc.greater_equal(n, 16), long_form, pc.if_else(pc.greater_equal(n, 4), mid_form, mask))
+    out = pc.if_else(pc.greater(n, 0), out, text)  # "" stays "", missing (null) stays missing
+    return pd.Series(pd.arrays.ArrowStringArray(out.cast(pa.string())), index=codes.index)
 
 
 # --- finding codes in free text -----------------------------------------------------------------

@@ -8,6 +8,7 @@ for any day (the command line's `--today`, the tests, the team's time zone).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -94,9 +95,16 @@ def health_counts(diagnosed: pd.DataFrame) -> dict[HealthId, int]:
 
 
 def issue_counts(diagnosed: pd.DataFrame) -> dict[IssueId, int]:
-    """Rows per issue id, every id present (zero included), in reading order."""
-    counts = diagnosed["issues"].explode().value_counts()
-    return {issue_id: int(counts.get(issue_id, 0)) for issue_id in ISSUE_ORDER}
+    """Rows per issue id, every id present (zero included), in reading order.
+
+    Rows share a few hundred lists of issues: each distinct list is counted once, then its
+    issues (instead of exploding 100,000 lists into a column of their items).
+    """
+    counts: Counter[str] = Counter()
+    for issues, rows in Counter(map(tuple, diagnosed["issues"])).items():
+        for issue in issues:
+            counts[issue] += rows
+    return {issue_id: counts[issue_id] for issue_id in ISSUE_ORDER}
 
 
 def needs_action(diagnosed: pd.DataFrame) -> pd.DataFrame:
@@ -105,5 +113,6 @@ def needs_action(diagnosed: pd.DataFrame) -> pd.DataFrame:
     A code that ends before the campaign does is `ok` today but still needs a message to
     the creator, so it belongs on the list too.
     """
-    has_issue = diagnosed["issues"].map(len).gt(0)
-    return diagnosed.loc[(diagnosed["health"] != HealthId.OK) | has_issue]
+    issues = diagnosed["issues"].to_numpy(dtype=object)
+    has_issue = np.fromiter(map(len, issues), dtype=np.int64, count=len(issues)) > 0
+    return diagnosed.loc[(diagnosed["health"] != HealthId.OK).to_numpy() | has_issue]

@@ -56,6 +56,8 @@ NO_CREATOR_MESSAGE = (
     "The sheet has no creator column. Add a column headed 'Creator' (or 'TikTok handle') "
     "that holds each creator's handle, in the header row."
 )
+HEAD_ROWS = 20
+"""Rows searched for the header: a title and a few notes may sit above it, never more."""
 SAMPLE_ROWS = 200
 """Body rows looked at when values decide between columns: enough to see a pattern, bounded."""
 _SAMPLE_CELLS = 20_000
@@ -891,7 +893,7 @@ def _score_row(table: Sequence[Row], index: int) -> _Score | None:
     return _Score(score, known, strong_creator, soft)
 
 
-def find_header_row(table: Sequence[Row], search_rows: int = 20) -> int:
+def find_header_row(table: Sequence[Row], search_rows: int = HEAD_ROWS) -> int:
     """Index of the header row among the first `search_rows` rows.
 
     The first row that is plainly a header (a clear creator header, another known column and
@@ -930,10 +932,18 @@ def _holds_creators(table: Sequence[Row], index: int) -> bool:
     return "creator" in assign(table[index], table[index + 1 : index + 1 + SAMPLE_ROWS]).used
 
 
-def locate(table: Sequence[Row], search_rows: int = 20) -> tuple[int, Assignment]:
-    """The header row's index and the assignment of its columns (the header padded to the sheet's width)."""
+def locate(
+    table: Sequence[Row], search_rows: int = HEAD_ROWS, *, widest_from: Callable[[int], int] | None = None
+) -> tuple[int, Assignment]:
+    """The header row's index and the assignment of its columns (the header padded to the sheet's width).
+
+    Only the first `search_rows + SAMPLE_ROWS` rows are read, and every row for the sheet's width;
+    `widest_from(i)`, the widest row from index i on, stands in for the rows `table` leaves out (a
+    sheet held as columns passes its first rows only: `lib.columnar`).
+    """
     index = find_header_row(table, search_rows)
     body = table[index + 1 :]
-    width = max([len(table[index]), *(len(r) for r in body)])
+    widest = max((len(r) for r in body), default=0) if widest_from is None else widest_from(index + 1)
+    width = max(len(table[index]), widest)
     header = list(table[index]) + [""] * (width - len(table[index]))
     return index, assign(header, body)

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
+from lib.columnar import ColumnTable
 from lib.columns import SHEET_ROW_HEADER, STATUS_UNREAD, TAB, TAB_HEADER
 from lib.errors import ErrorKind, SourceError
 from lib.headers import Assignment
@@ -86,25 +87,22 @@ header_key = headers.fold
 """Fold a header to lower_snake_case words: `"Duration (days)"` → `duration_days` (one definition, in lib.headers)."""
 
 
-def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, sheet_locale: str = "") -> Normalized:
+def normalize(
+    table: RawTable | ColumnTable, *, date_order: dates.DateOrder | None = None, sheet_locale: str = ""
+) -> Normalized:
     """Turn a raw table into the typed frame every other part of the product reads.
 
+    `table` may be held as rows or as columns (`lib.columnar`, a big CSV): the result is the same.
     `date_order` ('DMY' or 'MDY') is the team's setting for dates that could be read both
     ways; `sheet_locale` (e.g. 'fr_FR') is the spreadsheet's own, a weaker hint. Evidence in
     the column itself beats both.
     """
-    if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
-        raise SourceError("The sheet is empty: there is no header row and no data.", kind=ErrorKind.EMPTY)
-    header_index, assignment = headers.locate(table)
-    body = table[header_index + 1 :]
-    width = len(assignment.names)
-
-    padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
-    grid = np.empty((len(padded), width), dtype=object)
-    grid[:] = padded if padded else grid
-    cells = _Cells(
-        _distinct_columns(grid, assignment.names), rows=np.arange(len(padded), dtype="int64") + header_index + 2
-    )
+    if isinstance(table, ColumnTable):
+        header_index, assignment, factorized = _columns_of_column_table(table)
+    else:
+        header_index, assignment, factorized = _columns_of_rows(table)
+    body_rows = np.arange(len(table) - header_index - 1, dtype="int64")
+    cells = _Cells(_distinct_columns(factorized, assignment.names), rows=body_rows + header_index + 2)
     cells = cells.without_blank_rows()
     if SHEET_ROW in cells:
         cells = cells.numbered_by(SHEET_ROW)
@@ -116,9 +114,42 @@ def normalize(table: RawTable, *, date_order: dates.DateOrder | None = None, she
 
 SHEET_ROW = header_key(SHEET_ROW_HEADER)
 _TAB_KEY = header_key(TAB_HEADER)
+_EMPTY = "The sheet is empty: there is no header row and no data."
+
+Factorized = list[tuple[np.ndarray, np.ndarray]]
+"""Per column below the header: each row's index into the column's distinct texts (-1: no value),
+and those texts in order of first appearance, as `pd.factorize` gives them."""
 
 
-def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
+def _columns_of_rows(table: RawTable) -> tuple[int, Assignment, Factorized]:
+    """The header row, its columns, and the body's columns factorized, from a table of rows."""
+    if not table or not any(any(str(c).strip() for c in row if c is not None) for row in table):
+        raise SourceError(_EMPTY, kind=ErrorKind.EMPTY)
+    header_index, assignment = headers.locate(table)
+    body = table[header_index + 1 :]
+    width = len(assignment.names)
+    padded = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in body]
+    grid = np.empty((len(padded), width), dtype=object)
+    grid[:] = padded if padded else grid
+    factorized = []
+    for i in range(width):
+        codes, uniques = pd.factorize(grid[:, i], use_na_sentinel=True)
+        factorized.append((codes, np.asarray(uniques, dtype=object)))
+    return header_index, assignment, factorized
+
+
+def _columns_of_column_table(table: ColumnTable) -> tuple[int, Assignment, Factorized]:
+    """`_columns_of_rows` for a table held as columns: only the rows the header search reads are made
+    into lists; each column's distinct texts come from pyarrow's dictionary encoding, which keeps the
+    order of first appearance as `pd.factorize` does, without a Python string per cell."""
+    if not table.has_text():
+        raise SourceError(_EMPTY, kind=ErrorKind.EMPTY)
+    head = table.rows(0, headers.HEAD_ROWS + headers.SAMPLE_ROWS)
+    header_index, assignment = headers.locate(head, widest_from=table.width_from)
+    return header_index, assignment, [table.distinct(i, header_index + 1) for i in range(len(assignment.names))]
+
+
+def _distinct_columns(factorized: Factorized, names: list[str]) -> dict[str, tuple[np.ndarray, pd.Series]]:
     """Every column as (per-row index, cleaned distinct texts).
 
     Sheets repeat themselves (the same dates, durations and statuses on thousands of rows),
@@ -127,9 +158,8 @@ def _distinct_columns(grid: np.ndarray, names: list[str]) -> dict[str, tuple[np.
     cleaned together, in one pass, so a sheet with thousands of columns costs no more per
     cell than a narrow one.
     """
-    factorized = [pd.factorize(grid[:, i], use_na_sentinel=True) for i in range(grid.shape[1])]
     # Each column's distinct texts, then "" for its empty cells (pointed at by the -1 sentinel).
-    uniques = [np.append(np.asarray(u, dtype=object), "") for _, u in factorized]
+    uniques = [np.append(u, "") for _, u in factorized]
     is_code = np.array([name == "code" for name in names], dtype=bool)
     cleaned: list[pd.Series | None] = [None] * len(names)
     for clean, chosen in ((_clean_code, is_code), (_clean_other, ~is_code)):
@@ -186,6 +216,29 @@ class _Cells:
                 self._text[name] = pd.Series("", index=range(len(self.rows)), dtype="string")
         return self._text[name]
 
+    def text_at(self, name: str, positions: np.ndarray) -> np.ndarray:
+        """The column's cleaned text at some row positions, as an object array of str."""
+        if name not in self.columns:
+            return np.full(len(positions), "", dtype=object)
+        codes, texts = self.columns[name]
+        return texts.array.take(codes[positions]).to_numpy(dtype=object)
+
+    def filled(self, name: str) -> np.ndarray:
+        """Per row, whether the column's cell holds text (False for a column the sheet does not have)."""
+        if name not in self.columns:
+            return np.zeros(len(self.rows), dtype=bool)
+        codes, texts = self.columns[name]
+        return (texts != "").to_numpy(dtype=bool)[codes]
+
+    def text_or_na(self, name: str) -> pd.Series:
+        """The column's cleaned text per row, missing where empty (`_blank_to_na`, once per distinct text)."""
+        return self.each(name, _blank_to_na)
+
+    def each(self, name: str, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        """`convert` run once on the column's distinct texts, spread back over the rows."""
+        codes, texts = self._distinct(name)
+        return _spread(convert(texts.astype("string")), codes)
+
     def values(self, name: str) -> np.ndarray:
         """The column's cleaned text per row as an object array, None for an empty cell."""
         codes, texts = self.columns[name]
@@ -194,11 +247,23 @@ class _Cells:
         distinct[distinct == ""] = None
         return distinct[codes]
 
-    def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-        """`parse` run once per distinct text of the column, spread back over the rows."""
-        codes, texts = self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
-        result = parse(texts.astype("string"))
-        return pd.DataFrame({c: result[c].array.take(codes) for c in result})
+    def parsed(self, name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> tuple[np.ndarray, pd.DataFrame]:
+        """`parse` run once per distinct text of the column: each row's index into the result, and the result.
+
+        Results stay per distinct text until a row needs them (`_spread`): a problem column is
+        almost all missing, and spreading it over 100,000 rows to find the few set was most of the cost.
+        """
+        codes, texts = self._distinct(name)
+        return codes, parse(texts.astype("string"))
+
+    def _distinct(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        """The column's (per-row index, distinct texts); one empty text for a column the sheet does not have."""
+        return self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
+
+
+def _spread(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Per-distinct-text `values` spread over the rows (`codes`: each row's index into them)."""
+    return pd.Series(values.array.take(codes))
 
 
 @dataclass(frozen=True)
@@ -291,37 +356,60 @@ def _clean_other(values: pd.Series) -> pd.Series:
 def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = pd.Series(cells.rows, dtype="int64")
     problems: list[pd.DataFrame] = []
-    column = cells.text
 
-    def report(name: str, message: pd.Series, *, once_per_value: bool = False, shown: pd.Series | None = None) -> None:
-        """Add a problem for every row whose `message` is set, quoting the cell as written.
+    def report_at(
+        name: str,
+        positions: np.ndarray,
+        messages: np.ndarray,
+        *,
+        once_per_value: bool = False,
+        shown: np.ndarray | None = None,
+    ) -> None:
+        """Add a problem at each row position in `positions` (`messages`, one sentence each), quoting the cell.
 
-        `shown` replaces the cell's text in the problem (a code is quoted masked).
+        `shown` replaces the cells' text in the problems (a code is quoted masked).
         With `once_per_value`, a word the product does not know ('paused' on 300 rows) is one
         problem at its first row that names the other rows, instead of 300 lines saying the same.
         """
-        bad = message.notna().to_numpy()
-        if not bad.any():
+        if not len(positions):
             return
         found = pd.DataFrame(
             {
-                "__pos": np.flatnonzero(bad),
-                "row": rows.to_numpy()[bad],
+                "__pos": positions,
+                "row": rows.to_numpy()[positions],
                 "column": header_texts.get(name, name),
-                "value": (column(name) if shown is None else shown).to_numpy(dtype=object)[bad],
-                "problem": message.to_numpy(dtype=object)[bad],
+                "value": cells.text_at(name, positions) if shown is None else shown,
+                "problem": messages,
             }
         )
         if _TAB_KEY in cells:
-            found[TAB] = column(_TAB_KEY).to_numpy(dtype=object)[bad]
+            found[TAB] = cells.text_at(_TAB_KEY, positions)
         if once_per_value:
             found = _once_per_value(found)
         problems.append(found)
 
+    def report(
+        name: str,
+        codes: np.ndarray,
+        problem: pd.Series,
+        *,
+        once_per_value: bool = False,
+        shown: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
+        """`report_at` every row whose distinct text has a `problem` (per distinct text; `codes` per row)."""
+        bad = problem.notna().to_numpy(dtype=bool)
+        if not bad.any():
+            return
+        positions = np.flatnonzero(bad[codes])
+        messages = problem.to_numpy(dtype=object)[codes[positions]]
+        report_at(
+            name, positions, messages, once_per_value=once_per_value, shown=None if shown is None else shown(positions)
+        )
+
     def parsed(name: str, parse: Callable[[pd.Series], pd.DataFrame], *, once_per_value: bool = False) -> pd.Series:
-        result = cells.parsed(name, parse)
-        report(name, result["problem"], once_per_value=once_per_value)
-        return result["value"]
+        codes, result = cells.parsed(name, parse)
+        report(name, codes, result["problem"], once_per_value=once_per_value)
+        return _spread(result["value"], codes)
 
     def word(name: str, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.Series:
         """A column of words from a fixed vocabulary: an unknown word is reported once."""
@@ -331,25 +419,28 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
 
     # Who and what.
     out["creator"] = parsed("creator", _creators)
-    post_url = _blank_to_na(column("post_url"))
-    post_id = _blank_to_na(column("post_id"))
+    post_url = cells.text_or_na("post_url")
+    post_id = cells.text_or_na("post_id")
     out["post_url"] = post_url
     out["post_id"] = post_id
     out["post"] = post_url.fillna(post_id)
     out["post_key"] = post_id.fillna(_post_keys(post_url))
     if "post_url" in cells or "post_id" in cells:
-        missing = pd.Series(pd.NA, index=out.index, dtype=object).where(out["post"].notna(), _NO_POST)
-        report("post_url" if "post_url" in cells else "post_id", missing)
+        missing = np.flatnonzero(out["post"].isna().to_numpy(dtype=bool))
+        report_at("post_url" if "post_url" in cells else "post_id", missing, np.full(len(missing), _NO_POST, object))
 
     # The code, its access method and what the team recorded.
-    out["code"] = _blank_to_na(column("code"))
-    damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))["value"]
-    if damage.notna().any():
-        report("code", damage, shown=mask_codes(column("code")))
+    out["code"] = cells.text_or_na("code")
+    codes, damage = cells.parsed("code", lambda text: pd.DataFrame({"value": code_damage(text)}))
+
+    def masked(positions: np.ndarray) -> np.ndarray:
+        return mask_codes(pd.Series(cells.text_at("code", positions), dtype="string")).to_numpy(dtype=object)
+
+    report("code", codes, damage["value"], shown=masked)
     out["access_method"] = word("access_method", _vocabulary(ACCESS_VALUES, _BAD_ACCESS)).fillna("code")
     out["status"] = word("status", _vocabulary(STATUS_VALUES, _BAD_STATUS))
     # A word the product does not know ('paused') is not a blank: nobody may read it as "not applied".
-    out[STATUS_UNREAD] = ((column("status").fillna("") != "") & out["status"].isna()).astype(bool)
+    out[STATUS_UNREAD] = cells.filled("status") & out["status"].isna().to_numpy(dtype=bool)
 
     # Dates and durations.
     orders = reading.orders({name: cells.columns[name][1] for name in DATE_COLUMNS if name in cells})
@@ -357,27 +448,27 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
         order, note = orders.get(name, (dates.MDY, None))
         out[name] = parsed(name, partial(dates.parse_dates, order=order)).astype("datetime64[s]")
         if note:
-            ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))["value"]
-            first = ambiguous.to_numpy(dtype=bool).argmax()
-            report(name, pd.Series([note if i == first else pd.NA for i in range(len(ambiguous))], dtype=object))
-    durations = cells.parsed("duration_days", _durations)
-    report("duration_days", durations["problem"])
-    out["duration_days"] = durations["value"].astype("Int64")
-    out["no_end"] = durations["no_end"].astype(bool)
+            codes, ambiguous = cells.parsed(name, lambda text: pd.DataFrame({"value": dates.is_ambiguous(text)}))
+            first = ambiguous["value"].to_numpy(dtype=bool)[codes].argmax()  # the first row it applies to
+            report_at(name, np.array([first]), np.array([note], dtype=object))
+    codes, durations = cells.parsed("duration_days", _durations)
+    report("duration_days", codes, durations["problem"])
+    out["duration_days"] = _spread(durations["value"], codes).astype("Int64")
+    out["no_end"] = _spread(durations["no_end"], codes).astype(bool)
 
     # The checks' inputs.
     for name in REGION_COLUMNS:
-        out[name] = _blank_to_na(column(name)).str.upper()
+        out[name] = cells.each(name, lambda text: _blank_to_na(text).str.upper())
     out["post_visibility"] = word("post_visibility", _vocabulary(VISIBILITY_VALUES, _BAD_VISIBILITY))
     out["identity"] = word("identity", _vocabulary(IDENTITY_VALUES, _BAD_IDENTITY))
     out["ad_delivery_permission"] = word("ad_delivery_permission", _booleans).astype("boolean")
     for name in TEXT_COLUMNS:
-        out[name] = _blank_to_na(column(name))
+        out[name] = cells.text_or_na(name)
 
     # Columns the product does not know are kept, as the team wrote them (added in one go:
     # one at a time costs a copy of the frame's index per column).
     if _TAB_KEY in cells:
-        out[TAB] = _blank_to_na(column(_TAB_KEY)).astype("string")
+        out[TAB] = cells.text_or_na(_TAB_KEY).astype("string")
     reserved = {SHEET_ROW, _TAB_KEY, *out.columns, *CANONICAL_COLUMNS}
     others = [n for n in cells.columns if n not in reserved]
     if others:

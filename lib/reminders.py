@@ -28,10 +28,9 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
-from icalendar import Alarm, Calendar, Event
 
 from lib.codes import mask_codes
 from lib.exports import one_line
@@ -39,6 +38,9 @@ from lib.messages import recommended_duration
 from lib.rules import RULES, IssueId, issue_labels
 from lib.vocab import DEFAULT_WARN_DAYS, ENDED, role_labels
 from lib.words import days, human_date, relative_day
+
+if TYPE_CHECKING:  # icalendar is imported where a file is written: `check` reads this module's defaults only
+    from icalendar import Event
 
 DEFAULT_DAYS = 30
 """How far ahead the calendar looks by default: a month of expiries."""
@@ -215,6 +217,8 @@ def reminders_ics(
     # The same authorization listed twice: one event, on the earlier date.
     rows = rows.drop_duplicates("uid", keep="first")
 
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -251,6 +255,8 @@ def _reminder_event(rec, when: Ring, stamp: dt.datetime, sequence: int) -> Event
     like the alarms); one that rings at a quarter hour is an exact moment. Its UID follows the
     authorization's, so a newer file moves it too.
     """
+    from icalendar import Event
+
     event = Event()
     event.add("uid", rec.uid.replace(f"@{UID_DOMAIN}", f"-reminder@{UID_DOMAIN}"))
     event.add("dtstamp", stamp)
@@ -275,6 +281,8 @@ def _mark_as_ours(event: Event, rec: Any) -> None:
 
 
 def _event(rec, today: dt.date, when: Ring, stamp: dt.datetime, sequence: int) -> Event:
+    from icalendar import Alarm, Event
+
     ends = rec.expires.date()
     event = Event()
     event.add("uid", rec.uid)

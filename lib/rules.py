@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from lib.bidi import isolate
@@ -88,11 +89,21 @@ class Frame:
 
     def says(self, name: str, value: str | bool) -> pd.Series:
         """True where the column holds `value`; False where it holds anything else, is missing or is absent."""
+        if name not in self.data:  # a sheet read without TikTok: nothing to compare (and 100,000 missing values)
+            return pd.Series(False, index=self.data.index)
         return self.column(name).eq(value).fillna(False).astype(bool)
+
+    def holds_any(self, name: str, values: Iterable[str]) -> pd.Series:
+        """True where the column holds one of `values`; False where it is missing or absent."""
+        if name not in self.data:
+            return pd.Series(False, index=self.data.index)
+        return self.data[name].isin(list(values))
 
     @property
     def visibility(self) -> pd.Series:
         """The post's visibility: TikTok's where it says, else the sheet's."""
+        if TIKTOK_VISIBILITY not in self.data:
+            return self.data["post_visibility"].astype("string")
         return self.column(TIKTOK_VISIBILITY).astype("string").fillna(self.data["post_visibility"])
 
 
@@ -341,12 +352,24 @@ def _invalid_check(f: RowFacts) -> Verdict:
 
 
 def _duplicate_flag(f: Frame) -> pd.Series:
-    """A code written against more than one post (the same post twice is not a duplicate)."""
-    same_code = f.data.loc[f.has_code, ["code", "post_key"]]
-    posts_per_code = same_code.groupby("code")["post_key"].transform("nunique")
-    duplicate = pd.Series(False, index=f.data.index)
-    duplicate.loc[posts_per_code.index] = posts_per_code.to_numpy() > 1
-    return duplicate
+    """A code written against more than one post (the same post twice is not a duplicate; a row
+    without a post key names no other post).
+
+    Found on integer ids (each distinct code and post key factorized once), not with a groupby
+    over 100,000 strings: a code is a duplicate when the posts its rows name are not all one.
+    """
+    code, distinct = pd.factorize(f.data["code"], use_na_sentinel=True)
+    post, _ = pd.factorize(f.data["post_key"], use_na_sentinel=True)
+    known = (code >= 0) & (post >= 0)
+    lowest = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
+    highest = np.full(len(distinct), -1, dtype=np.int64)
+    np.minimum.at(lowest, code[known], post[known])
+    np.maximum.at(highest, code[known], post[known])
+    other = (highest >= 0) & (lowest != highest)
+    duplicate = np.zeros(len(code), dtype=bool)
+    coded = code >= 0
+    duplicate[coded] = other[code[coded]]
+    return pd.Series(duplicate, index=f.data.index)
 
 
 def _duplicate_check(f: RowFacts) -> Verdict:
@@ -641,7 +664,7 @@ _RULES: tuple[Rule, ...] = (
             "Replace the post and the code in the sheet.",
         ),
         priority=25,
-        flag=lambda f: f.column(TIKTOK_POST_STATUS).isin(DELETED),
+        flag=lambda f: f.holds_any(TIKTOK_POST_STATUS, DELETED),
         check=_deleted_check,
         blocks=True,
         tiktok_only=True,

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from lib import alerts
 from lib.alerts import (
     ALERT_STATES,
     WebhookError,
@@ -19,10 +23,14 @@ from lib.alerts import (
 )
 from lib.codes import MASK, mask_code
 from lib.demo import demo_table
-from lib.diagnose import diagnose
+from lib.diagnose import HEALTH_DTYPE, diagnose
 from lib.normalize import normalize
 from lib.report import records
+from lib.rules import ISSUE_ORDER
+from lib.vocab import HEALTH_ORDER
+from lib.words import redact
 from tests.fakes.tracking_sheet import TODAY, day, judged
+from tests.fakes.tracking_sheet import code as tracking_code
 from tests.fakes.webhook import SECRET_PATH, DrippingServer, WebhookReceiver, clear_proxies
 
 
@@ -302,3 +310,44 @@ def test_the_posted_message_is_inert_too(receiver):
     assert payload == webhook_body(receiver.url, payload)
     text = payload["text"]
     assert slack_mentions(text) == [] and mattermost_mentions(text) == set() and discord_mentions(text) == []
+
+
+# --- every action line at once ------------------------------------------------------------------
+
+CREATOR_PIECES = ["@amy", "Zoë", " ", "\xa0", "\t", "\n", "\x1b[2J", "\u202e", "\u2068", "مرحبا", "😀", "e\u0301"]
+CREATOR_PIECES += ["%23", "#", "ＡＢ", "\u200b", "A" * 12, "abc+/" * 5, "x" * 30]
+CREATOR_PIECES += [CODE := tracking_code(7), CODE[1:], CODE[:30] + "\u200b" + CODE[30:]]
+# A code percent-encoded, no 20 of its characters together.
+CREATOR_PIECES += ["%23" + "%2B".join(["Qx7Lm2Vb9Kp"] * 6)[:73] + "%3D"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 200_000),
+            st.none() | st.lists(st.sampled_from(CREATOR_PIECES), max_size=4).map("".join),
+            st.sampled_from(list(HEALTH_ORDER)),
+            st.none() | st.integers(-400, 400),
+            st.lists(st.sampled_from(ISSUE_ORDER), max_size=3, unique=True).map(tuple),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_the_action_text_is_every_rows_action_line(rows, redacted):
+    """The command line's list, built from columns, says for each row what `action_line` says."""
+    frame = pd.DataFrame(
+        {
+            "row": pd.Series([r[0] for r in rows], dtype="int64"),
+            "creator": pd.Series([r[1] for r in rows], dtype="string"),
+            "health": pd.Series([r[2].value for r in rows], dtype=HEALTH_DTYPE),
+            "days_left": pd.Series([r[3] for r in rows], dtype="Int64"),
+            "issues": pd.Series([r[4] for r in rows], dtype=object),
+        }
+    )
+    expected = ""
+    for row, creator, health, days, issues in rows:
+        cell = alerts._creator_cell(creator)
+        words = alerts._action_words(health, days, issues)
+        expected += f"  row {row:>5}  {redact(cell) if redacted else cell} {words}\n"
+    assert alerts.action_text(frame, indent="  ", redacted=redacted) == expected

@@ -622,6 +622,28 @@ def test_python_dash_m_check_demo():
     assert lines[1].startswith("Revoked: ") and "Needs action" in done.stdout
 
 
+def test_check_of_a_csv_loads_no_library_only_other_commands_need(messy):
+    """`check` is what cron runs most: it must not pay for an HTTP client, TikTok, calendars, workbooks or charts.
+
+    Each of these costs tens of milliseconds to import, and a fresh process pays that on every run.
+    """
+    script = (
+        "import io, sys; from lib.cli import main; "
+        f"code = main(['check', {str(messy)!r}, '--today', {TODAY!r}], io.StringIO(), io.StringIO()); "
+        "print(code, ' '.join(sorted(sys.modules)))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TIKTOK_")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment
+    )
+    code, modules = done.stdout.split(" ", 1)
+    assert int(code) == EXIT_OK, done.stderr
+    loaded = set(modules.split())
+    unwanted = {"requests", "icalendar", "openpyxl", "gspread", "google.auth", "plotly", "streamlit"}
+    unwanted |= {"lib.reconcile", "lib.tiktok.api", "lib.tiktok.actions", "lib.actionlog", "lib.charts"}
+    assert loaded & unwanted == set()
+
+
 def test_date_order_option_and_environment_decide_ambiguous_dates(tmp_path, monkeypatch):
     path = tmp_path / "sheet.csv"
     path.write_text("Creator,Expiry\namy,02/12/2026\n", encoding="utf-8")

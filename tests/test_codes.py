@@ -407,3 +407,12 @@ def test_any_real_code_arriving_damaged_is_cleaned(code, form):
     elif CODE[1:] not in ARRIVALS[form]:
         return  # a form built from pieces of CODE: covered by the example test
     assert clean_code(arrived) == code
+
+
+@given(
+    st.lists(st.none() | st.text(max_size=30) | st.sampled_from([CODE, OTHER, "😀" * 20, "e\u0301" * 9]), max_size=20)
+)
+def test_masking_a_column_masks_each_value_as_mask_code_does(values):
+    masked = mask_codes(pd.Series(values, dtype="string"))
+    assert masked.dtype == pd.Series(values, dtype="string").dtype
+    assert [None if pd.isna(m) else m for m in masked] == [mask_code(v) for v in values]

@@ -2,10 +2,13 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from lib.columns import TIKTOK_IN_ADS_MANAGER, TIKTOK_POST_STATUS, TIKTOK_STATUS, TIKTOK_VISIBILITY
 from lib.diagnose import diagnose, health_counts, issue_counts, needs_action
 from lib.normalize import normalize
-from lib.rules import ISSUE_ORDER
+from lib.rules import ISSUE_ORDER, RULES, Frame, IssueId
 from lib.vocab import HEALTH_ORDER
 
 TODAY = dt.date(2026, 11, 22)
@@ -161,3 +164,40 @@ def test_a_code_ads_manager_rejected_is_a_damaged_code():
     row = one({"Status": "INVALID"})
     assert row["issues"] == ("invalid_code_format",)
     assert row["health"] == "blocked"
+
+
+# --- the flags and counts, computed faster, judge as before ----------------------------------
+
+TIKTOK_COLUMNS = [TIKTOK_STATUS, TIKTOK_POST_STATUS, TIKTOK_VISIBILITY, TIKTOK_IN_ADS_MANAGER]
+
+
+def test_a_sheet_read_without_tiktok_is_judged_as_one_whose_tiktok_columns_are_all_empty():
+    """Flags skip TikTok's columns when the frame has none; the answer must be what empty ones give."""
+    table = sheet({}, {"Status": "Revoked"}, {"Visibility": "private"}, {"Code": ""}, {"Visibility": ""})
+    frame = normalize(table).frame
+    empty = frame.assign(**{name: pd.Series(pd.NA, index=frame.index, dtype=object) for name in TIKTOK_COLUMNS})
+    pd.testing.assert_frame_equal(diagnose(frame, TODAY), diagnose(empty, TODAY).drop(columns=TIKTOK_COLUMNS))
+
+
+codes_and_posts = st.lists(
+    st.tuples(st.sampled_from([None, "#a", "#b", "#c"]), st.sampled_from([None, "1", "2", "3"])), max_size=30
+)
+
+
+@given(codes_and_posts)
+def test_a_duplicate_code_is_one_written_against_more_than_one_post(rows):
+    data = pd.DataFrame(rows, columns=["code", "post_key"], dtype="string")
+    frame = Frame(data.assign(access_method="code"), pd.Timestamp(TODAY), 7)
+    # What the flag was: distinct post keys per code, by groupby.
+    same_code = data.loc[data["code"].notna()]
+    posts_per_code = same_code.groupby("code")["post_key"].transform("nunique")
+    expected = pd.Series(False, index=data.index)
+    expected.loc[posts_per_code.index] = posts_per_code.to_numpy() > 1
+    pd.testing.assert_series_equal(RULES[IssueId.DUPLICATE_CODE].flag(frame), expected)
+
+
+@given(st.lists(st.lists(st.sampled_from(ISSUE_ORDER), max_size=4).map(tuple), max_size=40))
+def test_issue_counts_count_every_issue_of_every_row(issues):
+    diagnosed = pd.DataFrame({"issues": pd.Series(issues, dtype=object)})
+    exploded = diagnosed["issues"].explode().value_counts()
+    assert issue_counts(diagnosed) == {i: int(exploded.get(i, 0)) for i in ISSUE_ORDER}

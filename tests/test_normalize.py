@@ -1,12 +1,18 @@
+import csv
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB_HEADER
+from lib.columnar import ColumnTable
+from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB, TAB_HEADER
 from lib.diagnose import diagnose
 from lib.errors import SourceError
 from lib.normalize import SHEET_ROW, header_key, normalize
+from lib.sources.files import read_csv, read_csv_columns
 from lib.vocab import COLUMN_ALIASES
 from tests.fakes.tracking_sheet import TODAY
 
@@ -554,3 +560,106 @@ def test_a_row_under_the_header_that_reads_like_a_header_is_still_a_row(rows):
     norm = normalize([["Creator"], *rows])
     assert [2, "@handle"] in norm.frame[["row", "creator"]].values.tolist()
     assert set(norm.frame["row"]) | set(norm.problems["row"]) == set(range(2, 2 + len(rows)))
+
+
+# --- a sheet held as columns ------------------------------------------------------------------
+#
+# A CSV read in bulk reaches `normalize` as columns (`lib.columnar.ColumnTable`) instead of rows.
+# Whatever the sheet, the result must be the one the same table as rows gives.
+
+SHEET_HEADERS = ["Creator", "TikTok handle", "Post URL", "Spark code", "Authorized on", "Duration", "Expiry", "Status"]
+SHEET_HEADERS += ["Campaign end", "Visibility", "Ad delivery", "Notes", "Sheet row", "Tab", "", "  ", "Owner"]
+SHEET_CELLS = ["", " ", "  ", "@amy", " AMY ", "bob", "https://www.tiktok.com/@amy/video/12", CODE, CODE[1:], "#abc"]
+SHEET_CELLS += ["2026-11-22", "02/12/2026", "19/11/2026", "11/19/2026", "46000", "30", "30 days", "1 year", "soon"]
+SHEET_CELLS += ["active", "Active ", "REVOKED", "paused", "public", "yes", "maybe", "7", "Tracker", "note\nwith lines"]
+
+
+@st.composite
+def sheets_as_csv(draw) -> bytes:
+    """A sheet with a title row or two, a header, then rows of cells teams write (blank ones included)."""
+    header = draw(st.lists(st.sampled_from(SHEET_HEADERS), min_size=1, max_size=8))
+    titles = draw(st.lists(st.lists(st.sampled_from(["Tracker", "", "ask Maya"]), max_size=3), max_size=2))
+    body = draw(st.lists(st.lists(st.sampled_from(SHEET_CELLS), max_size=len(header) + 2), max_size=25))
+    rows = [*titles, header, *body]
+    width = max(map(len, rows))
+    out = io.StringIO()
+    csv.writer(out, lineterminator=draw(st.sampled_from(["\r\n", "\n"]))).writerows(
+        r + [""] * (width - len(r)) for r in rows
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def normalized_or_error(table):
+    try:
+        return normalize(table)
+    except SourceError as error:
+        return str(error)
+
+
+@given(sheets_as_csv())
+def test_a_sheet_held_as_columns_normalizes_as_the_same_sheet_held_as_rows(data):
+    table = read_csv_columns(data)
+    assume(isinstance(table, ColumnTable))
+    rows = table.rows()
+    assert rows == read_csv(data)
+    width = max(map(len, rows), default=0)
+    for column in range(width + 1):  # past the widest row too: all empty
+        padded = pd.Series([r[column] if column < len(r) else "" for r in rows[1:]], dtype=object)
+        codes, uniques = table.distinct(column, 1)
+        expected_codes, expected = pd.factorize(padded)
+        assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == list(expected)
+    by_columns, by_rows = normalized_or_error(table), normalized_or_error(rows)
+    if isinstance(by_rows, str):
+        assert by_columns == by_rows
+        return
+    assert not isinstance(by_columns, str), by_columns
+    pd.testing.assert_frame_equal(by_columns.frame, by_rows.frame)
+    pd.testing.assert_frame_equal(by_columns.problems, by_rows.problems)
+    assert (by_columns.headers, by_columns.columns) == (by_rows.headers, by_rows.columns)
+
+
+def test_a_sheet_held_as_columns_keeps_its_sheet_row_numbers_and_drops_trailing_blanks():
+    data = b"Tracker,,\r\n,,\r\nCreator,Code,\r\n@amy,A1,  \r\n,,\r\n@bob,B2,\r\n,,\r\n"
+    table = read_csv_columns(data)
+    assert isinstance(table, ColumnTable)
+    assert table.rows() == [["Tracker"], [], ["Creator", "Code"], ["@amy", "A1"], [], ["@bob", "B2"]]
+    assert normalize(table).frame["row"].tolist() == [4, 6]
+    with pytest.raises(SourceError, match="The sheet is empty"):
+        normalize(read_csv_columns(b",,\r\n  ,\r\n"))
+
+
+# --- problems found once per distinct text, reported at every row -----------------------------
+
+PROBLEM_POOLS = {
+    "Creator": ["@amy", "", " ", "bob"],
+    "Post URL": ["https://www.tiktok.com/@amy/video/1", "", "https://tiktok.com/@bob/video/2"],
+    "Spark code": [CODE, "", CODE[:40], "#hashtag", CODE[1:]],
+    "Status": ["active", "paused", "", "on hold", "REVOKED"],
+    "Duration": ["30", "soon", "", "9999", "30 days"],
+    TAB_HEADER: ["Q1", "Q2"],  # a merged sheet's tab: a word is said once per value and tab
+}
+
+
+@given(st.lists(st.fixed_dictionaries({k: st.sampled_from(v) for k, v in PROBLEM_POOLS.items()}), max_size=12))
+def test_every_row_with_a_bad_cell_is_reported_as_a_sheet_of_that_row_alone_reports_it(rows):
+    """Cells are judged once per distinct text: the problems must still be each row's own."""
+    header = list(PROBLEM_POOLS)
+    table = [header, *([r[h] for h in header] for r in rows)]
+    problems = normalize(table).problems
+    for number, row in enumerate(rows, start=2):
+        if not any(str(v).strip() for k, v in row.items() if k != TAB_HEADER):
+            continue  # a blank row (its tab aside) is no row
+        alone = normalize([header, [row[h] for h in header]]).problems
+        for _, expected in alone.iterrows():
+            found = problems[(problems["column"] == expected["column"]) & (problems["value"] == expected["value"])]
+            if expected["problem"].startswith(("Unknown", "Write yes")):  # said once per value and tab
+                same_tab = found[found[TAB] == row[TAB_HEADER]]
+                assert len(same_tab) == 1
+                assert (
+                    same_tab["row"].iloc[0] == number
+                    or f" {number}" in same_tab["problem"].iloc[0]
+                    or "more row" in same_tab["problem"].iloc[0]
+                )
+            else:
+                assert number in found["row"].tolist(), (number, expected.to_dict())
+    assert len(problems) == len(problems.drop_duplicates(["row", "column", "problem"]))

@@ -1,3 +1,4 @@
+import contextlib
 import csv
 import io
 import json
@@ -12,8 +13,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import event, given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from lib.columnar import ColumnTable
 from lib.errors import SourceError
 from lib.normalize import normalize
 from lib.sources import files, kind_of, read_table, sheet_key
@@ -727,3 +731,147 @@ def test_a_formula_whose_saved_result_is_empty_text_is_a_saved_result(tmp_path):
 )
 def test_delimiter_is_the_one_used_consistently_outside_quotes(text, delimiter):
     assert read_bytes(text.encode(), "d.csv") == list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+# --- the bulk CSV reader ------------------------------------------------------------------------
+#
+# `read_csv` reads a file in bulk with pyarrow (`files._read_in_bulk`) when it can be sure of giving
+# exactly what the exact reader (`files._read_rows`, Python's csv module row by row) gives, and hands
+# every other file to the exact reader. These hold the two to the same table, or the same error.
+
+
+def exact_outcome(data: bytes, name: str = "t.csv") -> tuple:
+    """What the exact reader alone makes of `data`: ("table", rows) or ("error", message, kind)."""
+    try:
+        text = files.decode(data)
+        if "\x00" in text:
+            return ("error", "not a CSV text file", "not_a_table")
+        return ("table", files._read_rows(text, files.sniff_delimiter(text), name))
+    except SourceError as error:
+        return ("error", str(error), error.kind)
+
+
+def outcome(data: bytes, name: str = "t.csv") -> tuple:
+    """What `read_csv` makes of `data`, in the form of `exact_outcome`."""
+    try:
+        return ("table", files.read_csv(data, name))
+    except SourceError as error:
+        return ("error", "not a CSV text file" if "not a CSV text file" in str(error) else str(error), error.kind)
+
+
+CELL_PIECES = ["a", "Zoë", "@amy", "2026-11-22", "1,5", " ", "  ", "\t", ",", ";", "|", '"', '""', "\r", "\n", "\r\n"]
+CELL_PIECES += ["\u2028", "\x0c", "\xa0", "\u3000", "\ufeff", "é", "=x", "#AbC"]
+cell_text = st.lists(st.sampled_from(CELL_PIECES), max_size=4).map("".join)
+tables = st.lists(st.lists(cell_text, max_size=6), max_size=8)
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    """CSV exports as tools write them (quoted where needed, or every cell) and as people damage them
+    (quotes in odd places, rows of different lengths, blank lines, whitespace, a byte-order mark)."""
+    rows = draw(tables)
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    ending = draw(st.sampled_from(["\r\n", "\n", "\r"]))
+    if draw(st.booleans()):
+        out = io.StringIO()
+        quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+        csv.writer(out, delimiter=delimiter, lineterminator=ending, quoting=quoting).writerows(rows)
+        text = out.getvalue()
+    else:
+        text = ending.join(delimiter.join(row) for row in rows) + draw(st.sampled_from(["", ending, ending * 2]))
+    if draw(st.booleans()):  # rectangular: every row as wide as the widest, as spreadsheets export
+        width = max(map(len, rows), default=0)
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=ending).writerows(r + [""] * (width - len(r)) for r in rows)
+        text = out.getvalue()
+    text = draw(st.sampled_from(["", "", "", "\ufeff"])) + text
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return text.encode(encoding, errors="replace")
+
+
+@contextlib.contextmanager
+def small_limits():
+    """The CSV limits made small enough for generated files to reach every one of them."""
+    saved = {name: getattr(files, name) for name in ("MAX_ROWS", "MAX_COLUMNS", "MAX_CELLS", "MAX_LINE_SEPARATORS")}
+    field_limit = csv.field_size_limit()
+    files.MAX_ROWS, files.MAX_COLUMNS, files.MAX_CELLS, files.MAX_LINE_SEPARATORS = 6, 5, 20, 8
+    csv.field_size_limit(12)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(field_limit)
+        for name, value in saved.items():
+            setattr(files, name, value)
+
+
+@given(csv_files())
+def test_the_bulk_reader_gives_what_the_exact_reader_gives(data):
+    found = outcome(data)
+    event(f"in bulk: {found[0] == 'table' and isinstance(files.read_csv_columns(data), ColumnTable)}")
+    assert found == exact_outcome(data)
+
+
+@given(csv_files())
+def test_the_bulk_reader_stops_at_every_limit_where_the_exact_reader_does(data):
+    with small_limits():
+        found = outcome(data)
+        bulk = found[0] == "table" and isinstance(files.read_csv_columns(data), ColumnTable)
+        event(f"in bulk: {bulk}" if found[0] == "table" else f"error: {found[1][7:40]}")
+        assert found == exact_outcome(data)
+
+
+def spreadsheet_export(rows: list[list[str]], delimiter: str = ",", ending: str = "\r\n") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator=ending).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+EXPORT = [
+    ["Tracker (ask Maya)", "", "", ""],
+    ["", "", "", ""],
+    ["Creator", "Code", "Notes", ""],
+    ["@amy", "#A1", 'said "yes", twice\r\nthen left', ""],
+    ["", "", "", ""],
+    ["@bob", "  ", "", "   "],
+    ["", "", "", ""],
+]
+
+
+@pytest.mark.parametrize(("delimiter", "ending"), [(",", "\r\n"), (";", "\n"), ("\t", "\r")])
+def test_an_export_as_spreadsheets_write_them_is_read_in_bulk_row_for_row(delimiter, ending):
+    """Blank rows keep their places, quoted line breaks stay in their cell, trailing blanks go."""
+    data = spreadsheet_export(EXPORT, delimiter, ending)
+    table = files.read_csv_columns(data)
+    assert isinstance(table, ColumnTable)
+    expected = [
+        ["Tracker (ask Maya)"],
+        [],
+        ["Creator", "Code", "Notes"],
+        ["@amy", "#A1", 'said "yes", twice\r\nthen left'],
+    ]
+    assert table.rows() == expected + [[], ["@bob"]] == exact_outcome(data)[1]
+    assert normalize(table.rows()).frame["row"].tolist() == [4, 6]
+
+
+FALLBACKS = {
+    "ragged rows": b"Creator,Code\r\n@amy\r\n@bob,B2,extra\r\n",
+    "a quote inside an unquoted cell": b"Creator,Height\r\n@amy,5'10\"\r\n",
+    "text after a closing quote": b'Creator,Notes\r\n@amy,"said" yes\r\n',
+    "a quote never closed": b'Creator,Notes\r\n@amy,"open\r\n@bob,x\r\n',
+    "a space before an opening quote": b'Creator,Notes\r\n@amy, "x, y"\r\n',
+    "a byte-order mark inside the text": "\ufeff\ufeffCreator,Code\r\n@amy,A1\r\n".encode(),
+    "a blank first line": b"\r\nCreator,Code\r\n@amy,A1\r\n",
+    "one line, no line break": b"Creator,Code",
+    "a line longer than the separator limit allows": b"Creator,Notes\r\n@amy," + b"x" * 30_000 + b"\r\n",
+    "a cell longer than the csv field limit": b'Creator,Notes\r\n@amy,"' + b"x\n" * 70_000 + b'"\r\n',
+    "more cells than the limit in the first row": b"Creator" + b"," * 1_000 + b"\r\n@amy\r\n",
+    "more rows than the limit": b"Creator\r\n" + b"@amy\r\n" * 200_000,
+}
+
+
+@pytest.mark.parametrize("name", FALLBACKS)
+def test_a_file_the_bulk_reader_cannot_be_sure_of_is_read_by_the_exact_reader(name):
+    data = FALLBACKS[name]
+    text = files.decode(data)
+    assert files._read_in_bulk(text, files.sniff_delimiter(text)) is None
+    assert outcome(data) == exact_outcome(data)

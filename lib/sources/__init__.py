@@ -13,6 +13,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from lib.columnar import ColumnTable
 from lib.errors import SourceError
 from lib.normalize import RawTable
 from lib.sources.base import ALL_TABS, DEMO, DEMO_LABEL, Source, short_key
@@ -51,6 +52,17 @@ def open_source(config: SourceConfig, *, reader: ReaderFor | None = None) -> Sou
     return open_kind(config, reader=reader)
 
 
+def read_for_normalize(source: Source, today: dt.date | None = None) -> RawTable | ColumnTable:
+    """`source.read(today)` for a caller that only hands the table to `normalize`: a CSV (a file or a
+    published link) then comes held as columns (`lib.columnar`), the same table, which `normalize`
+    reads without making a Python list and string per cell."""
+    from lib.sources.kinds import FileSource, PublishedSource
+
+    if isinstance(source, FileSource | PublishedSource):
+        return source.read_columns(today)
+    return source.read(today)
+
+
 def read_table(source: str, *, today: dt.date | None = None, tab: str | None = None) -> RawTable:
     """The raw table behind `source` as the command line names it; raises `SourceError` when it can't."""
     from lib.settings import for_command_line
@@ -66,6 +78,7 @@ __all__ = [
     "SourceError",
     "kind_of",
     "open_source",
+    "read_for_normalize",
     "read_table",
     "sheet_key",
     "short_key",

@@ -29,6 +29,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 from xml.parsers import expat
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from lib.columnar import ColumnTable, rows_of, trimmed
 from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 
@@ -84,6 +90,11 @@ csv.Sniffer's quote regexes, which backtrack and took ~11 s on 20 KB of `""` lin
 
 def read_path(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read a .csv or .xlsx file from disk."""
+    return rows_of(read_path_columns(path, sheet))
+
+
+def read_path_columns(path: str | Path, sheet: str | None = None) -> RawTable | ColumnTable:
+    """`read_path`, a CSV read in bulk kept as columns (`lib.columnar`): the fastest way into `normalize`."""
     path = Path(path)
     if not path.exists():
         raise SourceError(f"No file at {path}: check the path.", kind=ErrorKind.NOT_FOUND)
@@ -92,18 +103,23 @@ def read_path(path: str | Path, sheet: str | None = None) -> RawTable:
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         raise _upload_too_large(path.name, size)
-    return read_bytes(path.read_bytes(), path.name, sheet=sheet)
+    return read_bytes_columns(path.read_bytes(), path.name, sheet=sheet)
 
 
 def read_bytes(data: bytes, name: str, sheet: str | None = None) -> RawTable:
     """Read an export from memory (an upload, or a file's bytes), chosen by its extension."""
+    return rows_of(read_bytes_columns(data, name, sheet))
+
+
+def read_bytes_columns(data: bytes, name: str, sheet: str | None = None) -> RawTable | ColumnTable:
+    """`read_bytes`, a CSV read in bulk kept as columns (`lib.columnar`)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise _upload_too_large(name, len(data))
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(data, name, sheet=sheet)
     if suffix in (".csv", ".txt", ".tsv", ""):
-        return read_csv(data, name)
+        return read_csv_columns(data, name)
     raise SourceError(
         f"{name} is not a table Sparkwatch can read: export the sheet as CSV or XLSX.",
         kind=ErrorKind.NOT_A_TABLE,
@@ -227,6 +243,12 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
     """Rows of a CSV export, bounded while read: never padded, trailing empty cells and rows dropped."""
+    return rows_of(read_csv_columns(data, name))
+
+
+def read_csv_columns(data: bytes, name: str = "The CSV file") -> RawTable | ColumnTable:
+    """`read_csv`: the same table, as columns when the file could be read in bulk (`_read_in_bulk`),
+    else as rows from the exact reader, `_read_rows`."""
     text = decode(data)
     if "\x00" in text:
         raise SourceError(
@@ -234,6 +256,15 @@ def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
             kind=ErrorKind.NOT_A_TABLE,
         )
     delimiter = sniff_delimiter(text)
+    bulk = _read_in_bulk(text, delimiter)
+    return bulk if bulk is not None else _read_rows(text, delimiter, name)
+
+
+def _read_rows(text: str, delimiter: str, name: str) -> RawTable:
+    """The exact reader: Python's csv module, row by row, every limit checked as the table grows.
+
+    What it gives is what reading a CSV means here; `_read_in_bulk` only ever gives the same, faster.
+    """
     table = _Bounds(name)
     number = 0
     try:
@@ -254,6 +285,106 @@ def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
             f"{name} could not be read as CSV: {problem}. Export it again from the sheet.", kind=ErrorKind.NOT_A_TABLE
         ) from None
     return table.rows
+
+
+_BREAKS = (ord("\n"), ord("\r"))
+_QUOTE = ord('"')
+
+
+def _read_in_bulk(text: str, delimiter: str) -> ColumnTable | None:
+    """The table read by pyarrow's CSV reader into columns (~10 times faster than row by row), or None
+    where only the exact reader's answer is sure to be right, or its error the right one.
+
+    pyarrow splits a file exactly as Python's csv module does when quotes are used as spreadsheets
+    write them, so the bulk read is taken only when, checked on the raw bytes before anything is
+    parsed (vectorised, a few milliseconds for 20 MB):
+    - no line is longer than MAX_LINE_SEPARATORS, so none can hold more separators than that;
+    - every quote belongs to a quoted cell that starts where a cell starts and ends where one ends
+      (none left open, no text after the closing quote, no quote inside an unquoted cell);
+    - the first record has at most MAX_COLUMNS cells and, times the records there can be, at most
+      MAX_CELLS: the parsed table is bounded before it is made;
+    - the text does not start with a byte-order mark (pyarrow would drop it; csv keeps it);
+    and after it, only when every record had the first one's cells (pyarrow refuses a ragged file),
+    no cell is longer than the csv module's field limit, and the rows fit MAX_ROWS and MAX_CELLS.
+    Then each record is one row, in order, blank lines included, as the exact reader numbers them.
+    """
+    if text.startswith("\ufeff"):
+        return None
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: not text pyarrow can hold
+        return None
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if not len(data):
+        return None
+    breaks = np.flatnonzero((data == _BREAKS[0]) | (data == _BREAKS[1]))
+    if np.diff(breaks, prepend=-1, append=len(data)).max() - 1 > MAX_LINE_SEPARATORS:
+        return None
+    separator = ord(delimiter)
+    quotes = np.flatnonzero(data == _QUOTE)
+    if len(quotes):
+        if not _quoted_as_spreadsheets_write(data, quotes, separator):
+            return None
+        breaks = breaks[np.searchsorted(quotes, breaks) % 2 == 0]  # line breaks inside quoted cells are text
+    # A record ends at a line break outside quotes; "\r\n" is one break.
+    crlf = (data[breaks] == _BREAKS[0]) & (breaks > 0) & (data[breaks - 1] == _BREAKS[1])
+    ends = breaks[~crlf]
+    records = len(ends) + (0 if data[-1] in _BREAKS else 1)
+    first_end = int(ends[0]) if len(ends) else len(data)
+    separators = np.flatnonzero(data[:first_end] == separator)
+    if len(quotes):
+        separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    width = len(separators) + 1
+    if width > MAX_COLUMNS or width * records > MAX_CELLS:
+        return None
+    try:
+        parsed = pa_csv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pa_csv.ReadOptions(use_threads=False, autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, double_quote=True, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a ragged file, mostly
+        return None
+    if parsed.num_rows != records or parsed.num_columns != width:
+        return None
+    columns = [column.combine_chunks() for column in parsed.columns]
+    limit = csv.field_size_limit()
+    if any(len(column) and pc.max(pc.binary_length(column)).as_py() > limit for column in columns):
+        return None  # bytes, not characters: a cell this long in bytes may still fit; the exact reader decides
+    table = trimmed(columns)
+    widest = table.width_from(0)
+    if len(table) > MAX_ROWS or len(table) * widest > MAX_CELLS:
+        return None
+    return table
+
+
+def _quoted_as_spreadsheets_write(data: np.ndarray, quotes: np.ndarray, separator: int) -> bool:
+    """Whether every quote in `data` (at positions `quotes`) is used as Excel and Sheets use them.
+
+    A run of quotes flips "inside a quoted cell" exactly when it is odd ('""' inside a cell is one
+    quote; '""' as a cell is an empty one), so the quotes before a position say where it is. A run
+    that starts outside must open a cell (at the start, or after a separator or line break); a run
+    that leaves the text outside must close one (before a separator, a line break or the end).
+    """
+    if len(quotes) % 2:
+        return False  # a quoted cell never closed
+    first = np.flatnonzero(np.diff(quotes, prepend=-2) > 1)  # each run's first quote, as an index into `quotes`
+    starts = quotes[first]
+    lengths = np.diff(first, append=len(quotes))
+    bounds = np.array([separator, *_BREAKS], dtype=np.uint8)
+    opens = first % 2 == 0
+    before = starts[opens] - 1
+    if not np.isin(data[before[before >= 0]], bounds).all():
+        return False
+    after = (starts + lengths)[(first + lengths) % 2 == 0]
+    return bool(np.isin(data[after[after < len(data)]], bounds).all())
 
 
 def _csv_lines(text: str, delimiter: str, name: str) -> Iterator[str]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lib.columnar import ColumnTable
 from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
 from lib.settings import CREDENTIALS_ENV, NO_ACCOUNT, ORIGIN_COMMAND_LINE, SourceConfig
@@ -78,6 +79,13 @@ class FileSource(_Configured):
 
         return read_path(Path(self.config.location), sheet=self.config.tab)
 
+    def read_columns(self, today: dt.date | None = None) -> RawTable | ColumnTable:
+        """`read`, a CSV held as columns when it could be read in bulk (`lib.columnar`)."""
+        self._check()
+        from lib.sources.files import read_path_columns
+
+        return read_path_columns(Path(self.config.location), sheet=self.config.tab)
+
     def label(self, title: str = "") -> str:
         return f"File: {Path(self.config.location).name}"
 
@@ -93,6 +101,13 @@ class PublishedSource(_Configured):
         from lib.sources.published import read_published
 
         return read_published(self.config.location, timeout=self.config.timeout)
+
+    def read_columns(self, today: dt.date | None = None) -> RawTable | ColumnTable:
+        """`read`, the CSV held as columns when it could be read in bulk (`lib.columnar`)."""
+        self._check()
+        from lib.sources.published import read_published_columns
+
+        return read_published_columns(self.config.location, timeout=self.config.timeout)
 
     def label(self, title: str = "") -> str:
         return "Published sheet"  # never the link: anyone who has it can read the sheet

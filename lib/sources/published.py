@@ -31,9 +31,10 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from lib.addresses import this_machine
+from lib.columnar import ColumnTable, rows_of
 from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
-from lib.sources.files import MAX_UPLOAD_BYTES, read_csv
+from lib.sources.files import MAX_UPLOAD_BYTES, read_csv_columns
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds the whole read of the link may take (connect, answer, every byte of the CSV)."""
@@ -63,6 +64,11 @@ def csv_link(url: str) -> str:
 
 def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
     """The raw table behind a published-to-the-web CSV link, read within `timeout` seconds in all."""
+    return rows_of(read_published_columns(url, timeout=timeout))
+
+
+def read_published_columns(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable | ColumnTable:
+    """`read_published`, the CSV held as columns when it could be read in bulk (`lib.columnar`)."""
     link = csv_link(url)
     _check_link(link)
     deadline = Deadline(timeout)
@@ -92,7 +98,7 @@ def read_published(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> RawTable:
             "connection (and any proxy or firewall), then refresh.",
             kind=ErrorKind.NETWORK,
         ) from None
-    return read_csv(data)
+    return read_csv_columns(data)
 
 
 def source_label(source: str) -> str:

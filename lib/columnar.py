@@ -1,0 +1,101 @@
+"""A raw table held as columns: how the CSV reader hands over a file it could read in bulk.
+
+A `RawTable` (`lib.normalize`) is a list of rows of strings. For a 100,000-row export,
+making those 1.4 million Python strings and lists, and then taking them apart into columns
+again in `normalize`, cost most of a second. A `ColumnTable` is the same table — the same
+rows in the same places (an empty row kept as a row, so sheet row numbers hold), trailing
+empty cells and rows dropped — held as one pyarrow string array per column, so `normalize`
+takes each column's distinct texts straight from it. `rows()` gives the `RawTable` back,
+equal to what the row-by-row reader gives (tests/test_sources_files.py holds them to that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """Columns of text of one length (the table's rows), and each row's width once trimmed."""
+
+    columns: tuple[pa.Array, ...]
+    """One string array per column, no nulls. A cell at or past its row's width is "" (a trailing
+    blank cell, "  " included, is dropped as the row-by-row reader drops it)."""
+    widths: np.ndarray
+    """Per row, how many cells it has once trailing blank cells are dropped (0: an empty row)."""
+
+    def __len__(self) -> int:
+        return len(self.widths)
+
+    def has_text(self) -> bool:
+        return bool(self.widths.any())
+
+    def width_from(self, start: int) -> int:
+        """The widest row from row index `start` on (0 when there is none)."""
+        rest = self.widths[start:]
+        return int(rest.max()) if len(rest) else 0
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[list[str]]:
+        """Rows `start` to `stop` as lists of strings, each as long as its width (the `RawTable` form)."""
+        widths = self.widths[start:stop]
+        if not len(widths):
+            return []
+        stop = start + len(widths)
+        if not self.columns:
+            return [[] for _ in range(len(widths))]
+        cells = np.column_stack(
+            [column.slice(start, stop - start).to_numpy(zero_copy_only=False) for column in self.columns]
+        )
+        rows: list[list[str]] = cells.tolist()
+        full = len(self.columns)
+        for index in np.flatnonzero(widths < full).tolist():
+            del rows[index][widths[index] :]
+        return rows
+
+    def distinct(self, column: int, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """The column's cells from row index `start` on, as each row's index into the column's
+        distinct texts, and those texts in order of first appearance (what `pd.factorize` gives).
+
+        A column past the last one is all "" (rows are padded to the widest, as `normalize` pads them).
+        """
+        length = max(len(self.widths) - start, 0)
+        if column >= len(self.columns):
+            return np.zeros(length, dtype=np.int64), np.array([""] if length else [], dtype=object)
+        encoded = self.columns[column].slice(start).dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        return codes, encoded.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+
+
+def trimmed(columns: list[pa.Array]) -> ColumnTable:
+    """The table of `columns` (strings, no nulls, one length) as the row-by-row reader keeps it:
+    each row's trailing blank cells dropped (blank: empty, or only whitespace as `str.isspace`
+    sees it), then the trailing empty rows, then the columns no row reaches."""
+    length = len(columns[0]) if columns else 0
+    widths = np.zeros(length, dtype=np.int64)
+    spaces: list[np.ndarray] = []
+    for number, column in enumerate(columns, start=1):
+        empty = pc.equal(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+        # Only whitespace: the same characters as str.isspace (checked for every code point); never "".
+        spaces.append(pc.utf8_is_space(column).to_numpy(zero_copy_only=False))
+        widths[~(empty | spaces[-1])] = number
+    filled = np.flatnonzero(widths)
+    rows = int(filled[-1]) + 1 if len(filled) else 0
+    widths = widths[:rows]
+    width = int(widths.max()) if rows else 0
+    kept = []
+    for index, column in enumerate(columns[:width]):
+        column = column.slice(0, rows)
+        past = spaces[index][:rows] & (widths <= index)  # whitespace after the row's last text: not a cell
+        if past.any():
+            column = pc.if_else(pa.array(past), pa.scalar("", column.type), column)
+        kept.append(column)
+    return ColumnTable(tuple(kept), widths)
+
+
+def rows_of(table: list[list[str]] | ColumnTable) -> list[list[str]]:
+    """The table as rows, whichever way it is held."""
+    return table.rows() if isinstance(table, ColumnTable) else table
