@@ -37,7 +37,6 @@ from lib.vocab import HEALTH
 from lib.words import human_date
 from ui import overview, state, views
 
-
 CHART_TABLES = (overview.KEY_TIMELINE_TABLE, overview.KEY_ISSUE_TABLE, overview.KEY_WEEK_TABLE)
 
 
