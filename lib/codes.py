@@ -539,8 +539,11 @@ def redact_codes_in(texts: pd.Series) -> pd.Series:
     """
     text = texts.astype("string")
     maybe = text.str.contains(_QUICK, regex=True).fillna(False).to_numpy(dtype=bool)
-    # A plain link to a post (a sheet's whole post column) has no room for a code: skip it quickly.
-    maybe &= ~text.str.fullmatch(_PLAIN_POST_LINK, case=False).fillna(False).to_numpy(dtype=bool)
+    # A plain link to a post (a sheet's whole post column) has no room for a code: skip it quickly
+    # (looked for only among the cells that could hold one).
+    if maybe.any():
+        linked = text[maybe].str.fullmatch(_PLAIN_POST_LINK, case=False).fillna(False).to_numpy(dtype=bool)
+        maybe[np.flatnonzero(maybe)[linked]] = False
     if maybe.any():
         text[maybe] = np.array([redact_codes(t) for t in text[maybe]], dtype=object)
     return text

@@ -56,18 +56,19 @@ class ColumnTable:
             del rows[index][widths[index] :]
         return rows
 
-    def distinct(self, column: int, start: int) -> tuple[np.ndarray, np.ndarray]:
+    def distinct(self, column: int, start: int) -> tuple[np.ndarray, pa.Array]:
         """The column's cells from row index `start` on, as each row's index into the column's
-        distinct texts, and those texts in order of first appearance (what `pd.factorize` gives).
+        distinct texts, and those texts in order of first appearance (what `pd.factorize` gives),
+        kept in pyarrow (large_string, as pandas keeps text): no Python string is made for them.
 
         A column past the last one is all "" (rows are padded to the widest, as `normalize` pads them).
         """
         length = max(len(self.widths) - start, 0)
         if column >= len(self.columns):
-            return np.zeros(length, dtype=np.int64), np.array([""] if length else [], dtype=object)
+            return np.zeros(length, dtype=np.int64), pa.array([""] if length else [], pa.large_string())
         encoded = self.columns[column].slice(start).dictionary_encode()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-        return codes, encoded.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+        return codes, encoded.dictionary.cast(pa.large_string())
 
 
 def trimmed(columns: list[pa.Array]) -> ColumnTable:

@@ -12,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.columns import EXPIRES_FROM, FROM_SHEET, FROM_TIKTOK, SHEET_EXPIRES, TIKTOK_ENDS_ON
 from lib.rules import BLOCKING, BY_PRIORITY, ISSUE_ORDER, RULES, Frame, IssueId
@@ -44,8 +45,11 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
     expires = expires.where(uses_code)
     out["expires"] = expires
     out[SHEET_EXPIRES] = sheet.where(uses_code)
-    source = np.select([tiktok.notna().to_numpy(), sheet.notna().to_numpy()], [FROM_TIKTOK, FROM_SHEET], default="")
-    out[EXPIRES_FROM] = pd.Series(source, index=out.index, dtype="string").replace({"": pd.NA}).where(expires.notna())
+    # Which won, as an index into (TikTok, the sheet, neither): text is made by pyarrow, not per row.
+    source = np.select([tiktok.notna().to_numpy(), sheet.notna().to_numpy()], [0, 1], default=2)
+    source[expires.isna().to_numpy()] = 2
+    words = pa.array([FROM_TIKTOK, FROM_SHEET, None], pa.large_string())
+    out[EXPIRES_FROM] = pd.Series(pd.arrays.ArrowStringArray(words.take(pa.array(source))), index=out.index)
     days_left = (expires - today_ts).dt.days
     out["days_left"] = days_left.astype("Int64")
 
@@ -62,8 +66,10 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
         HealthId.EXPIRING: flags[IssueId.EXPIRING_SOON].to_numpy(),
         HealthId.UNKNOWN: uses_code & expires.isna().to_numpy() & ~no_end,
     }
-    health = np.select(list(states.values()), [s.value for s in states], default=HealthId.OK.value)
-    out["health"] = pd.Categorical(health, dtype=HEALTH_DTYPE)
+    # The worst state that applies, as its position among the categories.
+    order = list(HEALTH_DTYPE.categories)
+    health = np.select(list(states.values()), [order.index(s.value) for s in states], default=order.index(HealthId.OK))
+    out["health"] = pd.Categorical.from_codes(health, dtype=HEALTH_DTYPE)
     return out.sort_values(["health", "days_left", "row"], na_position="last", kind="stable").reset_index(drop=True)
 
 

@@ -116,9 +116,10 @@ SHEET_ROW = header_key(SHEET_ROW_HEADER)
 _TAB_KEY = header_key(TAB_HEADER)
 _EMPTY = "The sheet is empty: there is no header row and no data."
 
-Factorized = list[tuple[np.ndarray, np.ndarray]]
+Factorized = list[tuple[np.ndarray, np.ndarray | pa.Array]]
 """Per column below the header: each row's index into the column's distinct texts (-1: no value),
-and those texts in order of first appearance, as `pd.factorize` gives them."""
+and those texts in order of first appearance, as `pd.factorize` gives them (a pyarrow array when
+the sheet is held as columns)."""
 
 
 def _columns_of_rows(table: RawTable) -> tuple[int, Assignment, Factorized]:
@@ -159,14 +160,14 @@ def _distinct_columns(factorized: Factorized, names: list[str]) -> dict[str, tup
     cell than a narrow one.
     """
     # Each column's distinct texts, then "" for its empty cells (pointed at by the -1 sentinel).
-    uniques = [np.append(u, "") for _, u in factorized]
+    uniques = [_and_empty(u) for _, u in factorized]
     is_code = np.array([name == "code" for name in names], dtype=bool)
     cleaned: list[pd.Series | None] = [None] * len(names)
     for clean, chosen in ((_clean_code, is_code), (_clean_other, ~is_code)):
         picked = np.flatnonzero(chosen)
         if not len(picked):
             continue
-        texts = clean(pd.Series(np.concatenate([uniques[i] for i in picked]), dtype=object))
+        texts = clean(_one_series([uniques[i] for i in picked]))
         bounds = np.cumsum([0, *(len(uniques[i]) for i in picked)])
         for i, start, end in zip(picked, bounds[:-1], bounds[1:], strict=True):
             cleaned[i] = texts.iloc[start:end].reset_index(drop=True)
@@ -175,6 +176,20 @@ def _distinct_columns(factorized: Factorized, names: list[str]) -> dict[str, tup
         assert column_texts is not None
         out[name] = (np.where(codes < 0, len(unique), codes), column_texts)
     return out
+
+
+def _and_empty(texts: np.ndarray | pa.Array) -> np.ndarray | pa.Array:
+    """Distinct texts with "" after them."""
+    if isinstance(texts, pa.Array):
+        return pa.concat_arrays([texts, pa.array([""], texts.type)])
+    return np.append(texts, "")
+
+
+def _one_series(parts: list[np.ndarray | pa.Array]) -> pd.Series:
+    """Several columns' distinct texts as one Series, to be cleaned in one pass."""
+    if all(isinstance(part, pa.Array) for part in parts):
+        return pd.Series(pd.arrays.ArrowStringArray(pa.concat_arrays(parts)))
+    return pd.Series(np.concatenate(parts), dtype=object)
 
 
 class _Cells:
@@ -424,7 +439,7 @@ def _typed(cells: _Cells, header_texts: dict[str, str], reading: _DateReading) -
     out["post_url"] = post_url
     out["post_id"] = post_id
     out["post"] = post_url.fillna(post_id)
-    out["post_key"] = post_id.fillna(_post_keys(post_url))
+    out["post_key"] = post_id.fillna(cells.each("post_url", lambda text: _post_keys(_blank_to_na(text))))
     if "post_url" in cells or "post_id" in cells:
         missing = np.flatnonzero(out["post"].isna().to_numpy(dtype=bool))
         report_at("post_url" if "post_url" in cells else "post_id", missing, np.full(len(missing), _NO_POST, object))
@@ -530,17 +545,39 @@ def _creators(text: pd.Series) -> pd.DataFrame:
     linked = text.str.contains("tiktok.com/@", case=False, regex=False).fillna(False)
     if linked.any():
         text = text.where(~linked, text[linked].str.extract(r"(?i)tiktok\.com/@([\w.]+)", expand=False))
-    handle = text.str.replace(r"\s+", "", regex=True).str.lstrip("@").str.lower()
+    handle = _without_spaces(text).str.lstrip("@").str.lower()
     value = ("@" + handle).where(handle != "")
     return _result(value, [(handle == "", _NO_CREATOR)])
+
+
+_SPACES_RE2 = (
+    "[\\x{9}-\\x{d}\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}"
+    "\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+"
+)
+"""Python's `\\s+` in pyarrow's RE2 syntax: every character `str.isspace` calls whitespace (RE2's own `\\s`
+is ASCII's, and misses even \\x0b), so pandas runs `\\s` in Python, value by value."""
+
+
+def _without_spaces(text: pd.Series) -> pd.Series:
+    """`text.str.replace(r"\\s+", "", regex=True)`, on pyarrow's regex engine."""
+    return _arrow_text(pc.replace_substring_regex(_arrow(text), _SPACES_RE2, ""), text.index)
+
+
+def _arrow(text: pd.Series) -> pa.Array:
+    """A text column as the pyarrow array pandas keeps it in (missing: null)."""
+    return pa.array(text.astype("string").array)
+
+
+def _arrow_text(array: pa.Array, index: pd.Index) -> pd.Series:
+    """A pyarrow string array as a pandas text column ("string" dtype), without a Python string per value."""
+    return pd.Series(pd.arrays.ArrowStringArray(array), index=index)
 
 
 def _post_keys(post_url: pd.Series) -> pd.Series:
     """What identifies a post: the video number in its link, else the link without its query."""
     # pyarrow's regex engine over the whole column: pandas' `str.extract` runs Python's per value.
-    links = post_url.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # None: see _Cells.values
-    found = pc.extract_regex(pa.array(links, pa.string()), _VIDEO_ID_RE)
-    video = pd.Series(pc.struct_field(found, [0]).to_pandas(), index=post_url.index, dtype="string")
+    found = pc.extract_regex(_arrow(post_url), _VIDEO_ID_RE)
+    video = _arrow_text(pc.struct_field(found, [0]), post_url.index)
     other = video.isna() & post_url.notna()
     if other.any():
         video[other] = post_url[other].str.lower().str.split("?").str[0].str.rstrip("/")
@@ -548,7 +585,9 @@ def _post_keys(post_url: pd.Series) -> pd.Series:
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
-    return values.astype("string").replace({"": pd.NA})
+    """Text, missing where empty."""
+    text = _arrow(values)
+    return _arrow_text(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text), values.index)
 
 
 def _vocabulary(mapping: Mapping[str, str], message: str) -> Callable[[pd.Series], pd.DataFrame]:

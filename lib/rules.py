@@ -355,11 +355,19 @@ def _duplicate_flag(f: Frame) -> pd.Series:
     """A code written against more than one post (the same post twice is not a duplicate; a row
     without a post key names no other post).
 
-    Found on integer ids (each distinct code and post key factorized once), not with a groupby
-    over 100,000 strings: a code is a duplicate when the posts its rows name are not all one.
+    Found on integer ids (codes factorized, then the post keys of the rows whose code is on
+    another row too), not with a groupby over 100,000 strings: a code is a duplicate when the
+    posts its rows name are not all one.
     """
     code, distinct = pd.factorize(f.data["code"], use_na_sentinel=True)
-    post, _ = pd.factorize(f.data["post_key"], use_na_sentinel=True)
+    coded = code >= 0
+    # Only a code on more than one row can name two posts: the post keys of those rows alone are read.
+    repeated = np.flatnonzero(coded)[np.bincount(code[coded], minlength=len(distinct))[code[coded]] > 1]
+    if not len(repeated):
+        return pd.Series(False, index=f.data.index)
+    post = np.full(len(code), -1, dtype=np.int64)
+    ids, _ = pd.factorize(f.data["post_key"].iloc[repeated], use_na_sentinel=True)
+    post[repeated] = ids
     known = (code >= 0) & (post >= 0)
     lowest = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
     highest = np.full(len(distinct), -1, dtype=np.int64)
@@ -367,7 +375,6 @@ def _duplicate_flag(f: Frame) -> pd.Series:
     np.maximum.at(highest, code[known], post[known])
     other = (highest >= 0) & (lowest != highest)
     duplicate = np.zeros(len(code), dtype=bool)
-    coded = code >= 0
     duplicate[coded] = other[code[coded]]
     return pd.Series(duplicate, index=f.data.index)
 

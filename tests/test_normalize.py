@@ -11,7 +11,7 @@ from lib.columnar import ColumnTable
 from lib.columns import RESERVED_HEADER_KEYS, SHEET_ROW_HEADER, TAB, TAB_HEADER
 from lib.diagnose import diagnose
 from lib.errors import SourceError
-from lib.normalize import SHEET_ROW, header_key, normalize
+from lib.normalize import SHEET_ROW, _without_spaces, header_key, normalize
 from lib.sources.files import read_csv, read_csv_columns
 from lib.vocab import COLUMN_ALIASES
 from tests.fakes.tracking_sheet import TODAY
@@ -607,7 +607,7 @@ def test_a_sheet_held_as_columns_normalizes_as_the_same_sheet_held_as_rows(data)
         padded = pd.Series([r[column] if column < len(r) else "" for r in rows[1:]], dtype=object)
         codes, uniques = table.distinct(column, 1)
         expected_codes, expected = pd.factorize(padded)
-        assert codes.tolist() == expected_codes.tolist() and uniques.tolist() == list(expected)
+        assert codes.tolist() == expected_codes.tolist() and uniques.to_pylist() == list(expected)
     by_columns, by_rows = normalized_or_error(table), normalized_or_error(rows)
     if isinstance(by_rows, str):
         assert by_columns == by_rows
@@ -663,3 +663,20 @@ def test_every_row_with_a_bad_cell_is_reported_as_a_sheet_of_that_row_alone_repo
             else:
                 assert number in found["row"].tolist(), (number, expected.to_dict())
     assert len(problems) == len(problems.drop_duplicates(["row", "column", "problem"]))
+
+
+def test_the_pyarrow_whitespace_pattern_is_pythons():
+    """Handles lose their spaces on pyarrow's regex engine, with Python's idea of a space (str.isspace)."""
+    every_space = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    not_spaces = "".join(chr(c) for c in range(0x3100) if not chr(c).isspace() and not 0xD800 <= c <= 0xDFFF)
+    assert _without_spaces(pd.Series([every_space, not_spaces], dtype="string")).tolist() == ["", not_spaces]
+
+
+@given(
+    st.lists(
+        st.none() | st.text(st.sampled_from(["a", "@", "é", " ", "\t", "\x0b", "\x1c", "\xa0", "\u2028", "\u3000"]))
+    )
+)
+def test_without_spaces_is_what_a_python_regex_gives(values):
+    text = pd.Series(values, dtype="string")
+    pd.testing.assert_series_equal(_without_spaces(text), text.str.replace(r"\s+", "", regex=True))
