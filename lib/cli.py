@@ -78,8 +78,7 @@ from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS
 from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
-from lib.sources import open_source, read_for_normalize
-from lib.sources.published import source_label
+from lib.sources import open_source, read_for_normalize, source_label
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
 from lib.words import days, iso_date, plural, redact
