@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from lib.bidi import BIDI_SENSITIVE, isolate
 from lib.codes import CODE_VIEW_CHANGES
+from lib.columnar import concatenated
 from lib.diagnose import health_counts
 from lib.errors import WebhookError
 from lib.exports import one_line, printable
@@ -97,11 +98,14 @@ def action_text(diagnosed: pd.DataFrame, *, indent: str = "", redacted: bool = F
     `redacted`: each creator's cell also goes through `redact`, as the whole text would (the rest of
     a line is the product's own words, which hold no code), so the lines need no pass of their own.
     """
+    return str(action_utf8(diagnosed, indent=indent, redacted=redacted), "utf-8")
+
+
+def action_utf8(diagnosed: pd.DataFrame, *, indent: str = "", redacted: bool = False) -> memoryview:
+    """`action_text` as UTF-8, read in place from pyarrow's buffer: the command line writes it as it is."""
     if diagnosed.empty:
-        return ""
-    lines = _action_lines(diagnosed, indent, "\n", redacted)
-    listed = pa.LargeListArray.from_arrays(pa.array([0, len(lines)], pa.int64()), lines)
-    return str(pc.binary_join(listed, _text(""))[0].as_py())
+        return memoryview(b"")
+    return concatenated(_action_lines(diagnosed, indent, "\n", redacted))
 
 
 def _action_lines(diagnosed: pd.DataFrame, before: str, after: str, redacted: bool) -> pa.Array:
