@@ -13,13 +13,9 @@ post to the channel), so errors name the host, never the full address.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import re
-import socket
-import urllib.error
-import urllib.request
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -29,14 +25,18 @@ import pyarrow.compute as pc
 
 from lib.bidi import BIDI_SENSITIVE, isolate
 from lib.codes import CODE_VIEW_CHANGES
+from lib.columnar import concatenated
 from lib.diagnose import health_counts
 from lib.errors import WebhookError
 from lib.exports import one_line, printable
 from lib.report import records
 from lib.rules import RULES, issue_labels
-from lib.sources.published import Deadline, is_timeout, open_within, source_label
+from lib.sources import source_label
 from lib.vocab import HEALTH, HealthId, role_labels
 from lib.words import days, days_left, escape_html, iso_date, plural, redact
+
+if TYPE_CHECKING:  # the HTTP machinery is imported where an alert is posted: `check` never needs it
+    import urllib.error
 
 ALERT_STATES: tuple[HealthId, ...] = (HealthId.REVOKED, HealthId.EXPIRED, HealthId.BLOCKED, HealthId.EXPIRING)
 """The states worth waking a channel for: each means an ad stops, or is about to."""
@@ -98,11 +98,14 @@ def action_text(diagnosed: pd.DataFrame, *, indent: str = "", redacted: bool = F
     `redacted`: each creator's cell also goes through `redact`, as the whole text would (the rest of
     a line is the product's own words, which hold no code), so the lines need no pass of their own.
     """
+    return str(action_utf8(diagnosed, indent=indent, redacted=redacted), "utf-8")
+
+
+def action_utf8(diagnosed: pd.DataFrame, *, indent: str = "", redacted: bool = False) -> memoryview:
+    """`action_text` as UTF-8, read in place from pyarrow's buffer: the command line writes it as it is."""
     if diagnosed.empty:
-        return ""
-    lines = _action_lines(diagnosed, indent, "\n", redacted)
-    listed = pa.LargeListArray.from_arrays(pa.array([0, len(lines)], pa.int64()), lines)
-    return str(pc.binary_join(listed, _text(""))[0].as_py())
+        return memoryview(b"")
+    return concatenated(_action_lines(diagnosed, indent, "\n", redacted))
 
 
 def _action_lines(diagnosed: pd.DataFrame, before: str, after: str, redacted: bool) -> pa.Array:
@@ -272,11 +275,15 @@ def webhook_body(url: str, payload: dict[str, Any]) -> dict[str, Any]:
     return dict(payload)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A webhook that redirects is misconfigured: never resend the alert somewhere else."""
+def _no_redirect() -> type:
+    """A handler refusing redirects: a webhook that redirects is misconfigured, never resend the alert elsewhere."""
+    import urllib.request
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None
+
+    return NoRedirect
 
 
 def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> None:
@@ -285,6 +292,12 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
     `timeout` bounds the whole delivery (connect, send, the answer), not each read: a service
     answering a byte at a time cannot hold the morning's cron job past it.
     """
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    from lib.sources.published import Deadline, is_timeout, open_within
+
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise WebhookError("The webhook address must be a full link starting with https://.")
@@ -297,7 +310,7 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
     )
     deadline = Deadline(timeout)
     try:
-        with open_within(deadline, request, _NoRedirect):
+        with open_within(deadline, request, _no_redirect()):
             pass  # A 2xx status is the service saying 'accepted'; its reply's body adds nothing to wait for.
     except urllib.error.HTTPError as error:
         said = _short_reason(error)
@@ -316,6 +329,8 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = TIMEOUT_SEC
 
 def _short_reason(error: urllib.error.HTTPError) -> str:
     """Slack answers errors with one word (`no_service`, `invalid_token`): worth showing, nothing longer."""
+    import http.client
+
     try:  # the reply is still read within the delivery's deadline
         body = error.read(200).decode("utf-8", "replace").strip()
     except (OSError, http.client.HTTPException):
@@ -324,6 +339,8 @@ def _short_reason(error: urllib.error.HTTPError) -> str:
 
 
 def _plain(reason: object) -> str:
+    import socket
+
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
     if isinstance(reason, socket.gaierror):

@@ -61,7 +61,7 @@ from lib.alerts import (
     ALERT_STATES,
     TIMEOUT_SECONDS,
     WEBHOOK_ENV,
-    action_text,
+    action_utf8,
     alert_payload,
     alert_rows,
     post_webhook,
@@ -78,8 +78,7 @@ from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS
 from lib.report import summary_json
 from lib.settings import DATE_ORDER_ENV, for_command_line
-from lib.sources import open_source, read_for_normalize
-from lib.sources.published import source_label
+from lib.sources import open_source, read_for_normalize, source_label
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH, HEALTH_ORDER
 from lib.words import days, iso_date, plural, redact
@@ -299,7 +298,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         jsonout.write_utf8(out, data)  # not `data + b"\n"`: a copy of 26 MB at 100,000 rows
         out.write("\n")
     else:
-        out.write(render_text(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note))
+        for part in _text_report(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note):
+            jsonout.write_utf8(out, part)  # 12 MB of action lines at 100,000 rows, written as pyarrow joined them
         if tiktok is not None:
             out.write(render_tiktok(tiktok))
     counts = health_counts(diagnosed)
@@ -370,6 +370,18 @@ def render_text(
     Cells are printed as text, never as terminal commands: no escape sequence from the sheet
     reaches the terminal (see `_cell`, and the final `printable` pass).
     """
+    return b"".join(_text_report(source, today, warn_days, diagnosed, problems, columns_note)).decode("utf-8")
+
+
+def _text_report(
+    source: str,
+    today: dt.date,
+    warn_days: int,
+    diagnosed: pd.DataFrame,
+    problems: pd.DataFrame,
+    columns_note: str = "",
+) -> list[bytes | memoryview]:
+    """`render_text` as UTF-8 pieces: the summary, the action lines (as pyarrow joined them), the problems."""
     counts = health_counts(diagnosed)
     named = one_line(source_label(source))
     lines = [
@@ -383,7 +395,7 @@ def render_text(
     lines.append(f"Needs action ({len(action)}):" if len(action) else "Nothing needs action.")
     # The action lines are safe as made (each creator's cell is on one line and redacted, the rest is the
     # product's words): at 100,000 rows the final pass below over them alone would take seconds.
-    listed = action_text(action, indent="  ", redacted=True)
+    listed = action_utf8(action, indent="  ", redacted=True)
     rest = []
     if len(problems):
         rest.append("")
@@ -398,8 +410,8 @@ def render_text(
         # Which header was read as what: a team checks this once, so it is said once.
         rest += ["", _cell(columns_note)]
     # Problem cells are echoed as typed: a code pasted into the wrong column must not leak.
-    text = redact(printable("\n".join(lines) + "\n")) + listed
-    return text + redact(printable("\n".join(rest) + "\n")) if rest else text
+    head = redact(printable("\n".join(lines) + "\n")).encode("utf-8")
+    return [head, listed, redact(printable("\n".join(rest) + "\n")).encode("utf-8") if rest else b""]
 
 
 def run_calendar(args: argparse.Namespace, out: TextIO) -> int:

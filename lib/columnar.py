@@ -97,6 +97,18 @@ def trimmed(columns: list[pa.Array]) -> ColumnTable:
     return ColumnTable(tuple(kept), widths)
 
 
+def concatenated(array: pa.Array) -> memoryview:
+    """All values of a string array without nulls, one after the other: its values buffer, read in
+    place (no copy, and no Python str of them all: 12 MB of text is 24 MB as a str with one '—')."""
+    if array.null_count:
+        raise ValueError("a value is missing")
+    offsets = array.buffers()[1]
+    width = np.int64 if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type) else np.int32
+    ends = np.frombuffer(offsets, dtype=width)[array.offset : array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    return memoryview(data if data is not None else b"")[int(ends[0]) : int(ends[-1])]
+
+
 def rows_of(table: list[list[str]] | ColumnTable) -> list[list[str]]:
     """The table as rows, whichever way it is held."""
     return table.rows() if isinstance(table, ColumnTable) else table

@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.columnar import concatenated
+
 _JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _JSON_UNSAFE_RE = re.compile(f"[{_JSON_UNSAFE}]")
 """What `json.dumps(ensure_ascii=False)` leaves raw although a terminal acts on it: DEL, the C1
@@ -124,17 +126,9 @@ def json_records(columns: Mapping[str, pa.Array], length: int) -> bytes:
         pieces += [_text(("{" if n == 0 else ", ") + json_text(key) + ": "), column.cast(pa.large_string())]
     pieces.append(_text("}, "))
     joined = _flat(pc.binary_join_element_wise(*pieces, _text("")))
-    # The records one after the other are the array's values buffer: read once, copied once.
-    return b"".join((b"[", _values(joined)[:-2], b"]"))
-
-
-def _values(array: pa.Array) -> memoryview:
-    """All values of a large_string array without nulls, one after the other, as its buffer holds them."""
-    if array.null_count:
-        raise ValueError("a JSON piece is missing")  # every piece is filled (`NULL` where there is no value)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset : array.offset + len(array) + 1]
-    data = array.buffers()[2]
-    return memoryview(data if data is not None else b"")[int(offsets[0]) : int(offsets[-1])]
+    # The records one after the other are the array's values buffer (every piece is filled, `NULL`
+    # where there is no value): read once, copied once.
+    return b"".join((b"[", concatenated(joined)[:-2], b"]"))
 
 
 def join(*pieces: str | pa.Array) -> pa.Array:
@@ -150,7 +144,7 @@ def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
-def write_utf8(out: TextIO, data: bytes) -> None:
+def write_utf8(out: TextIO, data: bytes | memoryview) -> None:
     """Write UTF-8 `data` to a text stream: straight to its bytes when it is UTF-8 itself (standard
     output, usually), else decoded and written as text (a test's StringIO, another encoding)."""
     buffer = getattr(out, "buffer", None)
@@ -160,4 +154,4 @@ def write_utf8(out: TextIO, data: bytes) -> None:
         buffer.write(data)
         buffer.flush()
     else:
-        out.write(data.decode("utf-8"))
+        out.write(str(data, "utf-8"))

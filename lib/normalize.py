@@ -273,7 +273,9 @@ class _Cells:
 
     def _distinct(self, name: str) -> tuple[np.ndarray, pd.Series]:
         """The column's (per-row index, distinct texts); one empty text for a column the sheet does not have."""
-        return self.columns.get(name, (np.zeros(len(self.rows), dtype="int64"), pd.Series([""])))
+        if name in self.columns:
+            return self.columns[name]
+        return np.zeros(len(self.rows), dtype="int64"), pd.Series([""])
 
 
 def _spread(values: pd.Series, codes: np.ndarray) -> pd.Series:

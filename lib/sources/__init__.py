@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from lib.columnar import ColumnTable
 from lib.errors import SourceError
@@ -37,6 +38,21 @@ def kind_of(source: str) -> str:
     if _SHEET_URL_RE.search(text) or _SHEET_KEY_RE.match(text):
         return "google_sheet"
     return "file"
+
+
+def source_label(source: str) -> str:
+    """How output names a source: a published link by its host and '…' (it is a secret), else as given."""
+    return link_label(source) if kind_of(source) == "published" else source
+
+
+def link_label(url: str) -> str:
+    """'https://docs.google.com/…': scheme, host and port of a link, never its path or query."""
+    parts = urlsplit(url.strip())
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…"
 
 
 def sheet_key(source: str) -> str:
@@ -77,9 +93,11 @@ __all__ = [
     "Source",
     "SourceError",
     "kind_of",
+    "link_label",
     "open_source",
     "read_for_normalize",
     "read_table",
     "sheet_key",
     "short_key",
+    "source_label",
 ]

@@ -249,6 +249,12 @@ def read_csv(data: bytes, name: str = "The CSV file") -> RawTable:
 def read_csv_columns(data: bytes, name: str = "The CSV file") -> RawTable | ColumnTable:
     """`read_csv`: the same table, as columns when the file could be read in bulk (`_read_in_bulk`),
     else as rows from the exact reader, `_read_rows`."""
+    if data.isascii() and b"\x00" not in data:
+        # Plain ASCII, as most exports are: its text is its bytes (whatever the encoding), so the bulk
+        # reader starts from them, and the whole text is made only if the exact reader must read it.
+        delimiter = sniff_delimiter(data[: SNIFF_CHARS + 1].decode("ascii"))
+        bulk = _read_in_bulk(data, delimiter)
+        return bulk if bulk is not None else _read_rows(data.decode("ascii"), delimiter, name)
     text = decode(data)
     if "\x00" in text:
         raise SourceError(
@@ -256,7 +262,10 @@ def read_csv_columns(data: bytes, name: str = "The CSV file") -> RawTable | Colu
             kind=ErrorKind.NOT_A_TABLE,
         )
     delimiter = sniff_delimiter(text)
-    bulk = _read_in_bulk(text, delimiter)
+    try:
+        bulk = _read_in_bulk(text.encode("utf-8"), delimiter)
+    except UnicodeEncodeError:  # a lone surrogate: not text pyarrow can hold
+        bulk = None
     return bulk if bulk is not None else _read_rows(text, delimiter, name)
 
 
@@ -291,16 +300,18 @@ _BREAKS = (ord("\n"), ord("\r"))
 _QUOTE = ord('"')
 
 
-def _read_in_bulk(text: str, delimiter: str) -> ColumnTable | None:
-    """The table read by pyarrow's CSV reader into columns (~10 times faster than row by row), or None
-    where only the exact reader's answer is sure to be right, or its error the right one.
+def _read_in_bulk(raw: bytes, delimiter: str) -> ColumnTable | None:
+    """The table in `raw` (the text as UTF-8) read by pyarrow's CSV reader into columns (~10 times
+    faster than row by row), or None where only the exact reader's answer is sure to be right, or
+    its error the right one.
 
     pyarrow splits a file exactly as Python's csv module does when quotes are used as spreadsheets
     write them, so the bulk read is taken only when, checked on the raw bytes before anything is
-    parsed (vectorised, a few milliseconds for 20 MB):
-    - no line is longer than MAX_LINE_SEPARATORS, so none can hold more separators than that;
+    parsed (byte counts for a file without quotes; vectorised, a few milliseconds for 20 MB, with):
     - every quote belongs to a quoted cell that starts where a cell starts and ends where one ends
       (none left open, no text after the closing quote, no quote inside an unquoted cell);
+    - no line holds more than MAX_LINE_SEPARATORS separators (without quotes a line is a record,
+      and every record has the first one's cells; with them, no line is longer than that);
     - the first record has at most MAX_COLUMNS cells and, times the records there can be, at most
       MAX_CELLS: the parsed table is bounded before it is made;
     - the text does not start with a byte-order mark (pyarrow would drop it; csv keeps it);
@@ -308,34 +319,13 @@ def _read_in_bulk(text: str, delimiter: str) -> ColumnTable | None:
     no cell is longer than the csv module's field limit, and the rows fit MAX_ROWS and MAX_CELLS.
     Then each record is one row, in order, blank lines included, as the exact reader numbers them.
     """
-    if text.startswith("\ufeff"):
+    if not raw or raw.startswith("\ufeff".encode()):
         return None
-    try:
-        raw = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: not text pyarrow can hold
+    bounds = _quoted_records(raw, delimiter) if b'"' in raw else _plain_records(raw, delimiter)
+    if bounds is None:
         return None
-    data = np.frombuffer(raw, dtype=np.uint8)
-    if not len(data):
-        return None
-    breaks = np.flatnonzero((data == _BREAKS[0]) | (data == _BREAKS[1]))
-    if np.diff(breaks, prepend=-1, append=len(data)).max() - 1 > MAX_LINE_SEPARATORS:
-        return None
-    separator = ord(delimiter)
-    quotes = np.flatnonzero(data == _QUOTE)
-    if len(quotes):
-        if not _quoted_as_spreadsheets_write(data, quotes, separator):
-            return None
-        breaks = breaks[np.searchsorted(quotes, breaks) % 2 == 0]  # line breaks inside quoted cells are text
-    # A record ends at a line break outside quotes; "\r\n" is one break.
-    crlf = (data[breaks] == _BREAKS[0]) & (breaks > 0) & (data[breaks - 1] == _BREAKS[1])
-    ends = breaks[~crlf]
-    records = len(ends) + (0 if data[-1] in _BREAKS else 1)
-    first_end = int(ends[0]) if len(ends) else len(data)
-    separators = np.flatnonzero(data[:first_end] == separator)
-    if len(quotes):
-        separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
-    width = len(separators) + 1
-    if width > MAX_COLUMNS or width * records > MAX_CELLS:
+    width, records = bounds
+    if width > MAX_COLUMNS or width - 1 > MAX_LINE_SEPARATORS or width * records > MAX_CELLS:
         return None
     try:
         parsed = pa_csv.read_csv(
@@ -363,6 +353,41 @@ def _read_in_bulk(text: str, delimiter: str) -> ColumnTable | None:
     if len(table) > MAX_ROWS or len(table) * widest > MAX_CELLS:
         return None
     return table
+
+
+def _plain_records(raw: bytes, delimiter: str) -> tuple[int, int]:
+    """(cells in the first record, records) of a text without quotes: every line break ends a record."""
+    ends = [p for p in (raw.find(b"\n"), raw.find(b"\r")) if p >= 0]
+    width = raw.count(delimiter.encode(), 0, min(ends, default=len(raw))) + 1
+    breaks = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")  # "\r\n" is one break
+    return width, breaks + (0 if raw.endswith((b"\n", b"\r")) else 1)
+
+
+def _quoted_records(raw: bytes, delimiter: str) -> tuple[int, int] | None:
+    """(cells in the first record, records) of a text with quotes, or None when its quotes are not
+    as spreadsheets write them or a line is longer than MAX_LINE_SEPARATORS (it could hold more)."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    scratch = np.empty(len(data), dtype=bool)  # one 20 MB mask reused, not one per byte looked for
+
+    def where(byte: int) -> np.ndarray:
+        return np.flatnonzero(np.equal(data, byte, out=scratch))
+
+    breaks = np.union1d(where(_BREAKS[0]), where(_BREAKS[1]))
+    if np.diff(breaks, prepend=-1, append=len(data)).max() - 1 > MAX_LINE_SEPARATORS:
+        return None
+    separator = ord(delimiter)
+    quotes = where(_QUOTE)
+    if not _quoted_as_spreadsheets_write(data, quotes, separator):
+        return None
+    breaks = breaks[np.searchsorted(quotes, breaks) % 2 == 0]  # line breaks inside quoted cells are text
+    # A record ends at a line break outside quotes; "\r\n" is one break.
+    crlf = (data[breaks] == _BREAKS[0]) & (breaks > 0) & (data[breaks - 1] == _BREAKS[1])
+    ends = breaks[~crlf]
+    records = len(ends) + (0 if data[-1] in _BREAKS else 1)
+    first_end = int(ends[0]) if len(ends) else len(data)
+    separators = np.flatnonzero(data[:first_end] == separator)
+    separators = separators[np.searchsorted(quotes, separators) % 2 == 0]
+    return len(separators) + 1, records
 
 
 def _quoted_as_spreadsheets_write(data: np.ndarray, quotes: np.ndarray, separator: int) -> bool:

@@ -34,6 +34,7 @@ from lib.addresses import this_machine
 from lib.columnar import ColumnTable, rows_of
 from lib.errors import ErrorKind, SourceError
 from lib.normalize import RawTable
+from lib.sources import link_label, source_label  # noqa: F401 - named here too, where links are read
 from lib.sources.files import MAX_UPLOAD_BYTES, read_csv_columns
 
 DEFAULT_TIMEOUT = 20.0
@@ -99,23 +100,6 @@ def read_published_columns(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Raw
             kind=ErrorKind.NETWORK,
         ) from None
     return read_csv_columns(data)
-
-
-def source_label(source: str) -> str:
-    """How output names a source: a published link by its host and '…' (it is a secret), else as given."""
-    from lib.sources import kind_of
-
-    return link_label(source) if kind_of(source) == "published" else source
-
-
-def link_label(url: str) -> str:
-    """'https://docs.google.com/…': scheme, host and port of a link, never its path or query."""
-    parts = urlsplit(url.strip())
-    try:
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        port = ""
-    return f"{parts.scheme}://{parts.hostname or '?'}{port}/…"
 
 
 def _check_link(link: str) -> None:
