@@ -150,19 +150,24 @@ def _no_creator_cell(redacted: bool) -> str:
 
 def _action_words_of(diagnosed: pd.DataFrame) -> pa.Array:
     """`_action_words` of every row: each distinct (state, days left, issues) once, from parts each worded once."""
-    health = cast(Any, diagnosed["health"].astype("string")).to_numpy(dtype=object, na_value=None)
-    days_ = cast(Any, diagnosed["days_left"].astype("Int64")).to_numpy(dtype=object, na_value=None)
     issues = diagnosed["issues"].to_numpy(dtype=object)
+    # Rows are told apart by state, days left and issues, each as an integer: the state's and the
+    # days' own codes, and for issues the tuple's identity (diagnose shares one tuple among the rows
+    # with the same issues; equal tuples that are not the same object are only worded twice).
     key = np.zeros(len(diagnosed), dtype=np.int64)
-    for part in (health, days_, issues):
-        codes_, uniques = pd.factorize(part, use_na_sentinel=False)
-        key = key * (len(uniques) + 1) + codes_
+    for part in (diagnosed["health"], diagnosed["days_left"], np.fromiter(map(id, issues), np.int64, len(issues))):
+        codes_, uniques = pd.factorize(part, use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + codes_ + 1  # a missing value (-1) is a value of its own
     combo, _ = pd.factorize(key)  # numbered in order of first appearance
     first = np.flatnonzero(np.diff(np.maximum.accumulate(combo), prepend=-1) > 0)  # each combination's first row
+    picked = diagnosed.iloc[first]
+    health = cast(Any, picked["health"].astype("string")).to_numpy(dtype=object, na_value=None)
+    days_ = cast(Any, picked["days_left"].astype("Int64")).to_numpy(dtype=object, na_value=None)
+    issues = issues[first]
     states: dict[tuple[Any, Any], str] = {}
     said: dict[tuple[Any, Any], str] = {}
     words = []
-    for i in first:
+    for i in range(len(first)):
         state, problems = (health[i], days_[i]), (health[i], issues[i])
         if state not in states:
             states[state] = _state_words(health[i], None if days_[i] is None else int(days_[i]))

@@ -76,7 +76,7 @@ from lib.errors import ErrorKind, SparkwatchError, TikTokError, UsageError
 from lib.exports import one_line, printable
 from lib.normalize import Normalized, normalize
 from lib.reminders import DEFAULT_DAYS, DEFAULT_REMIND_DAYS
-from lib.report import summary_json
+from lib.report import summary_json_parts
 from lib.settings import DATE_ORDER_ENV, for_command_line
 from lib.sources import open_source, read_for_normalize, source_label
 from lib.tiktok.settings import ADVERTISERS_ENV, API_ENV, TIKTOK_API, TOKEN_ENV, TikTokConfig, tiktok_settings
@@ -292,14 +292,15 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         more, per_record = _tiktok_json(diagnosed, tiktok) if tiktok is not None else (None, None)
         label = source_label(args.source)
-        data = summary_json(
+        parts = summary_json_parts(
             label, today, args.warn_days, diagnosed, problems, normalized.columns, more=more, record_columns=per_record
         )
-        jsonout.write_utf8(out, data)  # not `data + b"\n"`: a copy of 26 MB at 100,000 rows
-        out.write("\n")
+        jsonout.write_utf8(out, *parts, b"\n")  # written piece by piece: no copy of the 26 MB at 100,000 rows
     else:
-        for part in _text_report(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note):
-            jsonout.write_utf8(out, part)  # 12 MB of action lines at 100,000 rows, written as pyarrow joined them
+        # 12 MB of action lines at 100,000 rows, written as pyarrow joined them.
+        jsonout.write_utf8(
+            out, *_text_report(args.source, today, args.warn_days, diagnosed, problems, normalized.columns_note)
+        )
         if tiktok is not None:
             out.write(render_tiktok(tiktok))
     counts = health_counts(diagnosed)

@@ -86,9 +86,10 @@ def _issue_lists(flags: pd.DataFrame) -> pd.Series:
     integer and each distinct integer is turned into its tuple once, highest priority first.
     """
     ids = list(BY_PRIORITY)
-    flags = flags[ids]
-    bits = flags.to_numpy(dtype=np.int64) @ (1 << np.arange(len(ids), dtype=np.int64))
-    patterns, inverse = np.unique(bits, return_inverse=True)
+    bits = np.zeros(len(flags), dtype=np.int64)
+    for n, issue in enumerate(ids):  # one column at a time: no 100,000 x 14 matrix of int64
+        bits |= flags[issue].to_numpy(dtype=np.int64) << n
+    inverse, patterns = pd.factorize(bits)  # hashed, not sorted
     tuples = np.empty(len(patterns), dtype=object)
     tuples[:] = [tuple(i for n, i in enumerate(ids) if p >> n & 1) for p in patterns]
     return pd.Series(tuples[inverse], index=flags.index, dtype=object)

@@ -43,11 +43,15 @@ def json_text(data: object) -> str:
     return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+Utf8 = bytes | memoryview
+"""UTF-8 text, or a view of it in place (a pyarrow buffer's values, never copied to be written)."""
+
+
 @dataclass(frozen=True)
 class Raw:
-    """JSON already written as UTF-8 (by `json_records`), placed as is inside a `json_object`."""
+    """JSON already written as UTF-8 (by `json_records_parts`), placed as is inside a `json_object`."""
 
-    data: bytes
+    parts: tuple[Utf8, ...]
 
 
 def json_object(items: Mapping[str, object]) -> bytes:
@@ -55,14 +59,17 @@ def json_object(items: Mapping[str, object]) -> bytes:
 
     Bytes, not text: a 100,000-record list stays as pyarrow wrote it, never decoded and encoded again.
     """
-    parts: list[bytes] = []
+    return b"".join(json_object_parts(items))
+
+
+def json_object_parts(items: Mapping[str, object]) -> list[Utf8]:
+    """`json_object` in the pieces it is made of: written one after the other, 26 MB of records are
+    never copied into one `bytes`."""
+    parts: list[Utf8] = []
     for key, v in items.items():
-        parts += [
-            b", " if parts else b"{",
-            f"{json_text(key)}: ".encode(),
-            v.data if isinstance(v, Raw) else json_text(v).encode(),
-        ]
-    return b"".join([*(parts or [b"{"]), b"}"])  # one copy of a list of 26 MB, not one per piece
+        parts += [b", " if parts else b"{", f"{json_text(key)}: ".encode()]
+        parts += v.parts if isinstance(v, Raw) else [json_text(v).encode()]
+    return [*(parts or [b"{"]), b"}"]
 
 
 # --------------------------------------------------------------------------- columns
@@ -119,16 +126,21 @@ def json_records(columns: Mapping[str, pa.Array], length: int) -> bytes:
 
     Exactly `json.dumps([{key: value, ...}, ...])` as UTF-8: `", "` between items, `": "` after keys.
     """
+    return b"".join(json_records_parts(columns, length))
+
+
+def json_records_parts(columns: Mapping[str, pa.Array], length: int) -> tuple[Utf8, ...]:
+    """`json_records` in pieces: the records are a view of pyarrow's buffer, not a copy of it."""
     if not length:
-        return b"[]"
+        return (b"[]",)
     pieces: list[Any] = []
     for n, (key, column) in enumerate(columns.items()):
         pieces += [_text(("{" if n == 0 else ", ") + json_text(key) + ": "), column.cast(pa.large_string())]
     pieces.append(_text("}, "))
     joined = _flat(pc.binary_join_element_wise(*pieces, _text("")))
     # The records one after the other are the array's values buffer (every piece is filled, `NULL`
-    # where there is no value): read once, copied once.
-    return b"".join((b"[", concatenated(joined)[:-2], b"]"))
+    # where there is no value), read in place.
+    return (b"[", concatenated(joined)[:-2], b"]")
 
 
 def join(*pieces: str | pa.Array) -> pa.Array:
@@ -144,14 +156,16 @@ def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
-def write_utf8(out: TextIO, data: bytes | memoryview) -> None:
-    """Write UTF-8 `data` to a text stream: straight to its bytes when it is UTF-8 itself (standard
-    output, usually), else decoded and written as text (a test's StringIO, another encoding)."""
+def write_utf8(out: TextIO, *parts: Utf8) -> None:
+    """Write UTF-8 `parts` one after the other to a text stream: straight to its bytes when it is
+    UTF-8 itself (standard output, usually), else decoded and written as text (a test's StringIO,
+    another encoding)."""
     buffer = getattr(out, "buffer", None)
     encoding = getattr(out, "encoding", None)
     if buffer is not None and encoding and codecs.lookup(encoding).name == "utf-8":
         out.flush()
-        buffer.write(data)
+        for data in parts:
+            buffer.write(data)
         buffer.flush()
     else:
-        out.write(str(data, "utf-8"))
+        out.write("".join(str(data, "utf-8") for data in parts))

@@ -127,8 +127,27 @@ def summary_json(
     `record_columns` adds keys to every record (after the documented ones), `more` adds keys at the
     top (after the documented ones); both are for TikTok.
     """
+    parts = summary_json_parts(
+        source, today, warn_days, diagnosed, problems, columns, more=more, record_columns=record_columns
+    )
+    return b"".join(parts)
+
+
+def summary_json_parts(
+    source: str,
+    today: dt.date,
+    warn_days: int,
+    diagnosed: pd.DataFrame,
+    problems: pd.DataFrame,
+    columns: Assignment | None = None,
+    *,
+    more: dict[str, object] | None = None,
+    record_columns: dict[str, pa.Array] | None = None,
+) -> list[jsonout.Utf8]:
+    """`summary_json` in the pieces it is made of, to be written one after the other (the records
+    stay in pyarrow's buffer: 26 MB at 100,000 rows is never copied into one `bytes`)."""
     encoded = {**records_json_columns(diagnosed), **(record_columns or {})}
-    return jsonout.json_object(
+    return jsonout.json_object_parts(
         {
             "source": source,
             "today": iso_date(today),
@@ -136,8 +155,8 @@ def summary_json(
             "rows": len(diagnosed),
             "health": health_counts(diagnosed),
             "issues": issue_counts(diagnosed),
-            "records": Raw(jsonout.json_records(encoded, len(diagnosed))),
-            "problems": Raw(problems_json(problems)),
+            "records": Raw(jsonout.json_records_parts(encoded, len(diagnosed))),
+            "problems": Raw((problems_json(problems),)),
             "columns": {"used": dict(columns.used), "ignored": list(columns.ignored)} if columns else None,
             **(more or {}),
         }
