@@ -243,15 +243,18 @@ def code_damage(codes: pd.Series) -> pd.Series:
     """
     kinds, length = _damage(codes)
     out = pd.Series(pd.NA, index=codes.index, dtype="object")
+    # Only the damaged few are worded: each kind is looked for among them, not among every code.
+    damaged = np.flatnonzero(kinds.notna().to_numpy(dtype=bool))
+    found = kinds.to_numpy(dtype=object)[damaged]
     for name, sentence in DAMAGE.items():
-        hit = kinds.eq(name).fillna(False).to_numpy(dtype=bool)
-        if not hit.any():
+        hit = damaged[found == name]
+        if not len(hit):
             continue
         if "{n}" in sentence:
             before, after = sentence.split("{n}")
-            out[hit] = (before + length[hit].astype("Int64").astype(str) + after).to_numpy()
+            out.iloc[hit] = (before + length.iloc[hit].astype("Int64").astype(str) + after).to_numpy()
         else:
-            out[hit] = sentence
+            out.iloc[hit] = sentence
     return out
 
 

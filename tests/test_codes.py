@@ -416,3 +416,17 @@ def test_masking_a_column_masks_each_value_as_mask_code_does(values):
     masked = mask_codes(pd.Series(values, dtype="string"))
     assert masked.dtype == pd.Series(values, dtype="string").dtype
     assert [None if pd.isna(m) else m for m in masked] == [mask_code(v) for v in values]
+
+
+damaged_codes = st.one_of(
+    st.sampled_from([CODE, OTHER, "#" + "A" * 63 + "=", "#hashtag", "7300000000000000001", "https://x.co/" + CODE]),
+    st.builds(lambda c, i: c[:i], st.sampled_from([CODE, OTHER]), st.integers(0, 70)),
+    st.builds(lambda c, extra: c + extra, st.sampled_from([CODE, OTHER]), st.text(max_size=5)),
+    st.text(max_size=20),
+)
+
+
+@given(st.lists(st.none() | damaged_codes, max_size=25))
+def test_a_column_of_codes_is_judged_as_each_code_alone(values):
+    column = code_damage(pd.Series(values, dtype="string"))
+    assert [None if pd.isna(v) else v for v in column] == [code_damage_of(v) for v in values]
