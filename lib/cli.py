@@ -358,22 +358,6 @@ def _cell(value: object) -> str:
     return isolate(one_line(value)) if isinstance(value, str) else ""
 
 
-def render_text(
-    source: str,
-    today: dt.date,
-    warn_days: int,
-    diagnosed: pd.DataFrame,
-    problems: pd.DataFrame,
-    columns_note: str = "",
-) -> str:
-    """A short readable summary and the rows that need action; codes and published links never appear.
-
-    Cells are printed as text, never as terminal commands: no escape sequence from the sheet
-    reaches the terminal (see `_cell`, and the final `printable` pass).
-    """
-    return b"".join(_text_report(source, today, warn_days, diagnosed, problems, columns_note)).decode("utf-8")
-
-
 def _text_report(
     source: str,
     today: dt.date,
@@ -382,7 +366,12 @@ def _text_report(
     problems: pd.DataFrame,
     columns_note: str = "",
 ) -> list[bytes | memoryview]:
-    """`render_text` as UTF-8 pieces: the summary, the action lines (as pyarrow joined them), the problems."""
+    """A short readable summary and the rows that need action, as UTF-8 pieces (the action lines as
+    pyarrow joined them); codes and published links never appear.
+
+    Cells are printed as text, never as terminal commands: no escape sequence from the sheet
+    reaches the terminal (see `_cell`, and the final `printable` pass).
+    """
     counts = health_counts(diagnosed)
     named = one_line(source_label(source))
     lines = [

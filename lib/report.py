@@ -111,28 +111,6 @@ def _text_or_missing(value: object) -> bool:
     return isinstance(value, str)
 
 
-def summary_json(
-    source: str,
-    today: dt.date,
-    warn_days: int,
-    diagnosed: pd.DataFrame,
-    problems: pd.DataFrame,
-    columns: Assignment | None = None,
-    *,
-    more: dict[str, object] | None = None,
-    record_columns: dict[str, pa.Array] | None = None,
-) -> bytes:
-    """`jsonout.json_text(summary(...))` as UTF-8, written from columns: the command line's `--json` at any size.
-
-    `record_columns` adds keys to every record (after the documented ones), `more` adds keys at the
-    top (after the documented ones); both are for TikTok.
-    """
-    parts = summary_json_parts(
-        source, today, warn_days, diagnosed, problems, columns, more=more, record_columns=record_columns
-    )
-    return b"".join(parts)
-
-
 def summary_json_parts(
     source: str,
     today: dt.date,
@@ -144,7 +122,10 @@ def summary_json_parts(
     more: dict[str, object] | None = None,
     record_columns: dict[str, pa.Array] | None = None,
 ) -> list[jsonout.Utf8]:
-    """`summary_json` in the pieces it is made of, to be written one after the other (the records
+    """`jsonout.json_text(summary(...))` as UTF-8 pieces, written from columns: the command line's
+    `--json` at any size. `record_columns` adds keys to every record (after the documented ones),
+    `more` adds keys at the top (after the documented ones); both are for TikTok. The pieces are
+    written one after the other (the records
     stay in pyarrow's buffer: 26 MB at 100,000 rows is never copied into one `bytes`)."""
     encoded = {**records_json_columns(diagnosed), **(record_columns or {})}
     return jsonout.json_object_parts(
