@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+from bench.run import BROWSER_RUN  # noqa: E402
 from bench.synthetic import synthetic_table  # noqa: E402
 from lib import settings  # noqa: E402
 from tests.fakes import FakeSheets, service_account_info  # noqa: E402
@@ -393,7 +394,7 @@ def report(results: dict[str, float]) -> tuple[str, list[str]]:
     missed = [k for k, goal in GOALS.items() if results[k] > goal]
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [
-        f"## Browser, run {when} on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{BROWSER_RUN}{when} on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Chromium, {ROWS:,}-row sheet through the local fake Sheets API (`python bench/run.py --browser`)",
         "",
         "| measure | value | goal |",

@@ -355,7 +355,21 @@ def write_results(path: Path, measures, extra, failures) -> None:
         for key, value in extra.items():
             lines.append(f"| {key.replace('_', ' ')} | {value:.3f} |")
     lines += ["", "Budgets missed: " + ("; ".join(failures) if failures else "none") + "."]
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n" + _browser_runs(path))
+
+
+BROWSER_RUN = "## Browser, run "
+"""How `bench/browser.py` heads each run it appends."""
+
+
+def _browser_runs(path: Path) -> str:
+    """The browser runs already appended to `path` (a history, kept when this run's table is rewritten)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    start = text.find(BROWSER_RUN)
+    return "" if start < 0 else "\n" + text[start:]
 
 
 if __name__ == "__main__":

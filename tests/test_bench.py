@@ -40,3 +40,17 @@ def test_benchmark_smoke_at_1000_rows(tmp_path):
     measures = result["sizes"]["1000"]
     assert measures["normalize_diagnose_s"] > 0 and measures["figures_json_mb"] > 0
     assert "| normalise + diagnose (s, median) |" in out.read_text()
+
+
+def test_a_core_run_keeps_the_browser_runs_already_recorded(tmp_path):
+    """`bench/run.py` rewrites its own table; the browser runs appended below it are a history, kept."""
+    from bench.run import write_results
+
+    out = tmp_path / "RESULTS.md"
+    browser_run = "## Browser, run 2026-12-04 21:26 on x86_64\n\n| measure | value | goal |\n|---|---:|---:|\n"
+    out.write_text("# Benchmark results\n\nRun 2026-12-01 old core table.\n\n" + browser_run)
+    write_results(out, {1000: {"normalize_diagnose_s": 0.1}}, {}, [])
+    text = out.read_text()
+    assert "old core table" not in text
+    assert "| normalise + diagnose (s, median) | 0.100 |" in text
+    assert text.endswith(browser_run)
