@@ -182,18 +182,18 @@ async def open_view(browser: Browser, site: Site, errors: list[str]) -> tuple[Pa
     await page.add_init_script(RUN_COUNTER)
     await page.add_init_script(f"({SEEN})({json.dumps([site.useful, site.charts])})")
     await page.goto(site.url, wait_until="commit")
-    useful, full = await seen(page, site)
+    useful, full = await seen(page)
     if await page.locator('[data-testid="stException"]').count():
         errors.append(f"an error on {site.url}")
     return page, useful, full
 
 
-async def reload_view(page: Page, site: Site) -> tuple[float, float]:
+async def reload_view(page: Page) -> tuple[float, float]:
     await page.reload(wait_until="commit")
-    return await seen(page, site)
+    return await seen(page)
 
 
-async def seen(page: Page, site: Site) -> tuple[float, float]:
+async def seen(page: Page) -> tuple[float, float]:
     """Once the page is fully drawn: seconds from navigation to its first useful view, and to fully drawn."""
     marks = await page.wait_for_function("() => 'useful' in window.__seen && 'full' in window.__seen && window.__seen")
     found = await marks.json_value()
@@ -228,7 +228,7 @@ async def one_viewer(browser: Browser, sites: dict[str, Site], errors: list[str]
     for _ in range(REPEATS):
         for name, site in sites.items():
             page, useful, full = await open_view(browser, site, errors)
-            useful_again, full_again = await reload_view(page, site)
+            useful_again, full_again = await reload_view(page)
             await page.context.close()
             for key, took in (("cold useful", useful), ("cold full", full), ("warm useful", useful_again),
                               ("warm full", full_again)):  # fmt: skip
