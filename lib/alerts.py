@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from lib.bidi import BIDI_SENSITIVE, isolate
 from lib.codes import CODE_VIEW_CHANGES
-from lib.columnar import concatenated
+from lib.columnar import concatenated, joined
 from lib.diagnose import health_counts
 from lib.errors import WebhookError
 from lib.exports import one_line, printable
@@ -115,8 +115,7 @@ def _action_lines(diagnosed: pd.DataFrame, before: str, after: str, redacted: bo
     cells = pa.concat_arrays([_creator_cells(encoded.dictionary, redacted), _large([_no_creator_cell(redacted)])])
     creator_index = pc.fill_null(encoded.indices.cast(pa.int64()), len(encoded.dictionary))
     rows = pc.utf8_lpad(pc.cast(pa.array(diagnosed["row"].astype("int64").to_numpy()), pa.large_string()), width=5)
-    pieces = (_text(f"{before}row "), rows, _text("  "), cells.take(creator_index), _text(" "))
-    return pc.binary_join_element_wise(*pieces, _action_words_of(diagnosed), _text(after), _text(""))
+    return joined(f"{before}row ", rows, "  ", cells.take(creator_index), " ", _action_words_of(diagnosed), after)
 
 
 def _creator_cells(creators: pa.Array, redacted: bool) -> pa.Array:
@@ -187,10 +186,6 @@ its view of text changes (`lib.codes`); a text with none of these comes back as 
 
 def _large(values: list[str]) -> pa.Array:
     return pa.array(values, pa.large_string())
-
-
-def _text(value: str) -> pa.Scalar:
-    return pa.scalar(value, pa.large_string())
 
 
 def alert_rows(diagnosed: pd.DataFrame) -> pd.DataFrame:

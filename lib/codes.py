@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.columnar import joined, large_text, text_series
+
 CODE_LENGTH = 65
 """Characters in a real code: `#`, 63 code characters and one `=`."""
 CODE_PATTERN = r"#[A-Za-z0-9+/]{63}="
@@ -290,13 +292,11 @@ def mask_codes(codes: pd.Series) -> pd.Series:
     missing stays missing."""
     text = pa.array(codes.astype("string"), type=pa.large_string(), from_pandas=True)
     n = pc.utf8_length(text)
-    mask, joined = pa.scalar(MASK, pa.large_string()), pa.scalar("", pa.large_string())
-    first, last = pc.utf8_slice_codeunits(text, 0, 4), pc.utf8_slice_codeunits(text, -4)
-    long_form = pc.binary_join_element_wise(first, mask, last, joined)
-    mid_form = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 1), mask, joined)
-    out = pc.if_else(pc.greater_equal(n, 16), long_form, pc.if_else(pc.greater_equal(n, 4), mid_form, mask))
+    long_form = joined(pc.utf8_slice_codeunits(text, 0, 4), MASK, pc.utf8_slice_codeunits(text, -4))
+    mid_form = joined(pc.utf8_slice_codeunits(text, 0, 1), MASK)
+    out = pc.if_else(pc.greater_equal(n, 16), long_form, pc.if_else(pc.greater_equal(n, 4), mid_form, large_text(MASK)))
     out = pc.if_else(pc.greater(n, 0), out, text)  # "" stays "", missing (null) stays missing
-    return pd.Series(pd.arrays.ArrowStringArray(out.cast(pa.string())), index=codes.index)
+    return text_series(out.cast(pa.string()), codes.index)
 
 
 # --- finding codes in free text -----------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -112,3 +113,28 @@ def concatenated(array: pa.Array) -> memoryview:
 def rows_of(table: list[list[str]] | ColumnTable) -> list[list[str]]:
     """The table as rows, whichever way it is held."""
     return table.rows() if isinstance(table, ColumnTable) else table
+
+
+# --------------------------------------------------------------------------- text in pyarrow
+# The few ways the product moves text between pandas and pyarrow's kernels, defined once: pandas
+# keeps text in pyarrow already, and many of its string methods fall back to Python's `re` per value.
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as the pyarrow array pandas keeps it in (missing: null)."""
+    return pa.array(values.astype("string").array)
+
+
+def text_series(array: pa.Array, index: pd.Index | None = None) -> pd.Series:
+    """A pyarrow string array as a pandas text column ("string" dtype), without a Python string per value."""
+    return pd.Series(pd.arrays.ArrowStringArray(array), index=index)
+
+
+def large_text(value: str) -> pa.Scalar:
+    """One text as a pyarrow scalar, for kernels that mix it with columns of text."""
+    return pa.scalar(value, pa.large_string())
+
+
+def joined(*pieces: str | pa.Array | pa.Scalar) -> pa.Array:
+    """Per row, the pieces one after the other (a `str` is the same text on every row)."""
+    return pc.binary_join_element_wise(*(large_text(p) if isinstance(p, str) else p for p in pieces), large_text(""))

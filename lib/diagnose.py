@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from lib.columnar import text_series
 from lib.columns import EXPIRES_FROM, FROM_SHEET, FROM_TIKTOK, SHEET_EXPIRES, TIKTOK_ENDS_ON
 from lib.rules import BLOCKING, BY_PRIORITY, ISSUE_ORDER, RULES, Frame, IssueId
 from lib.vocab import DEFAULT_WARN_DAYS, HEALTH_ORDER, HealthId
@@ -49,7 +50,7 @@ def diagnose(frame: pd.DataFrame, today: dt.date, warn_days: int = DEFAULT_WARN_
     source = np.select([tiktok.notna().to_numpy(), sheet.notna().to_numpy()], [0, 1], default=2)
     source[expires.isna().to_numpy()] = 2
     words = pa.array([FROM_TIKTOK, FROM_SHEET, None], pa.large_string())
-    out[EXPIRES_FROM] = pd.Series(pd.arrays.ArrowStringArray(words.take(pa.array(source))), index=out.index)
+    out[EXPIRES_FROM] = text_series(words.take(pa.array(source)), out.index)
     days_left = (expires - today_ts).dt.days
     out["days_left"] = days_left.astype("Int64")
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.columnar import concatenated
+from lib.columnar import concatenated, joined, large_text
 
 _JSON_UNSAFE = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _JSON_UNSAFE_RE = re.compile(f"[{_JSON_UNSAFE}]")
@@ -81,19 +81,19 @@ def strings(values: pd.Series) -> pa.Array:
         arr = _flat(pa.array(values.astype("string"), type=pa.large_string(), from_pandas=True))
     except (pa.ArrowException, UnicodeError):  # a lone surrogate cannot be UTF-8: the slow, exact way
         return _each(values, lambda v: json_text(str(v)))
-    quoted = pc.binary_join_element_wise(_text('"'), arr, _text('"'), _text(""))
+    quoted = joined('"', arr, '"')
     escape = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_ESCAPE_RE2), False)
     if pc.any(escape).as_py():
         where = pc.indices_nonzero(escape).to_pylist()
         fixed = pa.array([json_text(arr[i].as_py()) for i in where], type=pa.large_string())
         quoted = pc.replace_with_mask(quoted, escape, fixed)
-    return pc.fill_null(quoted, _text(NULL))
+    return pc.fill_null(quoted, large_text(NULL))
 
 
 def integers(values: pd.Series) -> pa.Array:
     """Whole numbers as JSON numbers (missing: null)."""
     arr = _flat(pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True))
-    return pc.fill_null(pc.cast(arr, pa.large_string()), _text(NULL))
+    return pc.fill_null(pc.cast(arr, pa.large_string()), large_text(NULL))
 
 
 def by_value(values: pd.Series, encode: Callable[[pd.Series], pa.Array] | None = None) -> pa.Array:
@@ -135,25 +135,16 @@ def json_records_parts(columns: Mapping[str, pa.Array], length: int) -> tuple[Ut
         return (b"[]",)
     pieces: list[Any] = []
     for n, (key, column) in enumerate(columns.items()):
-        pieces += [_text(("{" if n == 0 else ", ") + json_text(key) + ": "), column.cast(pa.large_string())]
-    pieces.append(_text("}, "))
-    joined = _flat(pc.binary_join_element_wise(*pieces, _text("")))
+        pieces += [("{" if n == 0 else ", ") + json_text(key) + ": ", column.cast(pa.large_string())]
+    pieces.append("}, ")
+    records = _flat(joined(*pieces))
     # The records one after the other are the array's values buffer (every piece is filled, `NULL`
     # where there is no value), read in place.
-    return (b"[", concatenated(joined)[:-2], b"]")
-
-
-def join(*pieces: str | pa.Array) -> pa.Array:
-    """Per record, the pieces one after the other (a `str` is the same text in every record)."""
-    return pc.binary_join_element_wise(*(_text(p) if isinstance(p, str) else p for p in pieces), _text(""))
+    return (b"[", concatenated(records)[:-2], b"]")
 
 
 def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
-def _text(value: str) -> pa.Scalar:
-    return pa.scalar(value, pa.large_string())
 
 
 def write_utf8(out: TextIO, *parts: Utf8) -> None:

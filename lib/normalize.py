@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from lib import dates, headers
 from lib.codes import clean_codes, code_damage, mask_codes, redact_codes_in
-from lib.columnar import ColumnTable
+from lib.columnar import ColumnTable, arrow_text, text_series
 from lib.columns import SHEET_ROW_HEADER, STATUS_UNREAD, TAB, TAB_HEADER
 from lib.errors import ErrorKind, SourceError
 from lib.headers import Assignment
@@ -188,7 +188,7 @@ def _and_empty(texts: np.ndarray | pa.Array) -> np.ndarray | pa.Array:
 def _one_series(parts: list[np.ndarray | pa.Array]) -> pd.Series:
     """Several columns' distinct texts as one Series, to be cleaned in one pass."""
     if all(isinstance(part, pa.Array) for part in parts):
-        return pd.Series(pd.arrays.ArrowStringArray(pa.concat_arrays(parts)))
+        return text_series(pa.concat_arrays(parts))
     return pd.Series(np.concatenate(parts), dtype=object)
 
 
@@ -562,24 +562,14 @@ is ASCII's, and misses even \\x0b), so pandas runs `\\s` in Python, value by val
 
 def _without_spaces(text: pd.Series) -> pd.Series:
     """`text.str.replace(r"\\s+", "", regex=True)`, on pyarrow's regex engine."""
-    return _arrow_text(pc.replace_substring_regex(_arrow(text), _SPACES_RE2, ""), text.index)
-
-
-def _arrow(text: pd.Series) -> pa.Array:
-    """A text column as the pyarrow array pandas keeps it in (missing: null)."""
-    return pa.array(text.astype("string").array)
-
-
-def _arrow_text(array: pa.Array, index: pd.Index) -> pd.Series:
-    """A pyarrow string array as a pandas text column ("string" dtype), without a Python string per value."""
-    return pd.Series(pd.arrays.ArrowStringArray(array), index=index)
+    return text_series(pc.replace_substring_regex(arrow_text(text), _SPACES_RE2, ""), text.index)
 
 
 def _post_keys(post_url: pd.Series) -> pd.Series:
     """What identifies a post: the video number in its link, else the link without its query."""
     # pyarrow's regex engine over the whole column: pandas' `str.extract` runs Python's per value.
-    found = pc.extract_regex(_arrow(post_url), _VIDEO_ID_RE)
-    video = _arrow_text(pc.struct_field(found, [0]), post_url.index)
+    found = pc.extract_regex(arrow_text(post_url), _VIDEO_ID_RE)
+    video = text_series(pc.struct_field(found, [0]), post_url.index)
     other = video.isna() & post_url.notna()
     if other.any():
         video[other] = post_url[other].str.lower().str.split("?").str[0].str.rstrip("/")
@@ -588,8 +578,8 @@ def _post_keys(post_url: pd.Series) -> pd.Series:
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
     """Text, missing where empty."""
-    text = _arrow(values)
-    return _arrow_text(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text), values.index)
+    text = arrow_text(values)
+    return text_series(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text), values.index)
 
 
 def _vocabulary(mapping: Mapping[str, str], message: str) -> Callable[[pd.Series], pd.DataFrame]:

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from lib import jsonout
 from lib.codes import clean_codes, looks_like_code, mask_codes
+from lib.columnar import joined, large_text
 from lib.columns import (
     TIKTOK_ADVERTISER,
     TIKTOK_COLUMNS,
@@ -182,7 +183,7 @@ def tiktok_facts_json(frame: pd.DataFrame) -> pa.Array:
         return jsonout.strings(frame[name]) if name in frame else jsonout.by_value(pd.Series([None] * len(frame)))
 
     ends = frame[TIKTOK_ENDS_ON] if TIKTOK_ENDS_ON in frame else pd.Series(pd.NaT, index=frame.index)
-    fact = jsonout.join(
+    fact = joined(
         '{"status": ',
         text(TIKTOK_STATUS),
         ', "ends_on": ',
@@ -194,7 +195,7 @@ def tiktok_facts_json(frame: pd.DataFrame) -> pa.Array:
         "}",
     )
     matched = frame[TIKTOK_MATCHED_BY].notna() if TIKTOK_MATCHED_BY in frame else pd.Series(False, index=frame.index)
-    return pc.if_else(pa.array(matched.to_numpy(dtype=bool)), fact, pa.scalar(jsonout.NULL, pa.large_string()))
+    return pc.if_else(pa.array(matched.to_numpy(dtype=bool)), fact, large_text(jsonout.NULL))
 
 
 def ads_manager_only_records(ads_only: pd.DataFrame) -> list[dict[str, Any]]:

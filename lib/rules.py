@@ -89,15 +89,13 @@ class Frame:
 
     def says(self, name: str, value: str | bool) -> pd.Series:
         """True where the column holds `value`; False where it holds anything else, is missing or is absent."""
+        return self.holds_any(name, [value])
+
+    def holds_any(self, name: str, values: Iterable[str | bool]) -> pd.Series:
+        """True where the column holds one of `values`; False where it is missing or absent."""
         if name not in self.data:  # a sheet read without TikTok: nothing to compare (and 100,000 missing values)
             return pd.Series(False, index=self.data.index)
-        return self.column(name).eq(value).fillna(False).astype(bool)
-
-    def holds_any(self, name: str, values: Iterable[str]) -> pd.Series:
-        """True where the column holds one of `values`; False where it is missing or absent."""
-        if name not in self.data:
-            return pd.Series(False, index=self.data.index)
-        return self.data[name].isin(list(values))
+        return self.data[name].isin(list(values)).fillna(False).astype(bool)
 
     @property
     def visibility(self) -> pd.Series:
